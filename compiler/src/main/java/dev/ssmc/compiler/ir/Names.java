@@ -1,0 +1,72 @@
+package dev.ssmc.compiler.ir;
+
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Reference spellings of enum constants, lookup by spelling, and "did you mean" suggestions. */
+public final class Names {
+    private Names() {
+    }
+
+    /** A spelled constant: the name the reference and the language use for it. */
+    public interface Spelled {
+        String spelling();
+    }
+
+    /** The constant spelled {@code text}, if any. */
+    public static <E extends Enum<E> & Spelled> Optional<E> lookup(Class<E> type, String text) {
+        for (E e : type.getEnumConstants()) {
+            if (e.spelling().equals(text)) {
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The constant spelled {@code text}, or an {@link IllegalArgumentException} listing the choices. */
+    public static <E extends Enum<E> & Spelled> E parse(Class<E> type, String what, String text) {
+        return lookup(type, text).orElseThrow(() -> new IllegalArgumentException(
+                "unknown " + what + " '" + text + "'" + suggestion(text, spellings(type))
+                        + "; choose one of " + String.join(", ", spellings(type))));
+    }
+
+    public static <E extends Enum<E> & Spelled> String[] spellings(Class<E> type) {
+        return Arrays.stream(type.getEnumConstants()).map(Spelled::spelling).toArray(String[]::new);
+    }
+
+    /** {@code " (did you mean 'x'?)"} for the closest candidate within a small edit distance, else "". */
+    public static String suggestion(String text, String... candidates) {
+        return closest(text, candidates).map(c -> " (did you mean '" + c + "'?)").orElse("");
+    }
+
+    /** The candidate closest to {@code text} if it is close enough to be a likely typo. */
+    public static Optional<String> closest(String text, String... candidates) {
+        String t = text.toLowerCase(Locale.ROOT);
+        return Arrays.stream(candidates)
+                .filter(c -> !c.equals(text))
+                .min(Comparator.comparingInt(c -> editDistance(t, c.toLowerCase(Locale.ROOT))))
+                .filter(c -> editDistance(t, c.toLowerCase(Locale.ROOT)) <= Math.max(1, Math.min(3, c.length() / 3)));
+    }
+
+    /** Levenshtein distance. */
+    public static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}

@@ -1,0 +1,28 @@
+package dev.ssmc.compiler.ir;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A network: its input, a body of nodes applied in order, and an optional classifier head.
+ *
+ * @param sampleRate the input's sample rate in Hz, 0 when not stated
+ */
+public record Network(String name, Origin origin, int inChannels, int sampleRate, List<Node> body,
+                      Optional<Head> head, Planning planning) {
+
+    public Network {
+        body = List.copyOf(body);
+    }
+
+    /** Every stored tensor, in state-dict order. */
+    public List<ParamSpec> parameters() {
+        List<ParamSpec> out = new ArrayList<>();
+        for (Node n : body) {
+            n.collectParams(out);
+        }
+        head.ifPresent(h -> h.layers().forEach(d -> d.collectParams(out)));
+        return out;
+    }
+}

@@ -1,0 +1,85 @@
+package dev.ssmc.compiler.ir;
+
+/** Temporal resampling between layers by an integer ratio r. */
+public enum ResampleMode implements Names.Spelled {
+    /** Keeps samples r-1, 2r-1, ... */
+    SUBSAMPLING("subsampling", Direction.DOWN),
+    /** Mean over non-overlapping windows of r. */
+    AVERAGE("average", Direction.DOWN),
+    /** Each sample repeated r times. */
+    REPEAT("repeat", Direction.UP),
+    /** Conv1d(Cin, Cout, kernel r, stride r), no bias. */
+    DOWNSAMPLING("downsampling", Direction.DOWN),
+    DOWNSAMPLING_WITH_BIAS("downsampling_with_bias", Direction.DOWN),
+    /** Per-channel strided conv, weight[C, r]. */
+    DOWNSAMPLING_DW("downsampling_dw", Direction.DOWN),
+    /** Transposed conv, weight[Cin, Cout, r], no bias. */
+    UPSAMPLING("upsampling", Direction.UP),
+    UPSAMPLING_WITH_BIAS("upsampling_with_bias", Direction.UP),
+    /** (b, c, t*r) to (b, c*r, t), channel index c*r + k. */
+    DOWNSHAPING("downshaping", Direction.DOWN),
+    /** The inverse of downshaping. */
+    UPSHAPING("upshaping", Direction.UP);
+
+    /** Whether the mode shortens or lengthens the time axis. */
+    public enum Direction { DOWN, UP }
+
+    private final String spelling;
+    private final Direction direction;
+
+    ResampleMode(String spelling, Direction direction) {
+        this.spelling = spelling;
+        this.direction = direction;
+    }
+
+    @Override
+    public String spelling() {
+        return spelling;
+    }
+
+    public Direction direction() {
+        return direction;
+    }
+
+    public boolean hasWeight() {
+        return this == DOWNSAMPLING || this == DOWNSAMPLING_WITH_BIAS || this == DOWNSAMPLING_DW
+                || this == UPSAMPLING || this == UPSAMPLING_WITH_BIAS;
+    }
+
+    public boolean hasBias() {
+        return this == DOWNSAMPLING_WITH_BIAS || this == UPSAMPLING_WITH_BIAS;
+    }
+
+    /** Whether the output channel count may differ from the input's freely (a learned conv). */
+    public boolean mixesChannels() {
+        return this == DOWNSAMPLING || this == DOWNSAMPLING_WITH_BIAS || this == UPSAMPLING || this == UPSAMPLING_WITH_BIAS;
+    }
+
+    /** The output channels this mode forces for {@code in} channels at ratio r, or -1 when free. */
+    public int forcedOutChannels(int in, int ratio) {
+        return switch (this) {
+            case DOWNSHAPING -> in * ratio;
+            case UPSHAPING -> in % ratio == 0 ? in / ratio : -1;
+            case SUBSAMPLING, AVERAGE, REPEAT, DOWNSAMPLING_DW -> in;
+            default -> -1;
+        };
+    }
+
+    /** The mode that undoes this one's time change (the decoder's counterpart of an encoder's mode). */
+    public ResampleMode mirror() {
+        return switch (this) {
+            case SUBSAMPLING, AVERAGE -> REPEAT;
+            case REPEAT -> AVERAGE;
+            case DOWNSAMPLING, DOWNSAMPLING_DW -> UPSAMPLING;
+            case DOWNSAMPLING_WITH_BIAS -> UPSAMPLING_WITH_BIAS;
+            case UPSAMPLING -> DOWNSAMPLING;
+            case UPSAMPLING_WITH_BIAS -> DOWNSAMPLING_WITH_BIAS;
+            case DOWNSHAPING -> UPSHAPING;
+            case UPSHAPING -> DOWNSHAPING;
+        };
+    }
+
+    public static ResampleMode parse(String text) {
+        return Names.parse(ResampleMode.class, "resampling mode", text);
+    }
+}
