@@ -1,0 +1,10 @@
+package dev.ssmc.compiler.reference;
+
+/** A reference constructor config is missing a key or has a value of the wrong kind. */
+public final class ConfigException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public ConfigException(String message) {
+        super(message);
+    }
+}
