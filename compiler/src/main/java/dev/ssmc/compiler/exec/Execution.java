@@ -1,0 +1,22 @@
+package dev.ssmc.compiler.exec;
+
+import dev.ssmc.runtime.tensor.Tensor;
+
+/**
+ * A network bound to its weights, runnable by one engine (the oracle, the plan executor or
+ * generated code). Inputs and outputs are float32 tensors {@code [batch, channels, time]}.
+ */
+public interface Execution {
+    /** The body's output and, for a classifier, the head's output. */
+    record Outputs(Tensor features, Tensor logits) {
+    }
+
+    /** The whole sequence at once. */
+    Outputs forward(Tensor input);
+
+    /**
+     * The same input fed as consecutive chunks of the given sizes through one stream; the outputs
+     * are the concatenation of what each chunk produced, and the head applied to all of it.
+     */
+    Outputs stream(Tensor input, int[] chunks);
+}

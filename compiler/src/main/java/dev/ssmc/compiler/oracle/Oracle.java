@@ -1,0 +1,181 @@
+package dev.ssmc.compiler.oracle;
+
+import dev.ssmc.compiler.ir.ActLayer;
+import dev.ssmc.compiler.ir.Dense;
+import dev.ssmc.compiler.ir.Head;
+import dev.ssmc.compiler.ir.Keys;
+import dev.ssmc.compiler.ir.Network;
+import dev.ssmc.compiler.ir.Node;
+import dev.ssmc.compiler.ir.Resample;
+import dev.ssmc.compiler.ir.Residual;
+import dev.ssmc.compiler.ir.ShapeInference;
+import dev.ssmc.compiler.ir.SsmLayer;
+import dev.ssmc.compiler.ir.Weights;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The executable specification: a plain interpreter of the IR in double precision that follows
+ * {@code centaurus-reference.md} directly. Full sequences go through a direct causal convolution
+ * with each state's kernel; streaming goes through the recurrence, for any chunk sizes down to one
+ * sample. It shares no kernels with the runtime: it is slow and obviously right, and every fast
+ * path is tested against it. Eval mode: BatchNorm uses its running statistics, dropout is off.
+ */
+public final class Oracle {
+    private final Network network;
+    private final List<OracleOp> body;
+    private final Optional<Head> head;
+    private final List<double[][]> headWeights = new ArrayList<>();
+    private final List<double[]> headBiases = new ArrayList<>();
+
+    public Oracle(Network network, Weights weights) {
+        ShapeInference.infer(network);
+        this.network = network;
+        this.body = ops(network.body(), weights);
+        this.head = network.head();
+        head.ifPresent(h -> {
+            for (Dense d : h.layers()) {
+                double[] w = weights.doubles(Keys.join(d.key(), "weight"));
+                double[][] m = new double[d.out()][d.in()];
+                for (int o = 0; o < d.out(); o++) {
+                    System.arraycopy(w, o * d.in(), m[o], 0, d.in());
+                }
+                headWeights.add(m);
+                headBiases.add(weights.doubles(Keys.join(d.key(), "bias")));
+            }
+        });
+    }
+
+    /** The output of a full-sequence pass: the body's output, and the head's (null without a head). */
+    public record Result(double[][][] features, double[][] logits) {
+    }
+
+    /** Runs {@code input[batch][channel][time]} through the network. */
+    public Result forward(double[][][] input) {
+        checkInput(input);
+        double[][][] x = input;
+        for (OracleOp op : body) {
+            x = op.full(x);
+        }
+        return new Result(x, head.isPresent() ? applyHead(mean(x)) : null);
+    }
+
+    /** A stream over {@code batch} sequences fed chunk by chunk. */
+    public Stream newStream(int batch) {
+        return new Stream(body.stream().map(op -> op.stream(batch)).toList());
+    }
+
+    /** One set of sequences fed in chunks; the body's outputs concatenate to the full-sequence features. */
+    public final class Stream {
+        private final List<OracleOp.StreamOp> ops;
+        private double[][] featureSum;
+        private long featureCount;
+
+        private Stream(List<OracleOp.StreamOp> ops) {
+            this.ops = ops;
+        }
+
+        /** Feeds {@code chunk[batch][channel][time]}; returns the body output samples now determined. */
+        public double[][][] process(double[][][] chunk) {
+            checkInput(chunk);
+            double[][][] x = chunk;
+            for (OracleOp.StreamOp op : ops) {
+                x = op.process(x);
+            }
+            accumulate(x);
+            return x;
+        }
+
+        /** The head's output for everything fed so far (the mean of all features), or null without a head. */
+        public double[][] logits() {
+            if (head.isEmpty() || featureCount == 0) {
+                return null;
+            }
+            double[][] m = new double[featureSum.length][featureSum[0].length];
+            for (int b = 0; b < m.length; b++) {
+                for (int c = 0; c < m[b].length; c++) {
+                    m[b][c] = featureSum[b][c] / featureCount;
+                }
+            }
+            return applyHead(m);
+        }
+
+        private void accumulate(double[][][] x) {
+            if (featureSum == null) {
+                featureSum = new double[x.length][x[0].length];
+            }
+            for (int b = 0; b < x.length; b++) {
+                for (int c = 0; c < x[b].length; c++) {
+                    for (double v : x[b][c]) {
+                        featureSum[b][c] += v;
+                    }
+                }
+            }
+            featureCount += Signals.length(x);
+        }
+    }
+
+    private void checkInput(double[][][] x) {
+        if (x.length == 0 || x[0].length != network.inChannels()) {
+            throw new IllegalArgumentException("network '" + network.name() + "' takes input [batch, "
+                    + network.inChannels() + ", time], got " + (x.length == 0 ? "an empty batch" : "[" + x.length + ", "
+                    + x[0].length + ", time]"));
+        }
+    }
+
+    private static double[][] mean(double[][][] x) {
+        double[][] m = new double[x.length][x[0].length];
+        for (int b = 0; b < x.length; b++) {
+            for (int c = 0; c < x[b].length; c++) {
+                double s = 0;
+                for (double v : x[b][c]) {
+                    s += v;
+                }
+                m[b][c] = s / x[b][c].length;
+            }
+        }
+        return m;
+    }
+
+    private double[][] applyHead(double[][] features) {
+        double[][] x = features;
+        List<Dense> layers = head.orElseThrow().layers();
+        for (int i = 0; i < layers.size(); i++) {
+            double[][] w = headWeights.get(i);
+            double[] bias = headBiases.get(i);
+            double[][] y = new double[x.length][];
+            for (int b = 0; b < x.length; b++) {
+                double[] z = new double[w.length];
+                for (int o = 0; o < w.length; o++) {
+                    double s = bias[o];
+                    for (int k = 0; k < w[o].length; k++) {
+                        s += w[o][k] * x[b][k];
+                    }
+                    z[o] = s;
+                }
+                y[b] = ActivationOp.applyPostact(layers.get(i).after(), z);
+            }
+            x = y;
+        }
+        return x;
+    }
+
+    static List<OracleOp> ops(List<Node> nodes, Weights w) {
+        List<OracleOp> ops = new ArrayList<>();
+        for (Node n : nodes) {
+            if (n instanceof SsmLayer s) {
+                ops.add(new SsmOp(s, w));
+            } else if (n instanceof ActLayer a) {
+                ops.add(new ActivationOp(a.act(), a.normKey(), a.inChannels(), w));
+            } else if (n instanceof Resample r) {
+                ops.add(new ResampleOp(r, w));
+            } else if (n instanceof Residual r) {
+                ops.add(new ResidualOp(r, w));
+            } else {
+                throw new IllegalStateException("no oracle for " + n);
+            }
+        }
+        return ops;
+    }
+}
