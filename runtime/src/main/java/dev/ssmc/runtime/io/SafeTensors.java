@@ -151,10 +151,9 @@ public final class SafeTensors {
                 throw SafeTensorsException.ofFile(file, "the header has more text after its JSON object"
                         + " (only spaces may pad it)");
             }
+        } catch (SafeTensorsException e) {
+            throw e;
         } catch (IOException | JsonParseException | IllegalStateException e) {
-            if (e instanceof SafeTensorsException s) {
-                throw s;
-            }
             throw new SafeTensorsException(file, null, "the header is not valid JSON: " + gsonMessage(e), e);
         }
         return entries;

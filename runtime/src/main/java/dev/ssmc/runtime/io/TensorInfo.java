@@ -32,7 +32,9 @@ public record TensorInfo(String name, DType dtype, long[] shape, long begin, lon
     public long elementCount() {
         long n = 1;
         for (long d : shape) {
-            n *= d; // cannot overflow: the reader checked that the bytes of this product fit in the file
+            // The reader checked that a product without a zero fits in the file, so it fits a long; with
+            // a zero the wrapped partial products still end in 0.
+            n *= d;
         }
         return n;
     }
