@@ -1,0 +1,87 @@
+package dev.ssmc.runtime.io;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Positional reads that do not stop short, and writes that replace a file atomically. */
+final class FileChannels {
+    /** Bulk data moves through buffers of this size, so no file or tensor is ever held twice in memory. */
+    static final int CHUNK_BYTES = 1 << 20;
+
+    private FileChannels() {
+    }
+
+    /**
+     * Reads exactly {@code buffer.remaining()} bytes at {@code position}, then flips the buffer.
+     * A file that ends first is an {@link EOFException} carrying the position where it ended.
+     */
+    static ByteBuffer readFully(FileChannel channel, long position, ByteBuffer buffer) throws IOException {
+        long at = position;
+        while (buffer.hasRemaining()) {
+            int n = channel.read(buffer, at);
+            if (n < 0) {
+                throw new EOFException("the file ended at byte " + at);
+            }
+            at += n;
+        }
+        return buffer.flip();
+    }
+
+    /** Reads {@code length} bytes at {@code position} into a new little-endian buffer. */
+    static ByteBuffer readFully(FileChannel channel, long position, int length) throws IOException {
+        return readFully(channel, position, ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN));
+    }
+
+    /** Writes all of {@code buffer} (from its position to its limit). */
+    static void writeFully(FileChannel channel, ByteBuffer buffer) throws IOException {
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
+    }
+
+    /** What writes the content of a file. */
+    @FunctionalInterface
+    interface ContentWriter {
+        void writeTo(FileChannel channel) throws IOException;
+    }
+
+    /**
+     * Writes {@code target} so that readers see either the old file or the complete new one, never a
+     * partial one: the content goes to a temporary file in the same directory (same file system, so
+     * the rename is atomic), is forced to disk, then renamed over the target. The temporary file is
+     * created with default permissions, not the owner-only ones of {@link Files#createTempFile}, so
+     * the result has the permissions any new file would have. On any failure it is deleted.
+     */
+    static void writeAtomically(Path target, ContentWriter content) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        Path temporary = absolute.resolveSibling("." + absolute.getFileName() + "."
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+        boolean moved = false;
+        try {
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
+                content.writeTo(channel);
+                channel.force(true);
+            }
+            try {
+                Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING);
+            }
+            moved = true;
+        } finally {
+            if (!moved) {
+                Files.deleteIfExists(temporary);
+            }
+        }
+    }
+}
