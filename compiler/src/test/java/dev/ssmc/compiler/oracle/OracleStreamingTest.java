@@ -34,19 +34,19 @@ import net.jqwik.api.Provide;
 class OracleStreamingTest {
     private static final NormKind[] CAUSAL_NORMS = {NormKind.NONE, NormKind.BATCH, NormKind.LAYER_FEATURE, NormKind.RMS};
 
-    @Property(tries = 60)
+    @Property(tries = 200)
     void layerStreamsEqualFullSequence(@ForAll("layers") JsonObject config, @ForAll long seed) {
         Network net = ReferenceNetworks.layer(config, "random", "property");
         assertStreamingMatches(net, seed, 40);
     }
 
-    @Property(tries = 25)
+    @Property(tries = 100)
     void classifierStreamsEqualFullSequence(@ForAll("classifiers") JsonObject kwargs, @ForAll long seed) {
         Network net = ReferenceNetworks.classifier(kwargs, "random", "property");
         assertStreamingMatches(net, seed, 96);
     }
 
-    @Property(tries = 25)
+    @Property(tries = 100)
     void denoiserStreamsEqualFullSequence(@ForAll("denoisers") JsonObject kwargs, @ForAll long seed) {
         Network net = ReferenceNetworks.denoiser(kwargs, "random", "property");
         assertStreamingMatches(net, seed, 96);

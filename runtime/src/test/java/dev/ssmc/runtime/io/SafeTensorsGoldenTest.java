@@ -1,5 +1,7 @@
 package dev.ssmc.runtime.io;
 
+import dev.ssmc.runtime.testing.SharedData;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

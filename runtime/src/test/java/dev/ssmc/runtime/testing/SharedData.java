@@ -1,4 +1,4 @@
-package dev.ssmc.runtime.io;
+package dev.ssmc.runtime.testing;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -13,12 +13,12 @@ import java.util.List;
  * {@code ../shared} next to the repository, {@code /work/shared}. Tests that need it fail, not
  * skip, when it is missing: a silently skipped golden test is a test that never runs.
  */
-final class SharedData {
+public final class SharedData {
     private SharedData() {
     }
 
     /** The shared directory (one with a {@code golden} subdirectory); fails the test if there is none. */
-    static Path dir() {
+    public static Path dir() {
         List<String> looked = new ArrayList<>();
         List<Path> candidates = new ArrayList<>();
         addIfSet(candidates, looked, "system property ssmc.shared", System.getProperty("ssmc.shared"));
@@ -35,7 +35,7 @@ final class SharedData {
         return fail("the shared data directory was not found; looked at: " + String.join("; ", looked));
     }
 
-    static Path golden() {
+    public static Path golden() {
         return dir().resolve("golden");
     }
 

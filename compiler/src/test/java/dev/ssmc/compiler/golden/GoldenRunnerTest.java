@@ -1,0 +1,108 @@
+package dev.ssmc.compiler.golden;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ssmc.compiler.cli.Main;
+import dev.ssmc.compiler.exec.Engines;
+import dev.ssmc.compiler.reference.ReferenceNetworks;
+import dev.ssmc.runtime.io.SafeTensors;
+import dev.ssmc.runtime.io.SafeTensorsFile;
+import dev.ssmc.runtime.io.SafeTensorsWriter;
+import dev.ssmc.runtime.tensor.Tensor;
+import dev.ssmc.runtime.testing.SharedData;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The golden runner fails what is wrong, and the command prints what the issue asks. */
+class GoldenRunnerTest {
+    @TempDir
+    Path tmp;
+
+    /** A copy of a golden file with one tensor changed by {@code delta} at one element. */
+    private Path perturbed(String file, String tensor, float delta) throws IOException {
+        SafeTensorsFile f = SafeTensors.read(SharedData.golden().resolve(file));
+        SafeTensorsWriter w = new SafeTensorsWriter();
+        f.metadata().forEach(w::metadata);
+        for (String name : f.names()) {
+            Tensor t = f.f32(name);
+            if (name.equals(tensor)) {
+                t = t.copy();
+                t.data()[t.size() / 2] += delta;
+            }
+            w.put(name, t);
+        }
+        Path out = tmp.resolve(file);
+        w.write(out);
+        return out;
+    }
+
+    @Test
+    void anOutputOffByMoreThanTheToleranceFails() throws IOException {
+        GoldenRunner runner = new GoldenRunner(Engines.all(), ReferenceNetworks::fromGoldenConfig);
+        GoldenReport ok = runner.run(perturbed("layer_s5_small.safetensors", "output", 1e-7f));
+        assertTrue(ok.passed(), ok.line());
+        GoldenReport bad = runner.run(perturbed("layer_s5_small.safetensors", "output", 1e-2f));
+        assertFalse(bad.passed(), bad.line());
+        assertTrue(bad.line().contains("oracle output 1.00e-02"), bad.line());
+        GoldenReport badStream = runner.run(perturbed("layer_s5_small.safetensors", "stream.output", -1e-2f));
+        assertFalse(badStream.passed(), badStream.line());
+    }
+
+    @Test
+    void aWrongWeightMakesTheOutputsDisagree() throws IOException {
+        GoldenRunner runner = new GoldenRunner(Engines.all(), ReferenceNetworks::fromGoldenConfig);
+        GoldenReport r = runner.run(perturbed("net_kws.safetensors", "state.backbone.0.1.0.weight", 0.5f));
+        assertFalse(r.passed(), r.line());
+        assertTrue(r.checks().stream().noneMatch(TensorCheck::passed), r.line());
+    }
+
+    @Test
+    void theCommandPrintsALinePerFileAndTheTotals() throws IOException {
+        Files.copy(SharedData.golden().resolve("layer_neck_small.safetensors"), tmp.resolve("a.safetensors"));
+        perturbed("layer_dws_small.safetensors", "output", 1f);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+                .execute("golden", tmp.toString(), "--engine", "oracle");
+        String[] lines = out.toString().split("\n");
+        assertEquals(3, lines.length, out.toString());
+        assertTrue(lines[0].startsWith("a.safetensors  oracle output "), lines[0]);
+        assertTrue(lines[0].contains("grad.* skipped (6 tensors)") && lines[0].endsWith("PASS"), lines[0]);
+        assertTrue(lines[1].startsWith("layer_dws_small.safetensors") && lines[1].endsWith("FAIL"), lines[1]);
+        assertEquals("1 passed, 1 failed", lines[2]);
+        assertEquals(1, status);
+    }
+
+    @Test
+    void userErrorsGiveOneLineAndStatusOne() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+                .execute("golden", tmp.resolve("nowhere").toString());
+        assertEquals(1, status);
+        assertTrue(err.toString().contains("not a directory"), err.toString());
+        assertFalse(err.toString().contains("Exception"), err.toString());
+
+        err = new StringWriter();
+        status = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+                .execute("golden", tmp.toString(), "--engine", "oracel");
+        assertEquals(1, status);
+        assertTrue(err.toString().contains("unknown engine 'oracel' (did you mean 'oracle'?)"), err.toString());
+    }
+
+    @Test
+    void aBrokenFileIsOneFailedLineNotACrash() throws IOException {
+        Files.writeString(tmp.resolve("broken.safetensors"), "not a safetensors file at all");
+        GoldenReport r = new GoldenRunner(Engines.all(), ReferenceNetworks::fromGoldenConfig)
+                .run(tmp.resolve("broken.safetensors"));
+        assertFalse(r.passed());
+        assertTrue(r.line().startsWith("broken.safetensors  error: "), r.line());
+    }
+}
