@@ -65,17 +65,18 @@ public enum ResampleMode implements Names.Spelled {
         };
     }
 
-    /** The mode that undoes this one's time change (the decoder's counterpart of an encoder's mode). */
+    /**
+     * The decoder's counterpart of an encoder's mode, as the reference's denoiser pairs them:
+     * "down..." becomes "up..." and average becomes repeat; the other modes have none.
+     */
     public ResampleMode mirror() {
         return switch (this) {
-            case SUBSAMPLING, AVERAGE -> REPEAT;
-            case REPEAT -> AVERAGE;
-            case DOWNSAMPLING, DOWNSAMPLING_DW -> UPSAMPLING;
+            case AVERAGE -> REPEAT;
+            case DOWNSAMPLING -> UPSAMPLING;
             case DOWNSAMPLING_WITH_BIAS -> UPSAMPLING_WITH_BIAS;
-            case UPSAMPLING -> DOWNSAMPLING;
-            case UPSAMPLING_WITH_BIAS -> DOWNSAMPLING_WITH_BIAS;
             case DOWNSHAPING -> UPSHAPING;
-            case UPSHAPING -> DOWNSHAPING;
+            default -> throw new IllegalArgumentException("'" + spelling + "' has no decoder counterpart;"
+                    + " use downsampling, downsampling_with_bias, downshaping or average");
         };
     }
 

@@ -40,6 +40,11 @@ final class ConfigReader {
         return json.has(key) && !json.get(key).isJsonNull();
     }
 
+    /** Keys present in the config that are not in {@code known}. */
+    java.util.List<String> unknownKeys(java.util.Set<String> known) {
+        return json.keySet().stream().filter(k -> !known.contains(k)).sorted().toList();
+    }
+
     int integer(String key) {
         return asInt(required(key), key);
     }
@@ -70,66 +75,101 @@ final class ConfigReader {
         return e.getAsString();
     }
 
-    /** A per-stage integer list of {@code depth} entries; a single number applies to every stage; null entries take {@code fallback}. */
-    int[] perStageInts(String key, int depth, Integer fallback) {
-        if (!has(key)) {
-            if (fallback == null) {
-                throw error(key, "is missing");
-            }
-            return filled(depth, fallback);
-        }
-        JsonElement e = json.get(key);
-        if (!e.isJsonArray()) {
-            return filled(depth, asInt(e, key));
-        }
-        JsonArray a = e.getAsJsonArray();
-        int[] out = new int[depth];
-        for (int i = 0; i < depth; i++) {
-            if (i >= a.size() || a.get(i).isJsonNull()) {
-                if (fallback == null) {
-                    throw error(key, "has " + a.size() + " entries but the network has " + depth + " stages");
-                }
-                out[i] = fallback;
-            } else {
-                out[i] = asInt(a.get(i), key + "[" + i + "]");
-            }
-        }
-        return out;
-    }
+    /** How a per-stage list shorter than the depth is completed, as the reference's {@code make_list} does. */
+    enum Pad { LAST, ONES }
 
-    boolean[] perStageBools(String key, int depth, boolean fallback) {
-        boolean[] out = new boolean[depth];
+    /**
+     * The per-stage values of a key, as the reference reads them: a single value applies to every
+     * stage; a shorter list is completed with its last value (or ones); JSON null and the string
+     * "null" stand for "not given". Returns null entries for values not given.
+     */
+    private JsonElement[] perStage(String key, int depth, Pad pad) {
+        JsonElement[] out = new JsonElement[depth];
         if (!has(key)) {
-            java.util.Arrays.fill(out, fallback);
             return out;
         }
         JsonElement e = json.get(key);
+        if (!e.isJsonArray()) {
+            java.util.Arrays.fill(out, e);
+        } else {
+            JsonArray a = e.getAsJsonArray();
+            if (a.size() > depth) {
+                throw error(key, "has " + a.size() + " entries but the network has " + depth + " stages");
+            }
+            for (int i = 0; i < depth; i++) {
+                if (i < a.size()) {
+                    out[i] = a.get(i);
+                } else if (pad == Pad.ONES) {
+                    out[i] = new com.google.gson.JsonPrimitive(1);
+                } else {
+                    out[i] = a.size() == 0 ? null : a.get(a.size() - 1);
+                }
+            }
+        }
         for (int i = 0; i < depth; i++) {
-            JsonElement v = e.isJsonArray() ? (i < e.getAsJsonArray().size() ? e.getAsJsonArray().get(i) : null) : e;
-            if (v == null || v.isJsonNull()) {
-                out[i] = fallback;
-            } else if (v.isJsonPrimitive() && v.getAsJsonPrimitive().isBoolean()) {
-                out[i] = v.getAsBoolean();
-            } else {
-                throw error(key, "must hold true or false, got " + v);
+            if (out[i] != null && (out[i].isJsonNull() || (out[i].isJsonPrimitive()
+                    && out[i].getAsJsonPrimitive().isString() && out[i].getAsString().equals("null")))) {
+                out[i] = null;
             }
         }
         return out;
     }
 
-    String[] perStageStrings(String key, int depth) {
-        JsonElement e = required(key);
-        String[] out = new String[depth];
+    /** Per-stage integers; entries not given take {@code fallback}, or are an error when it is null. */
+    int[] perStageInts(String key, int depth, Integer fallback, Pad pad) {
+        JsonElement[] v = perStage(key, depth, pad);
+        int[] out = new int[depth];
         for (int i = 0; i < depth; i++) {
-            JsonElement v = e.isJsonArray() ? (i < e.getAsJsonArray().size() ? e.getAsJsonArray().get(i) : null) : e;
-            if (v == null || !v.isJsonPrimitive() || !v.getAsJsonPrimitive().isString()) {
-                throw error(key, e.isJsonArray() && v == null
-                        ? "has " + e.getAsJsonArray().size() + " entries but the network has " + depth + " stages"
-                        : "must hold strings, got " + v);
+            if (v[i] == null) {
+                if (fallback == null) {
+                    throw error(key, has(key) ? "gives no value for stage " + i : "is missing");
+                }
+                out[i] = fallback;
+            } else {
+                out[i] = asInt(v[i], key + (json.get(key).isJsonArray() ? "[" + i + "]" : ""));
             }
-            out[i] = v.getAsString();
         }
         return out;
+    }
+
+    /** Per-stage booleans; entries not given take {@code fallback}. */
+    boolean[] perStageBools(String key, int depth, boolean fallback) {
+        JsonElement[] v = perStage(key, depth, Pad.LAST);
+        boolean[] out = new boolean[depth];
+        for (int i = 0; i < depth; i++) {
+            if (v[i] == null) {
+                out[i] = fallback;
+            } else if (v[i].isJsonPrimitive() && v[i].getAsJsonPrimitive().isBoolean()) {
+                out[i] = v[i].getAsBoolean();
+            } else {
+                throw error(key, "must hold true or false, got " + v[i]);
+            }
+        }
+        return out;
+    }
+
+    /** Per-stage strings; entries not given are null. */
+    String[] perStageStrings(String key, int depth) {
+        JsonElement[] v = perStage(key, depth, Pad.LAST);
+        String[] out = new String[depth];
+        for (int i = 0; i < depth; i++) {
+            if (v[i] != null) {
+                if (!v[i].isJsonPrimitive() || !v[i].getAsJsonPrimitive().isString()) {
+                    throw error(key, "must hold strings, got " + v[i]);
+                }
+                out[i] = v[i].getAsString();
+            }
+        }
+        return out;
+    }
+
+    /** Whether a key is present with the value null (or the string "null"): "explicitly none". */
+    boolean isExplicitNull(String key) {
+        if (!json.has(key)) {
+            return false;
+        }
+        JsonElement e = json.get(key);
+        return e.isJsonNull() || (e.isJsonPrimitive() && e.getAsJsonPrimitive().isString() && e.getAsString().equals("null"));
     }
 
     /** The length of a list-valued key. */
@@ -141,6 +181,10 @@ final class ConfigReader {
         return e.getAsJsonArray().size();
     }
 
+    boolean isList(String key) {
+        return has(key) && json.get(key).isJsonArray();
+    }
+
     private JsonElement required(String key) {
         if (!has(key)) {
             throw error(key, "is missing");
@@ -148,7 +192,7 @@ final class ConfigReader {
         return json.get(key);
     }
 
-    private int asInt(JsonElement e, String key) {
+    int asInt(JsonElement e, String key) {
         if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
             throw error(key, "must be an integer, got " + e);
         }
@@ -157,12 +201,6 @@ final class ConfigReader {
             throw error(key, "must be an integer, got " + e);
         }
         return (int) d;
-    }
-
-    private static int[] filled(int n, int v) {
-        int[] out = new int[n];
-        java.util.Arrays.fill(out, v);
-        return out;
     }
 
     ConfigException error(String key, String problem) {

@@ -168,7 +168,7 @@ class OracleStreamingTest {
                     JsonArray ratios = new JsonArray();
                     int width = in;
                     for (int i = 0; i < depth; i++) {
-                        int r = 1 + rnd.nextInt(3);
+                        int r = 2 + rnd.nextInt(2);
                         width = switch (pool) {
                             case "downshaping" -> width * r;
                             case "average" -> width;

@@ -46,8 +46,8 @@ class ReferenceNetworksTest {
         assertTrue(e.getMessage().startsWith("kws.json: config key 'mode' unknown SSM mode 'nekc' (did you mean 'neck'?)"),
                 e.getMessage());
         e = assertThrows(ConfigException.class,
-                () -> ReferenceNetworks.fromGoldenConfig(KWS.replace("\"num_states\": [8, 8],", ""), "kws.json"));
-        assertEquals("kws.json: config key 'num_states' is missing", e.getMessage());
+                () -> ReferenceNetworks.fromGoldenConfig(KWS.replace("\"channels\": [8, 16],", ""), "kws.json"));
+        assertEquals("kws.json: config key 'channels' is missing", e.getMessage());
         e = assertThrows(ConfigException.class,
                 () -> ReferenceNetworks.fromGoldenConfig(KWS.replace("\"Centaurus\"", "\"Centaurs\""), "kws.json"));
         assertTrue(e.getMessage().contains("unknown reference network 'Centaurs' (did you mean 'Centaurus'?)"));
@@ -70,5 +70,50 @@ class ReferenceNetworksTest {
         List<String> keys = n.parameters().stream().map(ParamSpec::key).toList();
         assertTrue(keys.containsAll(List.of("down_ssms.0.1.weight", "hid_ssms.1.C", "up_ssms.1.0.weight",
                 "up_ssms.0.1.0.E", "last_ssms.1.A")), keys.toString());
+    }
+
+    @Test
+    void perStageListsArePaddedWithTheirLastValueAsTheReferenceDoes() {
+        String cfg = """
+                {"network": "Centaurus", "kwargs": {"in_channels": 1, "num_classes": 3, "depth": 3,
+                 "channels": [4, 8], "num_states": 2, "mode": ["s5", "dws"], "downsample": [2],
+                 "norm": ["rms", null], "postact": null}}""";
+        Network n = ReferenceNetworks.fromGoldenConfig(cfg, "pad.json");
+        List<SsmLayer> layers = n.body().stream().filter(SsmLayer.class::isInstance).map(SsmLayer.class::cast).toList();
+        assertEquals(3, layers.size());
+        assertEquals(List.of(4, 8, 8), layers.stream().map(l -> l.inChannels() == 1 ? 4 : l.ssmOutChannels()).toList());
+        assertEquals("dws", layers.get(2).mode().spelling());
+        assertEquals(4, layers.get(0).blocks()); // the constructor's default state_blocks
+        assertEquals("rms", layers.get(0).act().norm().spelling());
+        assertEquals("none", layers.get(2).act().norm().spelling());
+        assertEquals("identity", layers.get(2).act().postact().spelling());
+        assertEquals(1, layers.get(0).inChannels()); // stage 0 pools by 2 with a conv, so its layer keeps 1 channel
+    }
+
+    @Test
+    void aDenoiserThatAveragesSkipsFromTheEncoderLayersOutput() {
+        String se = """
+                {"network": "CentaurusSE", "kwargs": {"in_channels": 2, "channels": [4], "num_states": 2,
+                 "state_blocks": 1, "mode": "neck", "downsample": [2], "downsample_mode": "average"}}""";
+        Network n = ReferenceNetworks.fromGoldenConfig(se, "se.json");
+        SsmLayer encoder = (SsmLayer) n.body().get(0);
+        assertEquals(4, encoder.ssmOutChannels()); // the encoder layer widens before the pool averages
+        Residual skip = (Residual) n.body().get(1);
+        assertEquals("average", ((dev.ssmc.compiler.ir.Resample) skip.body().get(0)).mode().spelling());
+        assertEquals("repeat", ((dev.ssmc.compiler.ir.Resample) skip.body().get(3)).mode().spelling());
+        SsmLayer decoder = (SsmLayer) n.body().get(2);
+        assertEquals(2, decoder.ssmOutChannels());
+    }
+
+    @Test
+    void optionsSsmcDoesNotBuildAreRejectedByName() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ReferenceNetworks.fromGoldenConfig(
+                KWS.replace("\"skip\"", "\"connect_type\": \"mix\", \"skip\""), "kws.json"));
+        assertTrue(e.getMessage().contains("config key 'connect_type' is not supported by ssmc"), e.getMessage());
+        e = assertThrows(ConfigException.class, () -> ReferenceNetworks.fromGoldenConfig("""
+                {"network": "CentaurusSE", "kwargs": {"in_channels": 1, "channels": [4], "downsample": [2],
+                 "downsample_mode": "subsampling"}}""", "se.json"));
+        assertTrue(e.getMessage().contains("must be downsampling, downsampling_with_bias, downshaping or average"),
+                e.getMessage());
     }
 }
