@@ -1,0 +1,36 @@
+package dev.ssmc.compiler.syntax.check;
+
+import dev.ssmc.compiler.syntax.Diagnostic;
+import dev.ssmc.compiler.syntax.Pos;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The diagnostics of one file, collected as the checks find them so that one run reports them all. */
+final class Diagnostics {
+    /** Past this many errors a file is hopeless and more messages only bury the first ones. */
+    static final int LIMIT = 100;
+
+    private final List<Diagnostic> list = new ArrayList<>();
+
+    void error(Pos pos, String message) {
+        add(Diagnostic.error(pos, message));
+    }
+
+    void error(Pos pos, String message, String hint) {
+        add(Diagnostic.error(pos, message, hint));
+    }
+
+    void add(Diagnostic d) {
+        if (list.size() < LIMIT) {
+            list.add(d);
+        }
+    }
+
+    int errorCount() {
+        return (int) list.stream().filter(Diagnostic::isError).count();
+    }
+
+    List<Diagnostic> all() {
+        return List.copyOf(list);
+    }
+}
