@@ -203,7 +203,8 @@ final class SyntaxMessages {
             if (s.isEmpty()) {
                 continue;
             }
-            boolean tight = s.equals(",") || s.equals(")") || b.isEmpty() || b.charAt(b.length() - 1) == '(';
+            boolean tight = s.equals(",") || s.equals(")") || b.isEmpty() || b.charAt(b.length() - 1) == '('
+                    || (s.startsWith("(") && Character.isLetterOrDigit(b.charAt(b.length() - 1)));
             if (!tight) {
                 b.append(' ');
             }

@@ -30,7 +30,10 @@ final class Diagnostics {
         return (int) list.stream().filter(Diagnostic::isError).count();
     }
 
+    /** In source order; a message repeated at one place (a repetition's body, checked per value) once. */
     List<Diagnostic> all() {
-        return List.copyOf(list);
+        return list.stream().distinct()
+                .sorted(java.util.Comparator.comparingInt(Diagnostic::line).thenComparingInt(Diagnostic::column))
+                .toList();
     }
 }

@@ -62,7 +62,7 @@ final class Evaluator {
             return Optional.of(b.get().value());
         }
         String[] visible = scope.visibleNames().toArray(String[]::new);
-        Optional<String> near = Names.closest(r.name(), visible);
+        Optional<String> near = Suggest.closest(r.name(), visible);
         String hint = near.map(c -> "did you mean `" + c + "`?").orElse(null);
         if (hint == null && r.name().contains("-")) {
             hint = "to subtract, put spaces around `-`: `" + r.name().replace("-", " - ") + "`";

@@ -121,7 +121,7 @@ final class Lowering {
     }
 
     static Optional<String> didYouMean(String text, String... candidates) {
-        return Names.closest(text, candidates).map(c -> "did you mean `" + c + "`?");
+        return Suggest.closest(text, candidates).map(c -> "did you mean `" + c + "`?");
     }
 
     private Origin origin(Pos pos, String what) {
@@ -217,7 +217,7 @@ final class Lowering {
             readDefaults();
             flow = inChannels;
             lowerNetStatements(layers, scope);
-            if (body.isEmpty() && head.isEmpty()) {
+            if (body.isEmpty() && head.isEmpty() && diags.errorCount() == errorsBefore) {
                 diags.error(decl.name().pos(), "network `" + decl.name().text() + "` has no layers",
                         "add a layer such as `s5(states 8)` or a `stage`");
             }
@@ -758,8 +758,8 @@ final class Lowering {
                 ok &= lowerResample(up, "up_ssms." + i + ".0", d.scope, inner, "decoder level " + i,
                         OptionalInt.of(skipWidth));
                 if (ok && flow != skipWidth) {
-                    diags.error(up.pos(), "decoder level " + i + " gives " + flow + " channels but the skip from encoder level "
-                            + i + " carries " + skipWidth, "upsample to " + skipWidth + " channels: `... to " + skipWidth + "`");
+                    diags.error(up.pos(), "decoder level " + i + " gives " + flow + (flow == 1 ? " channel" : " channels")
+                            + " but the skip from encoder level " + i + " carries " + skipWidth, "upsample to " + skipWidth + (skipWidth == 1 ? " channel" : " channels") + ": `... to " + skipWidth + "`");
                     ok = false;
                 }
             }
