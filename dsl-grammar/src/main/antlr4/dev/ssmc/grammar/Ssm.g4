@@ -85,7 +85,13 @@ optionKey
 
 // downsample conv 4 to 8 with bias; upsample repeat 2; downsample reshape 4
 resample
-    : direction=(DOWNSAMPLE | UPSAMPLE) kind=NAME ratio=expr (TO channels=expr)? (WITH BIAS)?
+    : direction=(DOWNSAMPLE | UPSAMPLE) kind=resampleKind ratio=expr (TO channels=expr)? (WITH BIAS)?
+    ;
+
+// `repeat` is also the keyword of repetition.
+resampleKind
+    : NAME
+    | REPEAT
     ;
 
 // A standalone norm + postact + dropout.

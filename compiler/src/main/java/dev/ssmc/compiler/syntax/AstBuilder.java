@@ -230,7 +230,7 @@ final class AstBuilder extends SsmBaseVisitor<Object> {
 
     @Override
     public Resample visitResample(SsmParser.ResampleContext ctx) {
-        return new Resample(pos(ctx), ctx.direction.getType() == SsmLexer.DOWNSAMPLE, name(ctx.kind), expr(ctx.ratio),
+        return new Resample(pos(ctx), ctx.direction.getType() == SsmLexer.DOWNSAMPLE, name(ctx.kind.getStart()), expr(ctx.ratio),
                 ctx.channels == null ? Optional.empty() : Optional.of(expr(ctx.channels)), ctx.BIAS() != null);
     }
 
