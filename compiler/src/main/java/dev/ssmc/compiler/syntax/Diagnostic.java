@@ -42,8 +42,9 @@ public record Diagnostic(Severity severity, String file, int line, int column, i
         return severity == Severity.ERROR;
     }
 
-    /** The first line of the rendering: {@code file:line:col: error: message}. */
+    /** The first line of the rendering: {@code file:line:col: error: message} ({@code file: error: ...} for a whole file). */
     public String headline() {
-        return file + ":" + line + ":" + column + ": " + severity.label() + ": " + message;
+        String where = line > 0 ? file + ":" + line + ":" + column : file; // line 0: about the whole file
+        return where + ": " + severity.label() + ": " + message;
     }
 }

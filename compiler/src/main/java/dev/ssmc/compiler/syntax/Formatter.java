@@ -33,6 +33,8 @@ public final class Formatter {
     /** The last source line the output has reached; 0 before anything (and for generated trees). */
     private int lastLine;
     private boolean blockStart = true;
+    /** Where the statement after the one being printed starts, or null. */
+    private Pos next;
 
     private Formatter(SourceFile file) {
         this.comments = file.comments();
@@ -42,10 +44,12 @@ public final class Formatter {
     public static String format(SourceFile file) {
         Formatter f = new Formatter(file);
         Statement previous = null;
-        for (Statement s : file.statements()) {
+        List<Statement> all = file.statements();
+        for (int i = 0; i < all.size(); i++) {
+            Statement s = all.get(i);
             boolean separate = previous != null && (s instanceof Ast.NetworkDecl || previous instanceof Ast.NetworkDecl
                     || s.getClass() != previous.getClass());
-            f.statement(s, separate);
+            f.statement(s, separate, i + 1 < all.size() ? all.get(i + 1).pos() : null);
             previous = s;
         }
         f.flushRest();
@@ -73,12 +77,17 @@ public final class Formatter {
 
     /** Unprinted comments that start on {@code line}, marked printed: they trail what ends there. */
     private List<Comment> takeOnLine(int line) {
+        return takeOnLine(line, Integer.MAX_VALUE);
+    }
+
+    /** Unprinted comments on {@code line} before {@code column}, marked printed. */
+    private List<Comment> takeOnLine(int line, int column) {
         List<Comment> got = new ArrayList<>();
         if (line <= 0) {
             return got;
         }
         for (int i = 0; i < comments.size(); i++) {
-            if (!used[i] && comments.get(i).pos().line() == line) {
+            if (!used[i] && comments.get(i).pos().line() == line && comments.get(i).pos().column() < column) {
                 used[i] = true;
                 got.add(comments.get(i));
             }
@@ -122,6 +131,11 @@ public final class Formatter {
         return text + "  " + trail.stream().map(Comment::text).collect(Collectors.joining(" "));
     }
 
+    /** The column where the next statement starts if it starts on {@code line}: trailing comments stop there. */
+    private int limitOn(int line) {
+        return next != null && next.line() == line ? next.column() : Integer.MAX_VALUE;
+    }
+
     private void flushRest() {
         List<Comment> rest = take(Integer.MAX_VALUE, Integer.MAX_VALUE);
         ownLines(rest);
@@ -129,7 +143,9 @@ public final class Formatter {
 
     // ---- statements ----
 
-    private void statement(Statement s, boolean separate) {
+    /** Prints a statement; {@code next} is where the following statement starts (it may share the last line). */
+    private void statement(Statement s, boolean separate, Pos next) {
+        this.next = next;
         if (s instanceof Ast.NetworkDecl n) {
             blocks(s, separate, List.of(new Header("network " + n.name().text(), n.body())));
         } else if (s instanceof Ast.Repeat r) {
@@ -155,7 +171,7 @@ public final class Formatter {
         lead.addAll(take(p.endLine(), p.endColumn()));
         boolean separated = ownLines(lead, separate);
         blankBefore(p.line(), separate && !separated);
-        List<Comment> trail = takeOnLine(p.endLine());
+        List<Comment> trail = takeOnLine(p.endLine(), limitOn(p.endLine()));
         line(trailing(text, trail));
         lastLine = Math.max(lastLine, p.endLine());
         for (Comment c : trail) {
@@ -168,6 +184,7 @@ public final class Formatter {
     }
 
     private void blocks(Statement s, boolean separate, List<Header> parts) {
+        Pos after = next;
         boolean first = true;
         for (Header h : parts) {
             Block b = h.block();
@@ -176,6 +193,7 @@ public final class Formatter {
             blankBefore(first ? s.pos().line() : b.pos().line(), first && separate && !separated);
             first = false;
             openBlock(h.text(), b);
+            next = after;
             closeBlock(b);
         }
     }
@@ -188,9 +206,12 @@ public final class Formatter {
         depth++;
         blockStart = true;
         Statement previous = null;
-        for (Statement inner : b.statements()) {
+        List<Statement> inners = b.statements();
+        for (int i = 0; i < inners.size(); i++) {
+            Statement inner = inners.get(i);
             // The network's declarations (input, defaults, constants) stand apart from its layers.
-            statement(inner, previous != null && declaration(previous) && !declaration(inner));
+            statement(inner, previous != null && declaration(previous) && !declaration(inner),
+                    i + 1 < inners.size() ? inners.get(i + 1).pos() : null);
             previous = inner;
         }
         ownLines(take(b.pos().endLine(), b.pos().endColumn() - 1));
@@ -204,13 +225,14 @@ public final class Formatter {
     }
 
     private void closeBlock(Block b) {
-        List<Comment> trail = takeOnLine(b.pos().endLine());
+        List<Comment> trail = takeOnLine(b.pos().endLine(), limitOn(b.pos().endLine()));
         line(trailing("}", trail));
         lastLine = Math.max(lastLine, b.pos().endLine());
     }
 
     /** A chain with residual blocks: the items before a block share its header line; items after follow its `}`. */
     private void chainWithBlocks(Chain c, boolean separate) {
+        Pos after = next;
         Pos p = c.pos();
         List<Comment> lead = new ArrayList<>(take(p.line(), p.column()));
         // Comments between the items (outside the blocks' braces) move before the chain.
@@ -251,7 +273,8 @@ public final class Formatter {
                 current.append(item(item));
             }
         }
-        List<Comment> trail = takeOnLine(p.endLine());
+        next = after;
+        List<Comment> trail = takeOnLine(p.endLine(), limitOn(p.endLine()));
         line(trailing(current.toString(), trail));
         lastLine = Math.max(lastLine, lastBlock == null ? p.endLine() : Math.max(p.endLine(), lastBlock.pos().endLine()));
     }
