@@ -139,7 +139,12 @@ final class Lowering {
     }
 
     private void irError(IrException e) {
-        diags.error(posOf(e.origin()), e.detail());
+        String hint = null;
+        if (e.origin() != null && e.origin().what().endsWith("(skip addition)")) {
+            hint = "the matching decoder level must bring the signal back to this level's input: the same channels and"
+                    + " sample rate";
+        }
+        diags.error(posOf(e.origin()), e.detail(), hint);
     }
 
     private <E extends Enum<E> & Names.Spelled> Optional<E> lookup(Class<E> type, Ast.Name name, String what) {
