@@ -52,7 +52,14 @@ public final class FmtCommand implements Callable<Integer> {
                 status = 1;
                 continue;
             }
-            String formatted = Formatter.format(parsed.file().get());
+            String formatted;
+            try {
+                formatted = Formatter.format(parsed.file().get());
+            } catch (StackOverflowError deep) {
+                err.print(DiagnosticRenderer.render(List.of(SourceParser.tooDeep(file.toString())), text));
+                status = 1;
+                continue;
+            }
             SourceParser.Result again = SourceParser.parse(file.toString(), formatted);
             if (!again.ok() || !again.file().get().equals(parsed.file().get())) {
                 // The formatter must never change what a file says; if it would, leave the file alone.

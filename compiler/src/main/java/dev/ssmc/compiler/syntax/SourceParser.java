@@ -36,6 +36,21 @@ public final class SourceParser {
     }
 
     public static Result parse(String fileName, String text) {
+        try {
+            return parseOrOverflow(fileName, text);
+        } catch (StackOverflowError deep) {
+            // Parsing recurses once per nesting level; a pathological file is a user error, not a crash.
+            return new Result(Optional.empty(), List.of(tooDeep(fileName)));
+        }
+    }
+
+    /** The diagnostic for a file nested beyond what the front end's recursion can follow. */
+    public static Diagnostic tooDeep(String fileName) {
+        return Diagnostic.error(new Pos(fileName, 1, 1, 1, 1, 2), "this file nests parentheses or blocks too deeply",
+                "nest less than a few thousand levels deep");
+    }
+
+    private static Result parseOrOverflow(String fileName, String text) {
         SsmLexer lexer = new SsmLexer(CharStreams.fromString(text, fileName));
         lexer.removeErrorListeners(); // every character lexes: unknown ones become UNKNOWN_CHAR tokens
         CommonTokenStream tokens = new CommonTokenStream(lexer);

@@ -180,6 +180,13 @@ class DiagnosticsTest {
     }
 
     @Test
+    void pathologicalNestingIsAnErrorNotACrash() {
+        String src = "let a = " + "(".repeat(200_000) + "1" + ")".repeat(200_000) + "\n";
+        expectOne(src, "t.ssm:1:1: error: this file nests parentheses or blocks too deeply",
+                "nest less than a few thousand levels deep");
+    }
+
+    @Test
     void everyDiagnosticPositionIsInsideTheFile() {
         String src = HEADER + "  stage s5(states -1, blocks 0.5) to 1e13 -> downsample conv 0 to -3\n}\n";
         List<Diagnostic> ds = diagnostics(src);

@@ -62,7 +62,12 @@ public final class Frontend {
             return new Compilation(file, text, Optional.empty(), List.of(), parsed.diagnostics());
         }
         Diagnostics diags = new Diagnostics();
-        List<Lowering.Lowered> lowered = new Lowering(file, diags).lower(parsed.file().get());
+        List<Lowering.Lowered> lowered;
+        try {
+            lowered = new Lowering(file, diags).lower(parsed.file().get());
+        } catch (StackOverflowError deep) {
+            return new Compilation(file, text, parsed.file(), List.of(), List.of(SourceParser.tooDeep(file)));
+        }
         List<CheckedNetwork> networks = new ArrayList<>();
         if (diags.errorCount() == 0) {
             for (Lowering.Lowered l : lowered) {
