@@ -66,6 +66,7 @@ class RobustnessTest {
             SourceParser.Result again = SourceParser.parse("formatted.ssm", formatted);
             assertTrue(again.ok(), () -> "formatted text does not parse:\n" + formatted + "\n--- from ---\n" + text);
             assertEquals(ast, again.file().get(), () -> formatted + "\n--- from ---\n" + text);
+            assertEquals(formatted, Formatter.format(again.file().get()), () -> "not idempotent on:\n" + text);
         });
     }
 

@@ -103,8 +103,8 @@ public final class Summary {
         b.append(", receptive field ");
         String span = String.format(Locale.ROOT, "%,d", f.resamplingSpan()) + (f.resamplingSpan() == 1 ? " sample" : " samples");
         if (network.sampleRate() > 0) {
-            span += String.format(Locale.ROOT, " = %.1f ms @ %s", f.resamplingSpan() * 1000.0 / network.sampleRate(),
-                    rate(network.sampleRate()));
+            double ms = f.resamplingSpan() * 1000.0 / network.sampleRate();
+            span += String.format(Locale.ROOT, ms < 1 ? " = %.3f ms @ %s" : " = %.1f ms @ %s", ms, rate(network.sampleRate()));
         }
         if (f.ssmLayers() > 0) {
             b.append("unbounded (IIR SSM layers; the resampling alone spans ").append(span).append(")");
