@@ -11,6 +11,8 @@ final class Diagnostics {
     static final int LIMIT = 100;
 
     private final List<Diagnostic> list = new ArrayList<>();
+    /** Every error found, also those past the limit, so that "did this network add errors" stays true. */
+    private int errors;
 
     void error(Pos pos, String message) {
         add(Diagnostic.error(pos, message));
@@ -21,13 +23,16 @@ final class Diagnostics {
     }
 
     void add(Diagnostic d) {
+        if (d.isError()) {
+            errors++;
+        }
         if (list.size() < LIMIT) {
             list.add(d);
         }
     }
 
     int errorCount() {
-        return (int) list.stream().filter(Diagnostic::isError).count();
+        return errors;
     }
 
     /** In source order; a message repeated at one place (a repetition's body, checked per value) once. */

@@ -383,8 +383,9 @@ final class Lowering {
             }
         }
 
+        /** Binds a repetition's variable; a clash with an outer name was reported once by {@link #checkVariable}. */
         private void bindVariable(Ast.Name var, BigDecimal v, Scope inner) {
-            inner.define(var.text(), v, var.pos()).ifPresent(b -> { });
+            inner.define(var.text(), v, var.pos());
         }
 
         private List<BigDecimal> rangeValues(Ast.Range range, Scope s) {

@@ -251,7 +251,7 @@ public final class SsmWriter {
             return resample(r);
         }
         if (n instanceof ActLayer a) {
-            return new Ast.Activation(P, actOptions(a.act(), b, true));
+            return new Ast.Activation(P, actOptions(a.act(), b));
         }
         Residual r = (Residual) n;
         List<Option> opts = new ArrayList<>();
@@ -274,7 +274,7 @@ public final class SsmWriter {
         if ((l.mode() == SsmMode.S5 || l.mode() == SsmMode.NECK) && l.blocks() != 1) {
             opts.add(option("blocks", num(l.blocks())));
         }
-        opts.addAll(actOptions(l.act(), b, true));
+        opts.addAll(actOptions(l.act(), b));
         if (activationsDefaultOn && !l.activations()) {
             opts.add(option("activations", ref("off")));
         }
@@ -282,7 +282,7 @@ public final class SsmWriter {
         return new Ast.Layer(P, name(l.mode().spelling()), opts, to);
     }
 
-    private static List<Option> actOptions(Activation act, Activation b, boolean withDropout) {
+    private static List<Option> actOptions(Activation act, Activation b) {
         List<Option> opts = new ArrayList<>();
         if (act.norm() != b.norm()) {
             opts.add(option("norm", ref(act.norm().spelling())));
@@ -290,7 +290,7 @@ public final class SsmWriter {
         if (act.postact() != b.postact()) {
             opts.add(option("act", ref(act.postact().spelling())));
         }
-        if (withDropout && act.dropout() != b.dropout()) {
+        if (act.dropout() != b.dropout()) {
             opts.add(option("dropout", decimal(act.dropout())));
         }
         return opts;
