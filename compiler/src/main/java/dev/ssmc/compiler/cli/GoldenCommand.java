@@ -4,7 +4,7 @@ import dev.ssmc.compiler.exec.Engine;
 import dev.ssmc.compiler.exec.Engines;
 import dev.ssmc.compiler.golden.GoldenReport;
 import dev.ssmc.compiler.golden.GoldenRunner;
-import dev.ssmc.compiler.reference.ReferenceNetworks;
+import dev.ssmc.compiler.syntax.importer.ImportedNetworks;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -49,7 +49,7 @@ public final class GoldenCommand implements Callable<Integer> {
         if (files.isEmpty()) {
             throw new UserError(dir + ": no .safetensors files here");
         }
-        GoldenRunner runner = new GoldenRunner(selected, ReferenceNetworks::fromGoldenConfig);
+        GoldenRunner runner = new GoldenRunner(selected, ImportedNetworks::viaSource);
         int passed = 0;
         for (Path f : files) {
             GoldenReport r = runner.run(f);

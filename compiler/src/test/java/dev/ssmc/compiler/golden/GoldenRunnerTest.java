@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ssmc.compiler.cli.Main;
 import dev.ssmc.compiler.exec.Engines;
-import dev.ssmc.compiler.reference.ReferenceNetworks;
+import dev.ssmc.compiler.syntax.importer.ImportedNetworks;
 import dev.ssmc.runtime.io.SafeTensors;
 import dev.ssmc.runtime.io.SafeTensorsFile;
 import dev.ssmc.runtime.io.SafeTensorsWriter;
@@ -45,7 +45,7 @@ class GoldenRunnerTest {
 
     @Test
     void anOutputOffByMoreThanTheToleranceFails() throws IOException {
-        GoldenRunner runner = new GoldenRunner(Engines.all(), ReferenceNetworks::fromGoldenConfig);
+        GoldenRunner runner = new GoldenRunner(Engines.all(), ImportedNetworks::viaSource);
         GoldenReport ok = runner.run(perturbed("layer_s5_small.safetensors", "output", 1e-7f));
         assertTrue(ok.passed(), ok.line());
         GoldenReport bad = runner.run(perturbed("layer_s5_small.safetensors", "output", 1e-2f));
@@ -57,7 +57,7 @@ class GoldenRunnerTest {
 
     @Test
     void aWrongWeightMakesTheOutputsDisagree() throws IOException {
-        GoldenRunner runner = new GoldenRunner(Engines.all(), ReferenceNetworks::fromGoldenConfig);
+        GoldenRunner runner = new GoldenRunner(Engines.all(), ImportedNetworks::viaSource);
         GoldenReport r = runner.run(perturbed("net_kws.safetensors", "state.backbone.0.1.0.weight", 0.5f));
         assertFalse(r.passed(), r.line());
         assertTrue(r.checks().stream().noneMatch(TensorCheck::passed), r.line());
@@ -100,7 +100,7 @@ class GoldenRunnerTest {
     @Test
     void aBrokenFileIsOneFailedLineNotACrash() throws IOException {
         Files.writeString(tmp.resolve("broken.safetensors"), "not a safetensors file at all");
-        GoldenReport r = new GoldenRunner(Engines.all(), ReferenceNetworks::fromGoldenConfig)
+        GoldenReport r = new GoldenRunner(Engines.all(), ImportedNetworks::viaSource)
                 .run(tmp.resolve("broken.safetensors"));
         assertFalse(r.passed());
         assertTrue(r.line().startsWith("broken.safetensors  error: "), r.line());

@@ -1,0 +1,98 @@
+package dev.ssmc.compiler.cli;
+
+import dev.ssmc.compiler.ir.Network;
+import dev.ssmc.compiler.reference.ConfigException;
+import dev.ssmc.compiler.syntax.check.Frontend;
+import dev.ssmc.compiler.syntax.importer.CheckpointHeader;
+import dev.ssmc.compiler.syntax.importer.ImportedNetworks;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code ssmc import --config CONFIG.json [--checkpoint CKPT] [-o NAME.ssm]}: a reference config as .ssm source. */
+@Command(name = "import", mixinStandardHelpOptions = true,
+        description = {"Write the .ssm source of a reference constructor config (Centaurus, CentaurusSE, or one SSMLayer).",
+                "CONFIG is a JSON file, or a golden .safetensors file whose metadata holds the config.",
+                "With --checkpoint, also check that the checkpoint's tensor names and shapes are the network's."})
+public final class ImportCommand implements Callable<Integer> {
+    @Option(names = "--config", required = true, paramLabel = "CONFIG", description = "the config (.json or .safetensors)")
+    Path config;
+
+    @Option(names = "--checkpoint", paramLabel = "CKPT", description = "a safetensors checkpoint to check against the network")
+    Path checkpoint;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "where to write the .ssm source (default: print it)")
+    Path output;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            return run(out, err);
+        } catch (ConfigException e) {
+            err.println("ssmc import: error: " + e.getMessage());
+            return 1;
+        } catch (CheckpointHeader.BadCheckpoint e) {
+            err.println("ssmc import: error: " + e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            err.println("ssmc import: error: cannot read or write a file: " + e.getMessage());
+            return 1;
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private int run(PrintWriter out, PrintWriter err) throws IOException, CheckpointHeader.BadCheckpoint {
+        if (!Files.isRegularFile(config)) {
+            err.println("ssmc import: error: " + config + ": no such file");
+            return 1;
+        }
+        String json;
+        if (config.toString().endsWith(".safetensors")) {
+            json = CheckpointHeader.read(config).config().orElseThrow(
+                    () -> new ConfigException(config + ": the file's metadata holds no config"));
+        } else {
+            json = Files.readString(config, StandardCharsets.UTF_8);
+        }
+        Network reference = ImportedNetworks.reference(json, config.toString());
+        String source = ImportedNetworks.source(reference);
+        Frontend.Compilation c = Frontend.compile(output == null ? "<imported>" : output.toString(), source);
+        if (!c.ok()) {
+            throw new IllegalStateException("the generated source does not compile (a bug of ssmc):\n" + c.render());
+        }
+        if (checkpoint != null) {
+            List<String> problems = CheckpointHeader.mismatches(c.network().parameters(),
+                    CheckpointHeader.read(checkpoint).shapes());
+            if (!problems.isEmpty()) {
+                for (String p : problems) {
+                    err.println(checkpoint + ": " + p);
+                }
+                err.println("ssmc import: error: checkpoint " + checkpoint + " does not fit network "
+                        + c.network().name() + " (" + problems.size() + (problems.size() == 1 ? " difference)" : " differences)"));
+                return 1;
+            }
+        }
+        if (output == null) {
+            out.print(source);
+        } else {
+            Files.writeString(output, source, StandardCharsets.UTF_8);
+            err.println("wrote " + output + " (network " + c.network().name() + ", " + c.network().parameters().size()
+                    + " tensors" + (checkpoint == null ? "" : ", matching " + checkpoint) + ")");
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,82 @@
+package dev.ssmc.compiler.syntax.importer;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import dev.ssmc.compiler.ir.Network;
+import dev.ssmc.compiler.reference.ConfigException;
+import dev.ssmc.compiler.reference.ReferenceNetworks;
+import dev.ssmc.compiler.syntax.Formatter;
+import dev.ssmc.compiler.syntax.check.Frontend;
+
+/**
+ * Reference constructor configs to {@code .ssm} source, and networks built through that source.
+ *
+ * <p>A config is any of: a golden file's whole config ({@code network} + {@code kwargs}), the
+ * {@code kwargs} of the classifier (it has {@code num_classes}) or of the denoiser, or one layer's
+ * config ({@code mode}, {@code in_channels}, {@code out_channels}, ...). The reference's builder
+ * ({@link ReferenceNetworks}) gives the IR; {@link SsmWriter} writes it as source.
+ */
+public final class ImportedNetworks {
+    private ImportedNetworks() {
+    }
+
+    /** The network the reference builds from {@code configJson}; {@link ConfigException} when the config is not valid. */
+    public static Network reference(String configJson, String where) {
+        JsonObject json = parse(configJson, where);
+        if (json.has("network")) {
+            return ReferenceNetworks.fromGoldenConfig(configJson, where);
+        }
+        String name = json.has("name") && json.get("name").isJsonPrimitive() ? json.get("name").getAsString() : "network";
+        if (json.has("out_channels")) {
+            return ReferenceNetworks.layer(json, name, where);
+        }
+        if (json.has("num_classes")) {
+            return ReferenceNetworks.network("Centaurus", json, name, where);
+        }
+        if (json.has("channels")) {
+            return ReferenceNetworks.network("CentaurusSE", json, name, where);
+        }
+        throw new ConfigException(where + ": not a reference config: expected a golden config (`network`, `kwargs`), the"
+                + " kwargs of Centaurus (with `num_classes`) or CentaurusSE (with `channels`), or a layer config (with"
+                + " `out_channels`)");
+    }
+
+    /** The {@code .ssm} source of the network a config describes, in canonical form. */
+    public static String source(String configJson, String where) {
+        return source(reference(configJson, where));
+    }
+
+    /** The {@code .ssm} source of a network in the IR, in canonical form. */
+    public static String source(Network network) {
+        return Formatter.format(SsmWriter.write(network));
+    }
+
+    /**
+     * The network of a config, built by writing its {@code .ssm} source and compiling that source:
+     * what {@code ssmc golden} runs, so every golden network goes through the language. A generated
+     * source that does not compile is a bug of ssmc ({@link IllegalStateException}).
+     */
+    public static Network viaSource(String configJson, String where) {
+        String text = source(configJson, where);
+        Frontend.Compilation c = Frontend.compile(where + " (generated .ssm)", text);
+        if (!c.ok()) {
+            throw new IllegalStateException("the .ssm source generated for " + where + " does not compile:\n" + c.render()
+                    + "\n--- source ---\n" + text);
+        }
+        return c.network();
+    }
+
+    private static JsonObject parse(String text, String where) {
+        try {
+            JsonElement e = JsonParser.parseString(text);
+            if (!e.isJsonObject()) {
+                throw new ConfigException(where + ": the config must be a JSON object");
+            }
+            return e.getAsJsonObject();
+        } catch (JsonParseException ex) {
+            throw new ConfigException(where + ": the config is not valid JSON: " + ex.getMessage());
+        }
+    }
+}
