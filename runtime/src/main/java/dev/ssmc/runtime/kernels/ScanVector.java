@@ -1,0 +1,107 @@
+package dev.ssmc.runtime.kernels;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API path of {@link Scan}: lanes in vectors, states in registers for the whole run.
+ * Only loaded when a kernel takes its vector path.
+ */
+final class ScanVector {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int W = S.length();
+
+    private ScanVector() {
+    }
+
+    /** Runs whole vectors of lanes; returns the first lane left to the scalar tail. */
+    static int run(int lanes, int length, float[] aRe, float[] aIm, float[] vRe, float[] vIm, int vOff,
+                   float[] xRe, float[] xIm, float[] outRe, float[] outIm, int outOff, boolean reverse) {
+        int s = 0;
+        for (; s + 2 * W <= lanes; s += 2 * W) {
+            pair(s, lanes, length, aRe, aIm, vRe, vIm, vOff, xRe, xIm, outRe, outIm, outOff, reverse);
+        }
+        for (; s + W <= lanes; s += W) {
+            single(s, lanes, length, aRe, aIm, vRe, vIm, vOff, xRe, xIm, outRe, outIm, outOff, reverse);
+        }
+        return s;
+    }
+
+    /** Two vectors of lanes: two independent dependency chains per step. */
+    private static void pair(int s, int lanes, int length, float[] aRe, float[] aIm, float[] vRe, float[] vIm,
+                             int vOff, float[] xRe, float[] xIm, float[] outRe, float[] outIm, int outOff,
+                             boolean reverse) {
+        int s1 = s + W;
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector ar0 = FloatVector.fromArray(S, aRe, s);
+        FloatVector ar1 = FloatVector.fromArray(S, aRe, s1);
+        FloatVector ai0 = aIm == null ? zero : FloatVector.fromArray(S, aIm, s);
+        FloatVector ai1 = aIm == null ? zero : FloatVector.fromArray(S, aIm, s1);
+        FloatVector nai0 = ai0.neg();
+        FloatVector nai1 = ai1.neg();
+        FloatVector xr0 = FloatVector.fromArray(S, xRe, s);
+        FloatVector xr1 = FloatVector.fromArray(S, xRe, s1);
+        FloatVector xi0 = FloatVector.fromArray(S, xIm, s);
+        FloatVector xi1 = FloatVector.fromArray(S, xIm, s1);
+        int step = reverse ? -lanes : lanes;
+        int v = vOff + (reverse ? length - 1 : 0) * lanes + s;
+        int o = outOff + (reverse ? length - 1 : 0) * lanes + s;
+        for (int n = 0; n < length; n++, v += step, o += step) {
+            FloatVector vr0 = FloatVector.fromArray(S, vRe, v);
+            FloatVector vr1 = FloatVector.fromArray(S, vRe, v + W);
+            FloatVector vi0 = vIm == null ? zero : FloatVector.fromArray(S, vIm, v);
+            FloatVector vi1 = vIm == null ? zero : FloatVector.fromArray(S, vIm, v + W);
+            // x' = a x + v: re = ar xr - ai xi + vr, im = ar xi + ai xr + vi
+            FloatVector nr0 = ar0.fma(xr0, nai0.fma(xi0, vr0));
+            FloatVector ni0 = ar0.fma(xi0, ai0.fma(xr0, vi0));
+            FloatVector nr1 = ar1.fma(xr1, nai1.fma(xi1, vr1));
+            FloatVector ni1 = ar1.fma(xi1, ai1.fma(xr1, vi1));
+            xr0 = nr0;
+            xi0 = ni0;
+            xr1 = nr1;
+            xi1 = ni1;
+            if (outRe != null) {
+                nr0.intoArray(outRe, o);
+                nr1.intoArray(outRe, o + W);
+            }
+            if (outIm != null) {
+                ni0.intoArray(outIm, o);
+                ni1.intoArray(outIm, o + W);
+            }
+        }
+        xr0.intoArray(xRe, s);
+        xr1.intoArray(xRe, s1);
+        xi0.intoArray(xIm, s);
+        xi1.intoArray(xIm, s1);
+    }
+
+    private static void single(int s, int lanes, int length, float[] aRe, float[] aIm, float[] vRe, float[] vIm,
+                               int vOff, float[] xRe, float[] xIm, float[] outRe, float[] outIm, int outOff,
+                               boolean reverse) {
+        FloatVector zero = FloatVector.zero(S);
+        FloatVector ar = FloatVector.fromArray(S, aRe, s);
+        FloatVector ai = aIm == null ? zero : FloatVector.fromArray(S, aIm, s);
+        FloatVector nai = ai.neg();
+        FloatVector xr = FloatVector.fromArray(S, xRe, s);
+        FloatVector xi = FloatVector.fromArray(S, xIm, s);
+        int step = reverse ? -lanes : lanes;
+        int v = vOff + (reverse ? length - 1 : 0) * lanes + s;
+        int o = outOff + (reverse ? length - 1 : 0) * lanes + s;
+        for (int n = 0; n < length; n++, v += step, o += step) {
+            FloatVector vr = FloatVector.fromArray(S, vRe, v);
+            FloatVector vi = vIm == null ? zero : FloatVector.fromArray(S, vIm, v);
+            FloatVector nr = ar.fma(xr, nai.fma(xi, vr));
+            FloatVector ni = ar.fma(xi, ai.fma(xr, vi));
+            xr = nr;
+            xi = ni;
+            if (outRe != null) {
+                nr.intoArray(outRe, o);
+            }
+            if (outIm != null) {
+                ni.intoArray(outIm, o);
+            }
+        }
+        xr.intoArray(xRe, s);
+        xi.intoArray(xIm, s);
+    }
+}
