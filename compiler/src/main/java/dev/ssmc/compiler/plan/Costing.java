@@ -201,6 +201,7 @@ final class Costing {
         PlanStep sa = a.step();
         PlanStep sb = b.step();
         int subset = sa.subset() | sb.subset();
+        boolean multipliers = isMultipliers(sa) || isMultipliers(sb);
         TimeRole ra = sa.role();
         TimeRole rb = sb.role();
         TimeRole rs = role(subset);
@@ -215,6 +216,9 @@ final class Costing {
             coupling = ra == TimeRole.DOWN || rb == TimeRole.DOWN
                     ? (ra == TimeRole.UP || rb == TimeRole.UP ? PlanStep.Coupling.XCORR : PlanStep.Coupling.CORR)
                     : PlanStep.Coupling.CONV;
+            if (multipliers != (algorithm instanceof TimeAlgorithm.Scan)) {
+                return null; // the scan runs on the multipliers, and only the scan does
+            }
             if (algorithm instanceof TimeAlgorithm.Fft) {
                 if (sa.delivered() != Domain.FREQ || sb.delivered() != Domain.FREQ) {
                     return null;
@@ -259,6 +263,8 @@ final class Costing {
                             floats(subset, computed), 1));
                 }
             }
+        } else if (multipliers) {
+            return null;
         } else if (ra.hasTime() && rb.hasTime()) {
             coupling = PlanStep.Coupling.SAME_TIME;
             if (sa.delivered() != Domain.TIME || sb.delivered() != Domain.TIME) {
@@ -291,13 +297,17 @@ final class Costing {
         return new Option(step, a.cost().plus(b.cost()).plus(work));
     }
 
+    static boolean isMultipliers(PlanStep s) {
+        return s instanceof PlanStep.Leaf l && l.making() == PlanStep.Making.MULTIPLIERS;
+    }
+
     /** The same result delivered in the other domain, by an FFT or an inverse FFT. */
     Option deliverIn(Option o, Domain d) {
         PlanStep s = o.step();
         if (s.delivered() == d) {
             return o;
         }
-        if (!s.role().hasTime() || s.transformed()) {
+        if (!s.role().hasTime() || s.transformed() || isMultipliers(s)) {
             return null;
         }
         Cost c = o.cost().plus(transform(s.subset(), d));
