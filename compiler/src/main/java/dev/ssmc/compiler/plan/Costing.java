@@ -19,8 +19,8 @@ final class Costing {
     static final double CLOSED_FORM_FLOPS = 60;
     /** Flops per lane and sample of the recurrence: a complex multiply and a real add. */
     static final double SCAN_FLOPS = 7;
-    /** Flops per state lane and sample to read a carried state out and to advance it across a chunk. */
-    static final double CARRY_FLOPS = 16;
+    /** Flops per state lane and sample to read a carried state out (8) and to advance it across a chunk (4). */
+    static final double CARRY_FLOPS = 12;
 
     final ContractionSpec spec;
     final TimeAlgorithm algorithm;
@@ -29,7 +29,7 @@ final class Costing {
     final int kernel;
     final int fftSize;
     final int bins;
-    /** Lags of a kernel made in time: the whole length, or one chunk for the chunked algorithm. */
+    /** Lags of a kernel made in time. */
     final int kernelLags;
     private final Map<Integer, String> indexMemo = new HashMap<>();
 
@@ -41,7 +41,7 @@ final class Costing {
         this.kernel = spec.kernelOperand();
         this.fftSize = algorithm instanceof TimeAlgorithm.Fft f ? f.size() : 0;
         this.bins = fftSize / 2 + 1;
-        this.kernelLags = algorithm instanceof TimeAlgorithm.Chunked c ? Math.min(c.chunk(), spec.length()) : spec.length();
+        this.kernelLags = spec.length();
     }
 
     // ---- what a subset of operands holds ----
@@ -183,7 +183,7 @@ final class Costing {
         return out;
     }
 
-    /** The multipliers alone, for a scan. */
+    /** The multipliers alone, for a scan or the chunked algorithm. */
     Option multipliers(int i) {
         Operand op = spec.operands().get(i);
         double states = product(op.stateIndices());
@@ -216,10 +216,11 @@ final class Costing {
             coupling = ra == TimeRole.DOWN || rb == TimeRole.DOWN
                     ? (ra == TimeRole.UP || rb == TimeRole.UP ? PlanStep.Coupling.XCORR : PlanStep.Coupling.CORR)
                     : PlanStep.Coupling.CONV;
-            if (multipliers != (algorithm instanceof TimeAlgorithm.Scan)) {
-                return null; // the scan runs on the multipliers, and only the scan does
+            boolean recurrent = !(algorithm instanceof TimeAlgorithm.Fft);
+            if (multipliers != recurrent) {
+                return null; // the scan and the chunked algorithm run on the multipliers, and only they do
             }
-            if (algorithm instanceof TimeAlgorithm.Fft) {
+            if (!recurrent) {
                 if (sa.delivered() != Domain.FREQ || sb.delivered() != Domain.FREQ) {
                     return null;
                 }
@@ -231,33 +232,24 @@ final class Costing {
                 return null; // lags of a cross-correlation need the FFT
             } else if (sa.delivered() != Domain.TIME || sb.delivered() != Domain.TIME) {
                 return null;
-            } else if (algorithm instanceof TimeAlgorithm.Scan) {
-                PlanStep lag = ra == TimeRole.LAG ? sa : sb;
-                if (!(lag instanceof PlanStep.Leaf leaf) || leaf.making() != PlanStep.Making.MULTIPLIERS) {
-                    return null; // a scan runs on the states themselves
-                }
-                computed = Domain.TIME;
-                double lanes = product(all) * w;
-                work = item((coupling == PlanStep.Coupling.CONV ? "scan " : "reverse scan ") + all, StepKind.SCAN,
-                        lanes * spec.length() * SCAN_FLOPS, lanes * spec.length(), 0);
-                if (sums) {
-                    work = work.plus(item("sum to " + indices(subset), StepKind.ELEMENTWISE, lanes * spec.length(),
-                            floats(subset, computed), 1));
-                }
             } else {
-                TimeAlgorithm.Chunked ch = (TimeAlgorithm.Chunked) algorithm;
-                PlanStep lag = ra == TimeRole.LAG ? sa : sb;
-                if (lag instanceof PlanStep.Leaf leaf && leaf.making() == PlanStep.Making.MULTIPLIERS) {
-                    return null;
-                }
                 computed = Domain.TIME;
                 double lanes = product(all) * w;
-                double t = Math.min(ch.chunk(), spec.length());
-                String stateLetters = union(all, spec.operands().get(kernel).stateIndices());
-                double stateLanes = product(stateLetters) * w;
-                work = item("toeplitz chunks " + all, StepKind.GEMM, lanes * spec.length() * t, lanes * spec.length(), 0)
-                        .plus(item("carry across chunks " + stateLetters, StepKind.ELEMENTWISE,
-                                stateLanes * spec.length() * CARRY_FLOPS, stateLanes * 2, 0));
+                boolean forward = coupling == PlanStep.Coupling.CONV;
+                if (algorithm instanceof TimeAlgorithm.Scan) {
+                    work = item((forward ? "scan " : "reverse scan ") + all, StepKind.SCAN,
+                            lanes * spec.length() * SCAN_FLOPS, lanes * spec.length(), 0);
+                } else {
+                    if (w != 1) {
+                        return null; // the derivative kernel l a^l is no sum of exponentials: no chunked form
+                    }
+                    double t = Math.min(((TimeAlgorithm.Chunked) algorithm).chunk(), spec.length());
+                    // per chunk and state: a T x T Toeplitz product over the other lanes, and the carried state
+                    work = item((forward ? "toeplitz chunks " : "reverse toeplitz chunks ") + all, StepKind.GEMM,
+                            lanes * spec.length() * t, lanes * spec.length(), 0)
+                            .plus(item("carry across chunks " + all, StepKind.ELEMENTWISE,
+                                    lanes * spec.length() * CARRY_FLOPS, lanes * 2, 0));
+                }
                 if (sums) {
                     work = work.plus(item("sum to " + indices(subset), StepKind.ELEMENTWISE, lanes * spec.length(),
                             floats(subset, computed), 1));

@@ -153,7 +153,7 @@ public final class Search {
                 keepCheaper(out, variant(moved.step()), moved);
             }
         }
-        if (c.spec.operands().get(operand).isKernel() && c.algorithm instanceof TimeAlgorithm.Scan) {
+        if (c.spec.operands().get(operand).isKernel() && !(c.algorithm instanceof TimeAlgorithm.Fft)) {
             keepCheaper(out, Variant.MULT, c.multipliers(operand));
         }
         return out;

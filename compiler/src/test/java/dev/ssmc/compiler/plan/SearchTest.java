@@ -95,7 +95,7 @@ class SearchTest {
                 out.add(o);
                 addIfNotNull(out, c.deliverIn(o, o.step().delivered().other()));
             }
-            if (c.spec.operands().get(l.operand()).isKernel() && c.algorithm instanceof TimeAlgorithm.Scan) {
+            if (c.spec.operands().get(l.operand()).isKernel() && !(c.algorithm instanceof TimeAlgorithm.Fft)) {
                 out.add(c.multipliers(l.operand()));
             }
             return out;

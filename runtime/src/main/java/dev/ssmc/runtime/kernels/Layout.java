@@ -1,0 +1,111 @@
+package dev.ssmc.runtime.kernels;
+
+import java.util.function.IntUnaryOperator;
+
+/**
+ * Moving a dense tensor between index orders: {@code out[to] = sum over letters of from missing
+ * from to of x[from]}, broadcast over letters of {@code to} missing from {@code from}. One loop
+ * serves permutation, reduction and broadcasting; it is glue between the contraction kernels, not
+ * a hot kernel (the innermost letter of {@code to} runs contiguously).
+ */
+public final class Layout {
+    private Layout() {
+    }
+
+    /** Writes (overwrites) {@code out}; tensors are row-major in their index strings' order. */
+    public static void map(String from, float[] x, String to, float[] out, IntUnaryOperator sizeOf) {
+        int nt = to.length();
+        int[] size = new int[nt];
+        long total = 1;
+        for (int i = 0; i < nt; i++) {
+            size[i] = sizeOf.applyAsInt(to.charAt(i));
+            total *= size[i];
+        }
+        // the letters only x has are summed: iterate them in an inner odometer
+        StringBuilder summed = new StringBuilder();
+        for (char c : from.toCharArray()) {
+            if (to.indexOf(c) < 0) {
+                summed.append(c);
+            }
+        }
+        int[] xStride = strides(from, sizeOf);
+        int[] toStrideInX = new int[nt];
+        for (int i = 0; i < nt; i++) {
+            int p = from.indexOf(to.charAt(i));
+            toStrideInX[i] = p < 0 ? 0 : xStride[p];
+        }
+        int ns = summed.length();
+        int[] sSize = new int[ns];
+        int[] sStride = new int[ns];
+        long sumCount = 1;
+        for (int i = 0; i < ns; i++) {
+            int p = from.indexOf(summed.charAt(i));
+            sSize[i] = sizeOf.applyAsInt(summed.charAt(i));
+            sStride[i] = xStride[p];
+            sumCount *= sSize[i];
+        }
+        if (total == 0) {
+            return;
+        }
+        int[] idx = new int[nt];
+        int[] sIdx = new int[ns];
+        int base = 0;
+        for (long o = 0; o < total; o++) {
+            float acc;
+            if (ns == 0) {
+                acc = x[base];
+            } else {
+                double s = 0;
+                java.util.Arrays.fill(sIdx, 0);
+                int off = 0;
+                for (long k = 0; k < sumCount; k++) {
+                    s += x[base + off];
+                    for (int d = ns - 1; d >= 0; d--) {
+                        off += sStride[d];
+                        if (++sIdx[d] < sSize[d]) {
+                            break;
+                        }
+                        off -= sStride[d] * sSize[d];
+                        sIdx[d] = 0;
+                    }
+                }
+                acc = (float) s;
+            }
+            out[(int) o] = acc;
+            for (int d = nt - 1; d >= 0; d--) {
+                base += toStrideInX[d];
+                if (++idx[d] < size[d]) {
+                    break;
+                }
+                base -= toStrideInX[d] * size[d];
+                idx[d] = 0;
+            }
+        }
+    }
+
+    /** A new array with {@code x} mapped from {@code from} to {@code to}. */
+    public static float[] map(String from, float[] x, String to, IntUnaryOperator sizeOf) {
+        float[] out = new float[Math.toIntExact(count(to, sizeOf))];
+        map(from, x, to, out, sizeOf);
+        return out;
+    }
+
+    /** The number of elements of a tensor with these letters. */
+    public static long count(String letters, IntUnaryOperator sizeOf) {
+        long n = 1;
+        for (char c : letters.toCharArray()) {
+            n *= sizeOf.applyAsInt(c);
+        }
+        return n;
+    }
+
+    static int[] strides(String letters, IntUnaryOperator sizeOf) {
+        int[] s = new int[letters.length()];
+        int acc = 1;
+        for (int i = letters.length() - 1; i >= 0; i--) {
+            s[i] = acc;
+            acc *= sizeOf.applyAsInt(letters.charAt(i));
+        }
+        return s;
+    }
+}
