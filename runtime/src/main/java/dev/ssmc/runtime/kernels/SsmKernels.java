@@ -39,12 +39,18 @@ public final class SsmKernels {
 
     /** {@code out[s*length + l] = a[s]^l} for {@code s < states}, {@code l < length} ({@code 0^0 = 1}). */
     public static void powers(int states, int length, float[] aRe, float[] aIm, float[] outRe, float[] outIm) {
+        powers(states, length, aRe, aIm, 0, outRe, outIm, 0);
+    }
+
+    /** {@link #powers} reading {@code a[aOff + s]} and writing {@code out[outOff + s*length + l]}. */
+    public static void powers(int states, int length, float[] aRe, float[] aIm, int aOff,
+                              float[] outRe, float[] outIm, int outOff) {
         check(states, length);
         for (int s = 0; s < states; s++) {
-            double ar = aRe[s];
-            double ai = aIm == null ? 0 : aIm[s];
+            double ar = aRe[aOff + s];
+            double ai = aIm == null ? 0 : aIm[aOff + s];
+            int o = outOff + s * length;
             if (ar == 0 && ai == 0) {
-                int o = s * length;
                 for (int l = 0; l < length; l++) {
                     outRe[o + l] = l == 0 ? 1f : 0f;
                     if (outIm != null) {
@@ -53,7 +59,7 @@ public final class SsmKernels {
                 }
                 continue;
             }
-            fill(length, Math.log(Math.hypot(ar, ai)), Math.atan2(ai, ar), ar, ai, outRe, outIm, s * length);
+            fill(length, Math.log(Math.hypot(ar, ai)), Math.atan2(ai, ar), ar, ai, outRe, outIm, o);
         }
     }
 

@@ -107,6 +107,22 @@ class SsmKernelsTest {
                 () -> SsmKernels.closedFormSpectrum(1, 1, 0, new float[1], null, new float[1], null));
     }
 
+    @Test
+    void powersWithOffsetsReadAndWriteWhereTold() {
+        Random rnd = new Random(34);
+        float[][] a = ssmMultipliers(rnd, 5);
+        float[] re = new float[5 * 30];
+        float[] im = new float[5 * 30];
+        SsmKernels.powers(5, 30, a[0], a[1], re, im);
+        float[] re2 = new float[7 + 3 * 30];
+        float[] im2 = new float[7 + 3 * 30];
+        SsmKernels.powers(3, 30, a[0], a[1], 2, re2, im2, 7);
+        for (int i = 0; i < 3 * 30; i++) {
+            assertEquals(re[2 * 30 + i], re2[7 + i]);
+            assertEquals(im[2 * 30 + i], im2[7 + i]);
+        }
+    }
+
     /** The naive complex DFT (in double) of a^l, l < length, zero-padded to n; bins 0..n/2. */
     static double[][] naiveSpectrum(double ar, double ai, int length, int n) {
         int bins = n / 2 + 1;
