@@ -1,0 +1,548 @@
+package dev.ssmc.runtime.kernels;
+
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.function.IntUnaryOperator;
+
+/**
+ * Pairwise tensor contraction in einsum notation, real or split-complex: one step of an SSM
+ * block's contraction tree.
+ *
+ * <p>{@code out[outIdx] = sum over the letters not in outIdx of a[aIdx] * b[bIdx]}. Tensors are
+ * row-major with their dimensions in index-string order (one letter per dimension, sizes from
+ * {@code sizeOf}). Each operand is real ({@code im == null}) or complex. Letters play four roles:
+ * in both operands and the output, <em>batch</em> (a Hadamard index); in both operands only,
+ * <em>contracted</em>; in one operand and the output, <em>kept</em> (rows M from a, columns N
+ * from b); in one operand only, summed out of that operand before anything else. With
+ * {@code outIm == null} only the real part {@code Re(a b) = aRe bRe - aIm bIm} is computed, at
+ * half the cost of the full product; with both operands real a given {@code outIm} is zeroed.
+ * The output is overwritten and must not share arrays with the operands.
+ *
+ * <p>How: the product is a batch of matrix products {@code [M x K] [K x N]}, each complex one
+ * being 2 to 4 real ones ({@link Gemm} with alpha = +-1 and accumulation). {@code Gemm} takes any
+ * row and column strides, so no operand is copied when each role's letters are laid out as one
+ * stride (they "fuse": consecutive in memory, in a common order); letters of a group that do not
+ * fuse become loops around smaller products (for contracted letters, loops that accumulate).
+ * When that would leave many tiny products, the operands that do not fit are permuted once into
+ * {@code [batch, M, K]} / {@code [batch, K, N]} and the output is produced as
+ * {@code [batch, M, N]} and permuted into place. Without contracted letters the product is a
+ * broadcast multiply along the output's innermost dimension (vectorized when both operands are
+ * contiguous or constant along it), which is what products in frequency are.
+ * Intermediates live in per-thread scratch arrays.
+ */
+public final class Contract {
+    static final int AUTO = 0;
+    /** Never copy an operand: loops around strided products (tests force it). */
+    static final int LOOPS = 1;
+    /** Always permute operands and output into canonical order (tests force it). */
+    static final int CANONICAL = 2;
+    /** Below this many multiply-adds per product, permuting to get fewer, larger products wins. */
+    private static final long SMALL_PRODUCT = 16384;
+
+    private static final int A_RE = 0;
+    private static final int A_IM = 1;
+    private static final int B_RE = 2;
+    private static final int B_IM = 3;
+    private static final int PA_RE = 4;
+    private static final int PA_IM = 5;
+    private static final int PB_RE = 6;
+    private static final int PB_IM = 7;
+    private static final int C_RE = 8;
+    private static final int C_IM = 9;
+
+    private Contract() {
+    }
+
+    public static void pairwise(String aIdx, float[] aRe, float[] aIm, String bIdx, float[] bRe, float[] bIm,
+                                String outIdx, float[] outRe, float[] outIm, IntUnaryOperator sizeOf) {
+        pairwise(aIdx, aRe, aIm, bIdx, bRe, bIm, outIdx, outRe, outIm, sizeOf, AUTO, VectorSupport.enabled());
+    }
+
+    /** A dense tensor: its letters with sizes and strides, and its arrays. */
+    private static final class View {
+        final String idx;
+        final int[] size;
+        final int[] stride;
+        final float[] re;
+        final float[] im;
+
+        View(String idx, int[] size, float[] re, float[] im) {
+            this.idx = idx;
+            this.size = size;
+            this.stride = new int[size.length];
+            int s = 1;
+            for (int p = size.length - 1; p >= 0; p--) {
+                stride[p] = s;
+                s *= size[p];
+            }
+            this.re = re;
+            this.im = im;
+        }
+
+        boolean has(char c) {
+            return idx.indexOf(c) >= 0;
+        }
+
+        int stride(char c) {
+            int p = idx.indexOf(c);
+            return p < 0 ? 0 : stride[p];
+        }
+
+        long count() {
+            return count(size);
+        }
+
+        static long count(int[] size) {
+            long n = 1;
+            for (int s : size) {
+                n *= s;
+            }
+            return n;
+        }
+    }
+
+    static void pairwise(String aIdx, float[] aRe, float[] aIm, String bIdx, float[] bRe, float[] bIm,
+                         String outIdx, float[] outRe, float[] outIm, IntUnaryOperator sizeOf,
+                         int strategy, boolean vector) {
+        Objects.requireNonNull(aRe, "aRe");
+        Objects.requireNonNull(bRe, "bRe");
+        Objects.requireNonNull(outRe, "outRe");
+        Objects.requireNonNull(sizeOf, "sizeOf");
+        distinct(aIdx, "first operand");
+        distinct(bIdx, "second operand");
+        distinct(outIdx, "output");
+        for (char c : outIdx.toCharArray()) {
+            if (aIdx.indexOf(c) < 0 && bIdx.indexOf(c) < 0) {
+                throw new IllegalArgumentException("output index '" + c + "' of " + aIdx + "," + bIdx + "->" + outIdx
+                        + " is in neither operand");
+            }
+        }
+        View a = new View(aIdx, sizes(aIdx, sizeOf), aRe, aIm);
+        View b = new View(bIdx, sizes(bIdx, sizeOf), bRe, bIm);
+        View out = new View(outIdx, sizes(outIdx, sizeOf), outRe, outIm);
+        checkLength(a, "first operand");
+        checkLength(b, "second operand");
+        checkLength(out, "output");
+        int outCount = (int) out.count();
+        if (outCount == 0) {
+            return;
+        }
+        if (aIm == null && bIm == null && outIm != null) {
+            Arrays.fill(outIm, 0, outCount, 0f);
+            out = new View(outIdx, out.size, outRe, null);
+        }
+        for (View t : new View[] {a, b}) {
+            for (int p = 0; p < t.size.length; p++) {
+                if (t.size[p] == 0) {
+                    // An empty sum (the letter is not in the output, which is non-empty).
+                    Arrays.fill(outRe, 0, outCount, 0f);
+                    if (out.im != null) {
+                        Arrays.fill(out.im, 0, outCount, 0f);
+                    }
+                    return;
+                }
+            }
+        }
+        a = sumOut(a, bIdx, outIdx, A_RE, A_IM);
+        b = sumOut(b, aIdx, outIdx, B_RE, B_IM);
+
+        StringBuilder batch = new StringBuilder();
+        StringBuilder rows = new StringBuilder();
+        StringBuilder cols = new StringBuilder();
+        StringBuilder inner = new StringBuilder();
+        for (char c : outIdx.toCharArray()) {
+            if (a.has(c) && b.has(c)) {
+                batch.append(c);
+            } else if (a.has(c)) {
+                rows.append(c);
+            } else {
+                cols.append(c);
+            }
+        }
+        for (char c : a.idx.toCharArray()) {
+            if (b.has(c) && outIdx.indexOf(c) < 0) {
+                inner.append(c);
+            }
+        }
+        if (inner.length() == 0) {
+            broadcastProduct(a, b, out, vector);
+        } else {
+            matrixProducts(a, b, out, batch.toString(), rows.toString(), cols.toString(), inner.toString(),
+                    strategy, vector);
+        }
+    }
+
+    // ---- summing out letters of one operand ----
+
+    /** The operand with its letters that are neither in the other operand nor in the output summed out. */
+    private static View sumOut(View t, String other, String outIdx, int slotRe, int slotIm) {
+        StringBuilder keep = new StringBuilder();
+        for (char c : t.idx.toCharArray()) {
+            if (other.indexOf(c) >= 0 || outIdx.indexOf(c) >= 0) {
+                keep.append(c);
+            }
+        }
+        if (keep.length() == t.idx.length()) {
+            return t;
+        }
+        String k = keep.toString();
+        int[] size = new int[k.length()];
+        for (int p = 0; p < size.length; p++) {
+            size[p] = t.size[t.idx.indexOf(k.charAt(p))];
+        }
+        long count = View.count(size);
+        View r = new View(k, size, Scratch.get(slotRe, count), t.im == null ? null : Scratch.get(slotIm, count));
+        int[] dst = new int[t.idx.length()];
+        for (int p = 0; p < dst.length; p++) {
+            dst[p] = r.stride(t.idx.charAt(p));
+        }
+        Arrays.fill(r.re, 0, (int) count, 0f);
+        walk(0, t.size, t.stride, dst, t.re, 0, r.re, 0, true);
+        if (t.im != null) {
+            Arrays.fill(r.im, 0, (int) count, 0f);
+            walk(0, t.size, t.stride, dst, t.im, 0, r.im, 0, true);
+        }
+        return r;
+    }
+
+    /**
+     * {@code dst[do + sum i_p dst_p] (+)= src[so + sum i_p src_p]} over all indices {@code i_p < size_p}
+     * (the inner loop along the last dimension): permutations, reductions and output copies.
+     */
+    private static void walk(int p, int[] size, int[] srcStride, int[] dstStride, float[] src, int so,
+                             float[] dst, int dOff, boolean add) {
+        if (p == size.length) {
+            dst[dOff] = add ? dst[dOff] + src[so] : src[so];
+            return;
+        }
+        int n = size[p];
+        int ss = srcStride[p];
+        int ds = dstStride[p];
+        if (p == size.length - 1) {
+            if (add) {
+                for (int i = 0; i < n; i++) {
+                    dst[dOff + i * ds] += src[so + i * ss];
+                }
+            } else {
+                for (int i = 0; i < n; i++) {
+                    dst[dOff + i * ds] = src[so + i * ss];
+                }
+            }
+            return;
+        }
+        for (int i = 0; i < n; i++) {
+            walk(p + 1, size, srcStride, dstStride, src, so + i * ss, dst, dOff + i * ds, add);
+        }
+    }
+
+    /** {@code t} copied into a fresh row-major layout with its letters in {@code order}. */
+    private static View permute(View t, String order, int slotRe, int slotIm) {
+        int[] size = new int[order.length()];
+        int[] src = new int[order.length()];
+        for (int p = 0; p < size.length; p++) {
+            int q = t.idx.indexOf(order.charAt(p));
+            size[p] = t.size[q];
+            src[p] = t.stride[q];
+        }
+        long count = View.count(size);
+        View r = new View(order, size, Scratch.get(slotRe, count), t.im == null ? null : Scratch.get(slotIm, count));
+        walk(0, size, src, r.stride, t.re, 0, r.re, 0, false);
+        if (t.im != null) {
+            walk(0, size, src, r.stride, t.im, 0, r.im, 0, false);
+        }
+        return r;
+    }
+
+    // ---- no contracted letter: a broadcast product along the output ----
+
+    private static void broadcastProduct(View a, View b, View out, boolean vector) {
+        int d = out.idx.length();
+        int len = d == 0 ? 1 : out.size[d - 1];
+        int sa = d == 0 ? 0 : a.stride(out.idx.charAt(d - 1));
+        int sb = d == 0 ? 0 : b.stride(out.idx.charAt(d - 1));
+        int outer = d == 0 ? 1 : (int) (out.count() / len);
+        int[] idx = new int[Math.max(0, d - 1)];
+        int ao = 0;
+        int bo = 0;
+        int oo = 0;
+        for (int r = 0; r < outer; r++, oo += len) {
+            productRow(len, a, ao, sa, b, bo, sb, out, oo, vector);
+            for (int p = d - 2; p >= 0; p--) {
+                char c = out.idx.charAt(p);
+                ao += a.stride(c);
+                bo += b.stride(c);
+                if (++idx[p] < out.size[p]) {
+                    break;
+                }
+                ao -= a.stride(c) * out.size[p];
+                bo -= b.stride(c) * out.size[p];
+                idx[p] = 0;
+            }
+        }
+    }
+
+    private static void productRow(int len, View a, int ao, int sa, View b, int bo, int sb, View out, int oo,
+                                   boolean vector) {
+        if (a.im == null && b.im == null) {
+            mul(len, a.re, ao, sa, b.re, bo, sb, out.re, oo, vector);
+        } else if (b.im == null) {
+            mul(len, a.re, ao, sa, b.re, bo, sb, out.re, oo, vector);
+            if (out.im != null) {
+                mul(len, a.im, ao, sa, b.re, bo, sb, out.im, oo, vector);
+            }
+        } else if (a.im == null) {
+            mul(len, a.re, ao, sa, b.re, bo, sb, out.re, oo, vector);
+            if (out.im != null) {
+                mul(len, a.re, ao, sa, b.im, bo, sb, out.im, oo, vector);
+            }
+        } else {
+            mul2(len, a.re, b.re, a.im, b.im, -1f, ao, sa, bo, sb, out.re, oo, vector);
+            if (out.im != null) {
+                mul2(len, a.re, b.im, a.im, b.re, 1f, ao, sa, bo, sb, out.im, oo, vector);
+            }
+        }
+    }
+
+    /** {@code o[oo + i] = x[xo + i*sx] * y[yo + i*sy]}. */
+    static void mul(int len, float[] x, int xo, int sx, float[] y, int yo, int sy, float[] o, int oo, boolean vector) {
+        int i = 0;
+        if (vector && (sx | sy) >>> 1 == 0) {
+            i = ContractVector.mul(len, x, xo, sx, y, yo, sy, o, oo);
+        }
+        for (; i < len; i++) {
+            o[oo + i] = x[xo + i * sx] * y[yo + i * sy];
+        }
+    }
+
+    /** {@code o[oo + i] = x1[..] * y1[..] + sign * x2[..] * y2[..]} (x at xo/sx, y at yo/sy). */
+    static void mul2(int len, float[] x1, float[] y1, float[] x2, float[] y2, float sign, int xo, int sx, int yo,
+                     int sy, float[] o, int oo, boolean vector) {
+        int i = 0;
+        if (vector && (sx | sy) >>> 1 == 0) {
+            i = ContractVector.mul2(len, x1, y1, x2, y2, sign, xo, sx, yo, sy, o, oo);
+        }
+        for (; i < len; i++) {
+            int xi = xo + i * sx;
+            int yi = yo + i * sy;
+            o[oo + i] = x1[xi] * y1[yi] + sign * (x2[xi] * y2[yi]);
+        }
+    }
+
+    // ---- contracted letters: batched matrix products ----
+
+    private static void matrixProducts(View a, View b, View out, String batch, String rows, String cols,
+                                       String inner, int strategy, boolean vector) {
+        View c = out;
+        boolean fits = fusedFrom(rows, a, out) == 0 && fusedFrom(cols, b, out) == 0 && fusedFrom(inner, a, b) == 0;
+        long product = groupSize(rows, a, fusedFrom(rows, a, out)) * groupSize(cols, b, fusedFrom(cols, b, out))
+                * groupSize(inner, a, fusedFrom(inner, a, b));
+        boolean canonical = strategy == CANONICAL || (strategy == AUTO && !fits && product < SMALL_PRODUCT);
+        if (canonical) {
+            boolean always = strategy == CANONICAL;
+            if (always || fusedFrom(rows, a, a) != 0 || fusedFrom(inner, a, a) != 0) {
+                a = permute(a, batch + rows + inner, PA_RE, PA_IM);
+            }
+            if (always || fusedFrom(inner, b, b) != 0 || fusedFrom(cols, b, b) != 0) {
+                b = permute(b, batch + inner + cols, PB_RE, PB_IM);
+            }
+            if (always || fusedFrom(rows, out, out) != 0 || fusedFrom(cols, out, out) != 0) {
+                long count = out.count();
+                c = new View(batch + rows + cols, sizesIn(batch + rows + cols, out), Scratch.get(C_RE, count),
+                        out.im == null ? null : Scratch.get(C_IM, count));
+            }
+        }
+        new Products(a, b, c, batch, rows, cols, inner, vector).run();
+        if (c != out) {
+            int[] size = out.size;
+            int[] src = new int[size.length];
+            for (int p = 0; p < size.length; p++) {
+                src[p] = c.stride(out.idx.charAt(p));
+            }
+            walk(0, size, src, out.stride, c.re, 0, out.re, 0, false);
+            if (out.im != null) {
+                walk(0, size, src, out.stride, c.im, 0, out.im, 0, false);
+            }
+        }
+    }
+
+    /**
+     * The first position {@code q} from which {@code group[q..]} (in its order) is laid out as one
+     * stride in both tensors: each letter's stride is the next one's times its size.
+     */
+    private static int fusedFrom(String group, View t1, View t2) {
+        int q = group.length() - 1;
+        if (q < 0) {
+            return 0;
+        }
+        while (q > 0 && fuses(group.charAt(q - 1), group.charAt(q), t1) && fuses(group.charAt(q - 1), group.charAt(q), t2)) {
+            q--;
+        }
+        return q;
+    }
+
+    private static boolean fuses(char outerLetter, char innerLetter, View t) {
+        int p = t.idx.indexOf(innerLetter);
+        return t.stride(outerLetter) == t.stride[p] * t.size[p];
+    }
+
+    private static long groupSize(String group, View t, int from) {
+        long n = 1;
+        for (int q = from; q < group.length(); q++) {
+            n *= t.size[t.idx.indexOf(group.charAt(q))];
+        }
+        return n;
+    }
+
+    private static int[] sizesIn(String letters, View t) {
+        int[] size = new int[letters.length()];
+        for (int p = 0; p < size.length; p++) {
+            size[p] = t.size[t.idx.indexOf(letters.charAt(p))];
+        }
+        return size;
+    }
+
+    /** The loops around strided matrix products for fixed operand layouts. */
+    private static final class Products {
+        private final boolean vector;
+        /** Loop letters: batch and the unfused heads of M and N (outer), the unfused head of K (inner). */
+        private final int outerCount;
+        private final int[] loopSize;
+        private final int[] aStep;
+        private final int[] bStep;
+        private final int[] cStep;
+        private final int m;
+        private final int n;
+        private final int k;
+        private final int ars;
+        private final int acs;
+        private final int brs;
+        private final int bcs;
+        private final int crs;
+        private final int ccs;
+        /** The real products: operand parts, output part, sign, and whether it opens its output part. */
+        private final float[][] termA;
+        private final float[][] termB;
+        private final float[][] termC;
+        private final float[] termSign;
+        private final boolean[] termFirst;
+
+        Products(View a, View b, View c, String batch, String rows, String cols, String inner, boolean vector) {
+            this.vector = vector;
+            int qm = fusedFrom(rows, a, c);
+            int qn = fusedFrom(cols, b, c);
+            int qk = fusedFrom(inner, a, b);
+            String outer = batch + rows.substring(0, qm) + cols.substring(0, qn);
+            String loops = outer + inner.substring(0, qk);
+            outerCount = outer.length();
+            loopSize = new int[loops.length()];
+            aStep = new int[loops.length()];
+            bStep = new int[loops.length()];
+            cStep = new int[loops.length()];
+            for (int p = 0; p < loops.length(); p++) {
+                char l = loops.charAt(p);
+                View owner = a.has(l) ? a : b;
+                loopSize[p] = owner.size[owner.idx.indexOf(l)];
+                aStep[p] = a.stride(l);
+                bStep[p] = b.stride(l);
+                cStep[p] = c.stride(l);
+            }
+            m = (int) groupSize(rows, a, qm);
+            n = (int) groupSize(cols, b, qn);
+            k = (int) groupSize(inner, a, qk);
+            char lastRow = rows.isEmpty() ? 0 : rows.charAt(rows.length() - 1);
+            char lastCol = cols.isEmpty() ? 0 : cols.charAt(cols.length() - 1);
+            char lastInner = inner.charAt(inner.length() - 1);
+            ars = rows.isEmpty() ? 0 : a.stride(lastRow);
+            crs = rows.isEmpty() ? 0 : c.stride(lastRow);
+            bcs = cols.isEmpty() ? 0 : b.stride(lastCol);
+            ccs = cols.isEmpty() ? 0 : c.stride(lastCol);
+            acs = a.stride(lastInner);
+            brs = b.stride(lastInner);
+
+            boolean wantIm = c.im != null;
+            int terms = (a.im != null && b.im != null ? 2 : 1) * (wantIm ? 2 : 1);
+            termA = new float[terms][];
+            termB = new float[terms][];
+            termC = new float[terms][];
+            termSign = new float[terms];
+            termFirst = new boolean[terms];
+            int t = 0;
+            t = term(t, a.re, b.re, c.re, 1f, true);
+            if (a.im != null && b.im != null) {
+                t = term(t, a.im, b.im, c.re, -1f, false);
+                if (wantIm) {
+                    t = term(t, a.re, b.im, c.im, 1f, true);
+                    term(t, a.im, b.re, c.im, 1f, false);
+                }
+            } else if (wantIm) {
+                term(t, a.im != null ? a.im : a.re, b.im != null ? b.im : b.re, c.im, 1f, true);
+            }
+        }
+
+        private int term(int t, float[] x, float[] y, float[] z, float sign, boolean first) {
+            termA[t] = x;
+            termB[t] = y;
+            termC[t] = z;
+            termSign[t] = sign;
+            termFirst[t] = first;
+            return t + 1;
+        }
+
+        void run() {
+            loop(0, 0, 0, 0, true);
+        }
+
+        /** Loop level {@code p}; {@code first} is whether every contracted loop index so far is 0. */
+        private void loop(int p, int ao, int bo, int co, boolean first) {
+            if (p == loopSize.length) {
+                for (int t = 0; t < termA.length; t++) {
+                    boolean accumulate = !(first && termFirst[t]);
+                    if (vector) {
+                        Gemm.vector(m, n, k, termSign[t], termA[t], ao, ars, acs, termB[t], bo, brs, bcs,
+                                termC[t], co, crs, ccs, accumulate);
+                    } else {
+                        Gemm.scalar(m, n, k, termSign[t], termA[t], ao, ars, acs, termB[t], bo, brs, bcs,
+                                termC[t], co, crs, ccs, accumulate);
+                    }
+                }
+                return;
+            }
+            boolean contracted = p >= outerCount;
+            for (int i = 0; i < loopSize[p]; i++) {
+                loop(p + 1, ao + i * aStep[p], bo + i * bStep[p], co + i * cStep[p], first && (!contracted || i == 0));
+            }
+        }
+    }
+
+    // ---- checks ----
+
+    private static void distinct(String idx, String what) {
+        Objects.requireNonNull(idx, what + " indices");
+        for (int p = 0; p < idx.length(); p++) {
+            if (idx.indexOf(idx.charAt(p)) != p) {
+                throw new IllegalArgumentException(what + " indices \"" + idx + "\" repeat '" + idx.charAt(p)
+                        + "' (diagonals are not supported)");
+            }
+        }
+    }
+
+    private static int[] sizes(String idx, IntUnaryOperator sizeOf) {
+        int[] size = new int[idx.length()];
+        for (int p = 0; p < size.length; p++) {
+            size[p] = sizeOf.applyAsInt(idx.charAt(p));
+            if (size[p] < 0) {
+                throw new IllegalArgumentException("index '" + idx.charAt(p) + "' has negative size " + size[p]);
+            }
+        }
+        return size;
+    }
+
+    private static void checkLength(View t, String what) {
+        long count = t.count();
+        if (t.re.length < count || (t.im != null && t.im.length < count)) {
+            throw new IllegalArgumentException(what + " \"" + t.idx + "\" of shape " + Arrays.toString(t.size)
+                    + " needs " + count + " elements, its arrays have " + t.re.length
+                    + (t.im == null ? "" : " and " + t.im.length));
+        }
+    }
+}

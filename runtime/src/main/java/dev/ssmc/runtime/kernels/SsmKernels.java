@@ -1,0 +1,203 @@
+package dev.ssmc.runtime.kernels;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Making SSM kernels: the powers of each state's multiplier in time, or their sum directly in
+ * frequency.
+ *
+ * <ul>
+ *   <li>{@link #powers}: {@code out[s*length + l] = a[s]^l} (a Vandermonde row per state).
+ *   <li>{@link #powersFromExponent}: {@code out[s*length + l] = exp(z[s] * l)}, the same for
+ *       {@code a = exp(z)} given the exponent {@code z = dt*A} (more accurate: no rounding of
+ *       {@code a} to float first).
+ *   <li>{@link #closedFormSpectrum}: {@code out[s*(n/2+1) + k] = sum_{l<length} a[s]^l w^(-k l)},
+ *       {@code w = exp(2 pi i / n)}, {@code k = 0..n/2}: the spectrum of a state's kernel
+ *       zero-padded to {@code n}, from the geometric series
+ *       {@code (1 - a^L w^(-kL)) / (1 - a w^(-k))} without making the kernel or an FFT.
+ * </ul>
+ * Complex values are split arrays; a null imaginary input is a real one, a null imaginary output
+ * is not written (what reaches a network's outputs is the real part).
+ *
+ * <p>Accuracy, not speed, decides the algorithms (these run once per weight update, not per
+ * sample). Repeated multiplication in float would drift by about {@code l} ulps at lag {@code l};
+ * here each block of 64 powers restarts from {@code exp(l0 * log a)} evaluated in double and
+ * continues by multiplication in double, so every power is within a few float ulps of exact for
+ * any length. The closed form is evaluated in double with exact table roots of unity; where the
+ * denominator nearly vanishes (a pole of the series on the unit circle) it switches to
+ * {@code expm1(L g) / expm1(g)} with {@code g = log a - 2 pi i k / n}, which has no cancellation.
+ */
+public final class SsmKernels {
+    /** Powers between restarts from the exact value. */
+    private static final int BLOCK = 64;
+    /** Below this |1 - a w^-k| the closed form's plain quotient loses digits; use expm1. */
+    private static final double NEAR_POLE = 1e-6;
+    private static final ConcurrentHashMap<Integer, double[]> ROOTS = new ConcurrentHashMap<>();
+
+    private SsmKernels() {
+    }
+
+    /** {@code out[s*length + l] = a[s]^l} for {@code s < states}, {@code l < length} ({@code 0^0 = 1}). */
+    public static void powers(int states, int length, float[] aRe, float[] aIm, float[] outRe, float[] outIm) {
+        powers(states, length, aRe, aIm, 0, outRe, outIm, 0);
+    }
+
+    /** {@link #powers} reading {@code a[aOff + s]} and writing {@code out[outOff + s*length + l]}. */
+    public static void powers(int states, int length, float[] aRe, float[] aIm, int aOff,
+                              float[] outRe, float[] outIm, int outOff) {
+        check(states, length);
+        for (int s = 0; s < states; s++) {
+            double ar = aRe[aOff + s];
+            double ai = aIm == null ? 0 : aIm[aOff + s];
+            int o = outOff + s * length;
+            if (ar == 0 && ai == 0) {
+                for (int l = 0; l < length; l++) {
+                    outRe[o + l] = l == 0 ? 1f : 0f;
+                    if (outIm != null) {
+                        outIm[o + l] = 0f;
+                    }
+                }
+                continue;
+            }
+            fill(length, Math.log(Math.hypot(ar, ai)), Math.atan2(ai, ar), ar, ai, outRe, outIm, o);
+        }
+    }
+
+    /** {@code out[s*length + l] = exp(z[s] * l)} for {@code s < states}, {@code l < length}. */
+    public static void powersFromExponent(int states, int length, float[] zRe, float[] zIm,
+                                          float[] outRe, float[] outIm) {
+        check(states, length);
+        for (int s = 0; s < states; s++) {
+            double zr = zRe[s];
+            double zi = zIm == null ? 0 : zIm[s];
+            double mag = Math.exp(zr);
+            fill(length, zr, zi, mag * Math.cos(zi), mag * Math.sin(zi), outRe, outIm, s * length);
+        }
+    }
+
+    /**
+     * Writes {@code exp(l (logMag + i arg))} for {@code l < length} at {@code out[o + l]}: exact
+     * restarts every BLOCK lags, multiplication by {@code step} (the same number) in between.
+     */
+    private static void fill(int length, double logMag, double arg, double stepRe, double stepIm,
+                             float[] outRe, float[] outIm, int o) {
+        for (int l0 = 0; l0 < length; l0 += BLOCK) {
+            double mag = Math.exp(l0 * logMag);
+            double pr = mag * Math.cos(l0 * arg);
+            double pi = mag * Math.sin(l0 * arg);
+            int end = Math.min(length, l0 + BLOCK);
+            for (int l = l0; l < end; l++) {
+                outRe[o + l] = (float) pr;
+                if (outIm != null) {
+                    outIm[o + l] = (float) pi;
+                }
+                double nr = pr * stepRe - pi * stepIm;
+                pi = pr * stepIm + pi * stepRe;
+                pr = nr;
+            }
+        }
+    }
+
+    /**
+     * {@code out[s*(n/2+1) + k] = sum_{l<length} a[s]^l exp(-2 pi i k l / n)}, {@code k = 0..n/2}:
+     * the real FFT bins (size {@code n}) of each state's complex kernel {@code a^l}, {@code l < length}.
+     * Meant for stable states ({@code |a| <= 1}); {@code n} need not be a fast size.
+     */
+    public static void closedFormSpectrum(int states, int length, int n, float[] aRe, float[] aIm,
+                                          float[] outRe, float[] outIm) {
+        check(states, length);
+        if (n < 1) {
+            throw new IllegalArgumentException("spectrum size must be positive, got " + n);
+        }
+        int bins = n / 2 + 1;
+        double[] roots = roots(n);
+        for (int s = 0; s < states; s++) {
+            int o = s * bins;
+            double ar = aRe[s];
+            double ai = aIm == null ? 0 : aIm[s];
+            if (length == 0 || (ar == 0 && ai == 0)) {
+                // Empty sum, or only the lag-0 term.
+                float v = length == 0 ? 0f : 1f;
+                for (int k = 0; k < bins; k++) {
+                    outRe[o + k] = v;
+                    if (outIm != null) {
+                        outIm[o + k] = 0f;
+                    }
+                }
+                continue;
+            }
+            double logMag = Math.log(Math.hypot(ar, ai));
+            double arg = Math.atan2(ai, ar);
+            double magL = Math.exp(length * logMag);
+            double aLr = magL * Math.cos(length * arg);
+            double aLi = magL * Math.sin(length * arg);
+            for (int k = 0; k < bins; k++) {
+                // w^-k = (cos, -sin) of 2 pi k / n, from the table.
+                double cr = roots[2 * k];
+                double ci = -roots[2 * k + 1];
+                double dr = 1 - (ar * cr - ai * ci);
+                double di = -(ar * ci + ai * cr);
+                double sr;
+                double si;
+                if (Math.abs(dr) + Math.abs(di) > NEAR_POLE) {
+                    int idx = (int) ((long) k * length % n);
+                    double er = roots[2 * idx];
+                    double ei = -roots[2 * idx + 1];
+                    double nr = 1 - (aLr * er - aLi * ei);
+                    double ni = -(aLr * ei + aLi * er);
+                    double den = dr * dr + di * di;
+                    sr = (nr * dr + ni * di) / den;
+                    si = (ni * dr - nr * di) / den;
+                } else {
+                    // g = log(a w^-k), imaginary part reduced to (-pi, pi]; the series is
+                    // expm1(L g) / expm1(g), exactly L at g = 0.
+                    double gr = logMag;
+                    double gi = Math.IEEEremainder(arg - 2 * Math.PI * k / n, 2 * Math.PI);
+                    if (gr == 0 && gi == 0) {
+                        sr = length;
+                        si = 0;
+                    } else {
+                        double[] num = expm1(length * gr, length * gi);
+                        double[] den = expm1(gr, gi);
+                        double d2 = den[0] * den[0] + den[1] * den[1];
+                        sr = (num[0] * den[0] + num[1] * den[1]) / d2;
+                        si = (num[1] * den[0] - num[0] * den[1]) / d2;
+                    }
+                }
+                outRe[o + k] = (float) sr;
+                if (outIm != null) {
+                    outIm[o + k] = (float) si;
+                }
+            }
+        }
+    }
+
+    /** {@code exp(x + iy) - 1} without cancellation near 0. */
+    private static double[] expm1(double x, double y) {
+        double h = Math.sin(0.5 * y);
+        return new double[] {Math.expm1(x) * Math.cos(y) - 2 * h * h, Math.exp(x) * Math.sin(y)};
+    }
+
+    /** {@code cos, sin} of {@code 2 pi j / n}, interleaved, {@code j < n}; cached per size. */
+    private static double[] roots(int n) {
+        double[] table = ROOTS.get(n);
+        if (table != null) {
+            return table;
+        }
+        return ROOTS.computeIfAbsent(n, size -> {
+            double[] t = new double[2 * size];
+            for (int j = 0; j < size; j++) {
+                double angle = 2 * Math.PI * j / size;
+                t[2 * j] = Math.cos(angle);
+                t[2 * j + 1] = Math.sin(angle);
+            }
+            return t;
+        });
+    }
+
+    private static void check(int states, int length) {
+        if (states < 0 || length < 0) {
+            throw new IllegalArgumentException("negative size: states=" + states + ", length=" + length);
+        }
+    }
+}

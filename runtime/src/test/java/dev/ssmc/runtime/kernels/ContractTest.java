@@ -1,0 +1,297 @@
+package dev.ssmc.runtime.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.function.IntUnaryOperator;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link Contract} against a naive einsum evaluator in double: random index strings with every
+ * role, sizes 1 to 6, real and complex operands, real-part-only outputs; every strategy (loops
+ * around strided products, canonical permutations, the automatic choice) on both paths.
+ */
+class ContractTest {
+
+    /** A naive einsum in double: {re, im, sum of |terms|} of out[outIdx] = sum a[aIdx] b[bIdx]. */
+    static double[][] naive(String aIdx, float[] aRe, float[] aIm, String bIdx, float[] bRe, float[] bIm,
+                            String outIdx, IntUnaryOperator sizeOf) {
+        String all = outIdx;
+        for (char c : (aIdx + bIdx).toCharArray()) {
+            if (all.indexOf(c) < 0) {
+                all += c;
+            }
+        }
+        int[] size = new int[all.length()];
+        long total = 1;
+        for (int p = 0; p < size.length; p++) {
+            size[p] = sizeOf.applyAsInt(all.charAt(p));
+            total *= size[p];
+        }
+        int outCount = 1;
+        for (char c : outIdx.toCharArray()) {
+            outCount *= sizeOf.applyAsInt(c);
+        }
+        double[][] out = new double[3][outCount];
+        int[] idx = new int[all.length()];
+        for (long it = 0; it < total; it++) {
+            int ai = offset(aIdx, all, idx, sizeOf);
+            int bi = offset(bIdx, all, idx, sizeOf);
+            int oi = offset(outIdx, all, idx, sizeOf);
+            double ar = aRe[ai];
+            double aim = aIm == null ? 0 : aIm[ai];
+            double br = bRe[bi];
+            double bim = bIm == null ? 0 : bIm[bi];
+            out[0][oi] += ar * br - aim * bim;
+            out[1][oi] += ar * bim + aim * br;
+            out[2][oi] += Math.hypot(ar, aim) * Math.hypot(br, bim);
+            for (int p = all.length() - 1; p >= 0; p--) {
+                if (++idx[p] < size[p]) {
+                    break;
+                }
+                idx[p] = 0;
+            }
+        }
+        return out;
+    }
+
+    private static int offset(String idx, String all, int[] at, IntUnaryOperator sizeOf) {
+        int off = 0;
+        for (char c : idx.toCharArray()) {
+            off = off * sizeOf.applyAsInt(c) + at[all.indexOf(c)];
+        }
+        return off;
+    }
+
+    static float[] random(Random rnd, int size) {
+        float[] x = new float[size];
+        for (int i = 0; i < size; i++) {
+            x[i] = (float) (2 * rnd.nextDouble() - 1);
+        }
+        return x;
+    }
+
+    static int count(String idx, IntUnaryOperator sizeOf) {
+        int n = 1;
+        for (char c : idx.toCharArray()) {
+            n *= sizeOf.applyAsInt(c);
+        }
+        return n;
+    }
+
+    /** Runs one contraction with every strategy on every path and compares with the naive einsum. */
+    static void check(String aIdx, boolean aComplex, String bIdx, boolean bComplex, String outIdx, boolean outComplex,
+                      IntUnaryOperator sizeOf, Random rnd) {
+        int na = count(aIdx, sizeOf);
+        int nb = count(bIdx, sizeOf);
+        int no = count(outIdx, sizeOf);
+        float[] aRe = random(rnd, na);
+        float[] aIm = aComplex ? random(rnd, na) : null;
+        float[] bRe = random(rnd, nb);
+        float[] bIm = bComplex ? random(rnd, nb) : null;
+        float[] aReCopy = aRe.clone();
+        float[] bReCopy = bRe.clone();
+        double[][] ref = naive(aIdx, aRe, aIm, bIdx, bRe, bIm, outIdx, sizeOf);
+        boolean[] vectors = VectorSupport.available() ? new boolean[] {false, true} : new boolean[] {false};
+        for (int strategy : new int[] {Contract.AUTO, Contract.LOOPS, Contract.CANONICAL}) {
+            for (boolean vector : vectors) {
+                float[] outRe = new float[no + 2];
+                float[] outIm = outComplex ? new float[no + 2] : null;
+                Arrays.fill(outRe, Float.NaN);
+                if (outIm != null) {
+                    Arrays.fill(outIm, Float.NaN);
+                }
+                outRe[no] = 42f;
+                Contract.pairwise(aIdx, aRe, aIm, bIdx, bRe, bIm, outIdx, outRe, outIm, sizeOf, strategy, vector);
+                String what = aIdx + (aComplex ? "(c)" : "") + "," + bIdx + (bComplex ? "(c)" : "") + "->" + outIdx
+                        + (outComplex ? "(c)" : "") + " strategy " + strategy + (vector ? " vector" : " scalar");
+                for (int i = 0; i < no; i++) {
+                    double tol = 1e-5 * ref[2][i] + 1e-6;
+                    if (!(Math.abs(outRe[i] - ref[0][i]) <= tol)) {
+                        throw new AssertionError(what + ": re[" + i + "] = " + outRe[i] + ", expected " + ref[0][i]);
+                    }
+                    if (outIm != null && !(Math.abs(outIm[i] - ref[1][i]) <= tol)) {
+                        throw new AssertionError(what + ": im[" + i + "] = " + outIm[i] + ", expected " + ref[1][i]);
+                    }
+                }
+                assertEquals(42f, outRe[no], what + ": wrote past the output");
+                assertArrayEquals(aReCopy, aRe, what + ": changed an operand");
+                assertArrayEquals(bReCopy, bRe, what + ": changed an operand");
+            }
+        }
+    }
+
+    static IntUnaryOperator sizes(String letters, int... sizes) {
+        return c -> sizes[letters.indexOf(c)];
+    }
+
+    // ---- the contractions of SSM blocks ----
+
+    @Test
+    void ssmBlockContractions() {
+        Random rnd = new Random(41);
+        IntUnaryOperator size = sizes("bcdnjmtlk", 2, 3, 4, 5, 2, 3, 17, 17, 9);
+        // dws in frequency: u[b,c,k] (complex) times the kernel V[c,k] (complex), real part only or full
+        check("bck", true, "ck", true, "bck", false, size, rnd);
+        check("bck", true, "ck", true, "bck", true, size, rnd);
+        // s5: v[b,n,t] = sum_c B[n,c] u[b,c,t]; y[b,d,k] = sum_n C[d,n] w[b,n,k]
+        check("nc", false, "bct", false, "bnt", false, size, rnd);
+        check("dn", false, "bnk", true, "bdk", true, size, rnd);
+        // dws kernel: K[c,l] = sum_n E[c,n] Re V[c,n,l]
+        check("cn", false, "cnl", true, "cl", false, size, rnd);
+        // full: y[b,d,k] = sum_c K[d,c,k] U[b,c,k] (batch k, contracted c)
+        check("dck", true, "bck", true, "bdk", true, size, rnd);
+        // neck: E[j,m] V[j,m,l] -> K[j,l]; then B[j,c] u[b,c,t] -> v[b,j,t]
+        check("jm", false, "jml", true, "jl", true, size, rnd);
+        check("jc", false, "bct", false, "bjt", false, size, rnd);
+        // Outer products and full reductions.
+        check("bc", false, "dt", true, "bcdt", true, size, rnd);
+        check("bct", true, "bct", true, "", true, size, rnd);
+        check("n", true, "n", false, "", false, size, rnd);
+        check("cn", true, "nd", true, "dc", true, size, rnd);
+    }
+
+    @Test
+    void lettersOfOneOperandAreSummedOutFirst() {
+        Random rnd = new Random(42);
+        IntUnaryOperator size = sizes("abcdefg", 3, 4, 2, 5, 3, 2, 4);
+        check("abc", false, "cd", false, "ad", false, size, rnd); // b summed from a
+        check("abe", true, "bdf", true, "a", true, size, rnd); // e from a, d and f from b
+        check("ab", false, "cd", false, "", false, size, rnd); // nothing shared: product of sums
+        check("gab", true, "bcg", false, "gc", true, size, rnd);
+    }
+
+    @Test
+    void layoutsThatDoNotFuseAndNarrowProducts() {
+        Random rnd = new Random(43);
+        // Row letters split by a batch letter in the output; contracted letters in different orders.
+        IntUnaryOperator size = sizes("abcdefg", 40, 3, 33, 5, 20, 7, 2);
+        check("abce", false, "ecdb", false, "adbc", false, size, rnd);
+        check("gde", true, "edg", true, "gd", true, size, rnd);
+        check("ace", false, "eg", false, "cga", false, size, rnd);
+        check("aeb", true, "ebf", false, "fba", false, size, rnd);
+    }
+
+    @Test
+    void emptyAndUnitSizes() {
+        Random rnd = new Random(44);
+        check("ab", true, "bc", false, "ac", true, sizes("abc", 1, 1, 1), rnd);
+        check("ab", true, "bc", true, "ac", false, sizes("abc", 4, 1, 5), rnd);
+        // A zero-size contracted letter: the output is zeros, whatever was there.
+        float[] out = {7, 7, 7, 7};
+        float[] outIm = {7, 7, 7, 7};
+        Contract.pairwise("ab", new float[0], null, "bc", new float[0], new float[0], "ac", out, outIm,
+                sizes("abc", 2, 0, 2));
+        assertArrayEquals(new float[4], out);
+        assertArrayEquals(new float[4], outIm);
+        // A zero-size output letter: nothing to write.
+        float[] untouched = {3};
+        Contract.pairwise("ab", new float[0], null, "bc", new float[6], null, "ac", untouched, null,
+                sizes("abc", 0, 2, 3));
+        assertEquals(3f, untouched[0]);
+        // Real operands with a complex output: the imaginary part is zero.
+        float[] re = new float[2];
+        float[] im = {5, 5};
+        Contract.pairwise("a", new float[] {1, 2}, null, "a", new float[] {3, 4}, null, "a", re, im, sizes("a", 2));
+        assertArrayEquals(new float[] {3, 8}, re);
+        assertArrayEquals(new float[] {0, 0}, im);
+    }
+
+    @Test
+    void realPartOnlyIsTheRealPartOfTheFullProduct() {
+        Random rnd = new Random(45);
+        IntUnaryOperator size = sizes("bcn", 6, 7, 9);
+        float[] aRe = random(rnd, 42);
+        float[] aIm = random(rnd, 42);
+        float[] bRe = random(rnd, 63);
+        float[] bIm = random(rnd, 63);
+        float[] fullRe = new float[54];
+        float[] fullIm = new float[54];
+        float[] onlyRe = new float[54];
+        Contract.pairwise("bc", aRe, aIm, "cn", bRe, bIm, "bn", fullRe, fullIm, size);
+        Contract.pairwise("bc", aRe, aIm, "cn", bRe, bIm, "bn", onlyRe, null, size);
+        assertArrayEquals(fullRe, onlyRe);
+    }
+
+    @Test
+    void badIndexStringsAndArraysAreRejected() {
+        IntUnaryOperator size = c -> 2;
+        float[] four = new float[4];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Contract.pairwise("aa", four, null, "ab", four, null, "b", four, null, size));
+        assertTrue(e.getMessage().contains("\"aa\""), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Contract.pairwise("ab", four, null, "bc", four, null, "ad", four, null, size));
+        assertTrue(e.getMessage().contains("'d'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Contract.pairwise("abc", four, null, "bc", four, null, "a", four, null, size));
+        assertTrue(e.getMessage().contains("needs 8"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> Contract.pairwise("ab", four, null, "b", four, null, "a", four, null, c -> -1));
+    }
+
+    // ---- random contractions ----
+
+    private static final String[] ROLES = {"batch", "contracted", "keptA", "keptB", "sumA", "sumB"};
+
+    @Property(tries = 250)
+    void randomContractionsMatchNaiveEinsum(@ForAll long seed) {
+        Random rnd = new Random(seed);
+        List<Character> a = new ArrayList<>();
+        List<Character> b = new ArrayList<>();
+        List<Character> out = new ArrayList<>();
+        int letters = 1 + rnd.nextInt(7);
+        int[] size = new int[26];
+        long work = 1;
+        for (int i = 0; i < letters; i++) {
+            char c = (char) ('a' + i);
+            String role = ROLES[rnd.nextInt(ROLES.length)];
+            boolean inA = !role.equals("keptB") && !role.equals("sumB");
+            boolean inB = !role.equals("keptA") && !role.equals("sumA");
+            if ((inA && a.size() >= 5) || (inB && b.size() >= 5)) {
+                continue;
+            }
+            if (inA) {
+                a.add(c);
+            }
+            if (inB) {
+                b.add(c);
+            }
+            if (role.equals("batch") || role.startsWith("kept")) {
+                out.add(c);
+            }
+            size[i] = 1 + rnd.nextInt(6);
+            work *= size[i];
+        }
+        // Keep the naive evaluation quick.
+        while (work > 30000) {
+            int i = rnd.nextInt(letters);
+            if (size[i] > 1) {
+                work = work / size[i] * (size[i] - 1);
+                size[i]--;
+            }
+        }
+        Collections.shuffle(a, rnd);
+        Collections.shuffle(b, rnd);
+        Collections.shuffle(out, rnd);
+        IntUnaryOperator sizeOf = c -> size[c - 'a'];
+        check(join(a), rnd.nextBoolean(), join(b), rnd.nextBoolean(), join(out), rnd.nextBoolean(), sizeOf, rnd);
+    }
+
+    private static String join(List<Character> letters) {
+        StringBuilder s = new StringBuilder();
+        for (char c : letters) {
+            s.append(c);
+        }
+        return s.toString();
+    }
+}
