@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 @Command(name = "ssmc", mixinStandardHelpOptions = true, version = "ssmc 0.1.0",
         description = "Compiler for Centaurus-style state-space-model networks.",
         subcommands = {CheckCommand.class, FmtCommand.class, ImportCommand.class, GoldenCommand.class,
-                PathCommand.class, ExplainCommand.class, CalibrateCommand.class})
+                PathCommand.class, ExplainCommand.class, CalibrateCommand.class,
+                BenchCommand.class})
 public final class Main implements Runnable {
     /** Exit status of a user error. */
     public static final int USER_ERROR = 1;

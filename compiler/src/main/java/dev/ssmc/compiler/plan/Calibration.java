@@ -3,6 +3,7 @@ package dev.ssmc.compiler.plan;
 import dev.ssmc.runtime.fft.RealFft;
 import dev.ssmc.runtime.kernels.Contract;
 import dev.ssmc.runtime.kernels.Gemm;
+import dev.ssmc.runtime.kernels.Layout;
 import dev.ssmc.runtime.kernels.Scan;
 import dev.ssmc.runtime.kernels.SsmKernels;
 import java.util.EnumMap;
@@ -88,12 +89,19 @@ public final class Calibration {
         float[] copy = new float[words];
         double bandwidth = rate(8.0 * words, () -> System.arraycopy(big, 0, copy, 0, words));
 
-        float[] t1 = {1, 2, 3, 4};
-        float[] t2 = {1, 2, 3, 4};
-        float[] t3 = new float[4];
+        // moving a [b, c, t] signal to time-major order, as the executor does around scans and FFTs
+        Map<Character, Integer> lay = Map.of('b', 8, 'c', 64, 't', 1024);
+        float[] sig = random(rnd, 8 * 64 * 1024);
+        float[] moved = new float[sig.length];
+        speeds.put(StepKind.LAYOUT, rate(sig.length, () -> Layout.map("bct", sig, "tbc", moved, ch -> lay.get((char) ch))));
+
+        // one tiny step as the executor takes it: fresh arrays, a layout move and a contraction
         Map<Character, Integer> tiny = Map.of('i', 2, 'j', 2, 'k', 2);
-        double callsPerSecond = rate(1, () -> Contract.pairwise("ij", t1, null, "jk", t2, null, "ik", t3, null,
-                ch -> tiny.get((char) ch)));
+        double callsPerSecond = rate(1, () -> {
+            float[] t1 = Layout.map("ij", new float[] {1, 2, 3, 4}, "ji", ch -> tiny.get((char) ch));
+            float[] t3 = new float[4];
+            Contract.pairwise("ji", t1, null, "jk", t1, null, "ik", t3, null, ch -> tiny.get((char) ch));
+        });
         return new Profile(speeds, bandwidth, 1 / callsPerSecond, 1 << 20, machine);
     }
 
@@ -128,7 +136,18 @@ public final class Calibration {
 
     /** A one-line description of this machine: processors and JVM. */
     public static String describeMachine() {
-        return Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.arch") + ", Java "
+        String cpu = System.getProperty("os.arch");
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    cpu = line.substring(line.indexOf(':') + 1).trim();
+                    break;
+                }
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux: the architecture name will do
+        }
+        return cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores, Java "
                 + System.getProperty("java.version") + (dev.ssmc.runtime.kernels.VectorSupport.enabled()
                 ? ", Vector API" : ", scalar kernels");
     }

@@ -137,6 +137,11 @@ final class Costing {
         return Cost.of(new Cost.Item(what, kind, flops, bytes, seconds), 4 * resultFloats);
     }
 
+    /** Elements moved to another index order. */
+    Cost layout(String what, double elements) {
+        return item(what, StepKind.LAYOUT, elements, 0, 0);
+    }
+
     double fftFlops(double rows) {
         return rows * 2.5 * fftSize * (Math.log(fftSize) / Math.log(2));
     }
@@ -147,8 +152,10 @@ final class Costing {
             return Cost.IMPOSSIBLE;
         }
         double rows = product(stateIndices(subset)) * width(subset);
+        // the time axis is moved last before the transform (both parts of a spectrum)
+        double moved = to == Domain.FREQ ? floats(subset, Domain.TIME) : floats(subset, Domain.FREQ);
         return item((to == Domain.FREQ ? "fft " : "ifft ") + indices(subset), StepKind.FFT, fftFlops(rows),
-                floats(subset, to), 1);
+                floats(subset, to), 1).plus(layout("time last " + indices(subset), moved));
     }
 
     // ---- leaves ----
@@ -250,6 +257,8 @@ final class Costing {
                             .plus(item("carry across chunks " + all, StepKind.ELEMENTWISE,
                                     lanes * spec.length() * CARRY_FLOPS, lanes * 2, 0));
                 }
+                // the signal is laid out time-major (or lane-major) over every lane, the result back
+                work = work.plus(layout("lanes of " + all, 2 * lanes * spec.length()));
                 if (sums) {
                     work = work.plus(item("sum to " + indices(subset), StepKind.ELEMENTWISE, lanes * spec.length(),
                             floats(subset, computed), 1));

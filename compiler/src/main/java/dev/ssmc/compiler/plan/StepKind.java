@@ -11,5 +11,7 @@ public enum StepKind {
     /** A recurrence over time. */
     SCAN,
     /** Making a kernel: powers of the state multipliers, or their closed-form spectrum. */
-    KERNEL
+    KERNEL,
+    /** Moving a tensor to another index order (counted in elements, not flops). */
+    LAYOUT
 }

@@ -47,32 +47,44 @@ public final class Layout {
         if (total == 0) {
             return;
         }
-        int[] idx = new int[nt];
+        // Outer odometer over all letters of `to` but the last; the last runs as a strided inner loop.
+        int inner = nt == 0 ? 1 : size[nt - 1];
+        int innerStride = nt == 0 ? 0 : toStrideInX[nt - 1];
         int[] sIdx = new int[ns];
+        long outer = total / inner;
+        int[] idx = new int[Math.max(0, nt - 1)];
         int base = 0;
-        for (long o = 0; o < total; o++) {
-            float acc;
+        int o = 0;
+        for (long q = 0; q < outer; q++) {
             if (ns == 0) {
-                acc = x[base];
-            } else {
-                double s = 0;
-                java.util.Arrays.fill(sIdx, 0);
-                int off = 0;
-                for (long k = 0; k < sumCount; k++) {
-                    s += x[base + off];
-                    for (int d = ns - 1; d >= 0; d--) {
-                        off += sStride[d];
-                        if (++sIdx[d] < sSize[d]) {
-                            break;
-                        }
-                        off -= sStride[d] * sSize[d];
-                        sIdx[d] = 0;
+                if (innerStride == 1) {
+                    System.arraycopy(x, base, out, o, inner);
+                } else {
+                    for (int i = 0, xi = base; i < inner; i++, xi += innerStride) {
+                        out[o + i] = x[xi];
                     }
                 }
-                acc = (float) s;
+            } else {
+                for (int i = 0, xi = base; i < inner; i++, xi += innerStride) {
+                    double sum = 0;
+                    java.util.Arrays.fill(sIdx, 0);
+                    int off = 0;
+                    for (long k = 0; k < sumCount; k++) {
+                        sum += x[xi + off];
+                        for (int d = ns - 1; d >= 0; d--) {
+                            off += sStride[d];
+                            if (++sIdx[d] < sSize[d]) {
+                                break;
+                            }
+                            off -= sStride[d] * sSize[d];
+                            sIdx[d] = 0;
+                        }
+                    }
+                    out[o + i] = (float) sum;
+                }
             }
-            out[(int) o] = acc;
-            for (int d = nt - 1; d >= 0; d--) {
+            o += inner;
+            for (int d = nt - 2; d >= 0; d--) {
                 base += toStrideInX[d];
                 if (++idx[d] < size[d]) {
                     break;
