@@ -7,7 +7,8 @@ import java.util.Arrays;
  * inside chunks of {@code T} samples, the states carried across chunk boundaries.
  *
  * <p>Groups {@code g < G} each own the states {@code s} in {@code [g*S, (g+1)*S)} with multiplier
- * {@code a[s]} (complex) and output weight {@code w[s]} (complex, or real with {@code wIm == null}).
+ * {@code a[s]} (complex, or real with {@code aIm == null}) and output weight {@code w[s]} (complex, or
+ * real with {@code wIm == null}).
  * The group's kernel is {@code K[g][l] = Re(sum_{s in g} w[s] a[s]^l)}; for each of its
  * {@code J} columns (e.g. the batch) the input {@code v[(g*J + j)*length + t]} gives the output
  * (same layout) {@code y[g][j][t] = sum_{l<=t} K[g][l] v[g][j][t-l]} + the carried-in state's
@@ -218,7 +219,9 @@ public final class ChunkedConv {
         long states = (long) groups * s;
         long samples = (long) groups * j * length;
         need(aRe, states, "aRe");
-        need(aIm, states, "aIm");
+        if (aIm != null) {
+            need(aIm, states, "aIm");
+        }
         need(wRe, states, "wRe");
         if (wIm != null) {
             need(wIm, states, "wIm");
