@@ -89,12 +89,22 @@ final class ComplexFft {
      * buffer (both at least {@code n} long). Returns whether the result ended in buffer 1.
      */
     boolean forward(float[] re0, float[] im0, float[] re1, float[] im1, boolean vector) {
+        return forward(re0, im0, re1, im1, 1, vector);
+    }
+
+    /**
+     * Transforms {@code batch} interleaved sequences at once: element {@code e} of sequence
+     * {@code b} at {@code b + batch*e} (buffers at least {@code batch*n} long). To the stages this
+     * is just {@code batch} more interleaved sub-transforms, so every stage's inner loop is at
+     * least {@code batch} long: with a vector's width of sequences even the first stages vectorize.
+     */
+    boolean forward(float[] re0, float[] im0, float[] re1, float[] im1, int batch, boolean vector) {
         float[] xr = re0;
         float[] xi = im0;
         float[] yr = re1;
         float[] yi = im1;
         int len = n;
-        int stride = 1;
+        int stride = batch;
         for (int s = 0; s < radix.length; s++) {
             int p = radix[s];
             int m = len / p;

@@ -58,11 +58,9 @@ final class FftVector {
         return qEnd;
     }
 
-    /** Stores {@code b * w} (complex, w broadcast) at {@code o}. */
-    private static void store(float[] yr, float[] yi, int o, FloatVector br, FloatVector bi, float wr, float wi) {
-        br.mul(wr).sub(bi.mul(wi)).intoArray(yr, o);
-        br.mul(wi).add(bi.mul(wr)).intoArray(yi, o);
-    }
+    // The twiddle multiplications are written out in each kernel rather than in a helper taking
+    // vectors: when such a helper is not inlined (big callers like radix 7) the JIT boxes the
+    // vectors, which made radix-5 and radix-7 stages several times slower than the scalar ones.
 
     private static void radix2(int m, int st, int qEnd, float[] twr, float[] twi, int tw,
                                float[] xr, float[] xi, float[] yr, float[] yi) {
@@ -81,7 +79,10 @@ final class FftVector {
                 int o = out + q;
                 a0r.add(a1r).intoArray(yr, o);
                 a0i.add(a1i).intoArray(yi, o);
-                store(yr, yi, o + st, a0r.sub(a1r), a0i.sub(a1i), w1r, w1i);
+                FloatVector b1r = a0r.sub(a1r);
+                FloatVector b1i = a0i.sub(a1i);
+                b1r.mul(w1r).sub(b1i.mul(w1i)).intoArray(yr, o + st);
+                b1r.mul(w1i).add(b1i.mul(w1r)).intoArray(yi, o + st);
             }
         }
     }
@@ -120,9 +121,18 @@ final class FftVector {
                 int o = out + q;
                 t0r.add(t2r).intoArray(yr, o);
                 t0i.add(t2i).intoArray(yi, o);
-                store(yr, yi, o + st, t1r.add(t3r), t1i.add(t3i), w1r, w1i);
-                store(yr, yi, o + 2 * st, t0r.sub(t2r), t0i.sub(t2i), w2r, w2i);
-                store(yr, yi, o + 3 * st, t1r.sub(t3r), t1i.sub(t3i), w3r, w3i);
+                FloatVector b1r = t1r.add(t3r);
+                FloatVector b1i = t1i.add(t3i);
+                b1r.mul(w1r).sub(b1i.mul(w1i)).intoArray(yr, o + st);
+                b1r.mul(w1i).add(b1i.mul(w1r)).intoArray(yi, o + st);
+                FloatVector b2r = t0r.sub(t2r);
+                FloatVector b2i = t0i.sub(t2i);
+                b2r.mul(w2r).sub(b2i.mul(w2i)).intoArray(yr, o + 2 * st);
+                b2r.mul(w2i).add(b2i.mul(w2r)).intoArray(yi, o + 2 * st);
+                FloatVector b3r = t1r.sub(t3r);
+                FloatVector b3i = t1i.sub(t3i);
+                b3r.mul(w3r).sub(b3i.mul(w3i)).intoArray(yr, o + 3 * st);
+                b3r.mul(w3i).add(b3i.mul(w3r)).intoArray(yi, o + 3 * st);
             }
         }
     }
@@ -156,8 +166,14 @@ final class FftVector {
                 int o = out + q;
                 a0r.add(t1r).intoArray(yr, o);
                 a0i.add(t1i).intoArray(yi, o);
-                store(yr, yi, o + st, t2r.add(t3i), t2i.sub(t3r), w1r, w1i);
-                store(yr, yi, o + 2 * st, t2r.sub(t3i), t2i.add(t3r), w2r, w2i);
+                FloatVector b1r = t2r.add(t3i);
+                FloatVector b1i = t2i.sub(t3r);
+                b1r.mul(w1r).sub(b1i.mul(w1i)).intoArray(yr, o + st);
+                b1r.mul(w1i).add(b1i.mul(w1r)).intoArray(yi, o + st);
+                FloatVector b2r = t2r.sub(t3i);
+                FloatVector b2i = t2i.add(t3r);
+                b2r.mul(w2r).sub(b2i.mul(w2i)).intoArray(yr, o + 2 * st);
+                b2r.mul(w2i).add(b2i.mul(w2r)).intoArray(yi, o + 2 * st);
             }
         }
     }
@@ -204,10 +220,22 @@ final class FftVector {
                 int o = out + q;
                 a0r.add(s1r).add(s2r).intoArray(yr, o);
                 a0i.add(s1i).add(s2i).intoArray(yi, o);
-                store(yr, yi, o + st, r1r.add(i1i), r1i.sub(i1r), twr[t], twi[t]);
-                store(yr, yi, o + 2 * st, r2r.add(i2i), r2i.sub(i2r), twr[t + 1], twi[t + 1]);
-                store(yr, yi, o + 3 * st, r2r.sub(i2i), r2i.add(i2r), twr[t + 2], twi[t + 2]);
-                store(yr, yi, o + 4 * st, r1r.sub(i1i), r1i.add(i1r), twr[t + 3], twi[t + 3]);
+                FloatVector b1r = r1r.add(i1i);
+                FloatVector b1i = r1i.sub(i1r);
+                b1r.mul(twr[t]).sub(b1i.mul(twi[t])).intoArray(yr, o + st);
+                b1r.mul(twi[t]).add(b1i.mul(twr[t])).intoArray(yi, o + st);
+                FloatVector b2r = r2r.add(i2i);
+                FloatVector b2i = r2i.sub(i2r);
+                b2r.mul(twr[t + 1]).sub(b2i.mul(twi[t + 1])).intoArray(yr, o + 2 * st);
+                b2r.mul(twi[t + 1]).add(b2i.mul(twr[t + 1])).intoArray(yi, o + 2 * st);
+                FloatVector b3r = r2r.sub(i2i);
+                FloatVector b3i = r2i.add(i2r);
+                b3r.mul(twr[t + 2]).sub(b3i.mul(twi[t + 2])).intoArray(yr, o + 3 * st);
+                b3r.mul(twi[t + 2]).add(b3i.mul(twr[t + 2])).intoArray(yi, o + 3 * st);
+                FloatVector b4r = r1r.sub(i1i);
+                FloatVector b4i = r1i.add(i1r);
+                b4r.mul(twr[t + 3]).sub(b4i.mul(twi[t + 3])).intoArray(yr, o + 4 * st);
+                b4r.mul(twi[t + 3]).add(b4i.mul(twr[t + 3])).intoArray(yi, o + 4 * st);
             }
         }
     }
@@ -269,12 +297,30 @@ final class FftVector {
                 int o = out + q;
                 a0r.add(s1r).add(s2r).add(s3r).intoArray(yr, o);
                 a0i.add(s1i).add(s2i).add(s3i).intoArray(yi, o);
-                store(yr, yi, o + st, r1r.add(i1i), r1i.sub(i1r), twr[t], twi[t]);
-                store(yr, yi, o + 2 * st, r2r.add(i2i), r2i.sub(i2r), twr[t + 1], twi[t + 1]);
-                store(yr, yi, o + 3 * st, r3r.add(i3i), r3i.sub(i3r), twr[t + 2], twi[t + 2]);
-                store(yr, yi, o + 4 * st, r3r.sub(i3i), r3i.add(i3r), twr[t + 3], twi[t + 3]);
-                store(yr, yi, o + 5 * st, r2r.sub(i2i), r2i.add(i2r), twr[t + 4], twi[t + 4]);
-                store(yr, yi, o + 6 * st, r1r.sub(i1i), r1i.add(i1r), twr[t + 5], twi[t + 5]);
+                FloatVector b1r = r1r.add(i1i);
+                FloatVector b1i = r1i.sub(i1r);
+                b1r.mul(twr[t]).sub(b1i.mul(twi[t])).intoArray(yr, o + st);
+                b1r.mul(twi[t]).add(b1i.mul(twr[t])).intoArray(yi, o + st);
+                FloatVector b2r = r2r.add(i2i);
+                FloatVector b2i = r2i.sub(i2r);
+                b2r.mul(twr[t + 1]).sub(b2i.mul(twi[t + 1])).intoArray(yr, o + 2 * st);
+                b2r.mul(twi[t + 1]).add(b2i.mul(twr[t + 1])).intoArray(yi, o + 2 * st);
+                FloatVector b3r = r3r.add(i3i);
+                FloatVector b3i = r3i.sub(i3r);
+                b3r.mul(twr[t + 2]).sub(b3i.mul(twi[t + 2])).intoArray(yr, o + 3 * st);
+                b3r.mul(twi[t + 2]).add(b3i.mul(twr[t + 2])).intoArray(yi, o + 3 * st);
+                FloatVector b4r = r3r.sub(i3i);
+                FloatVector b4i = r3i.add(i3r);
+                b4r.mul(twr[t + 3]).sub(b4i.mul(twi[t + 3])).intoArray(yr, o + 4 * st);
+                b4r.mul(twi[t + 3]).add(b4i.mul(twr[t + 3])).intoArray(yi, o + 4 * st);
+                FloatVector b5r = r2r.sub(i2i);
+                FloatVector b5i = r2i.add(i2r);
+                b5r.mul(twr[t + 4]).sub(b5i.mul(twi[t + 4])).intoArray(yr, o + 5 * st);
+                b5r.mul(twi[t + 4]).add(b5i.mul(twr[t + 4])).intoArray(yi, o + 5 * st);
+                FloatVector b6r = r1r.sub(i1i);
+                FloatVector b6i = r1i.add(i1r);
+                b6r.mul(twr[t + 5]).sub(b6i.mul(twi[t + 5])).intoArray(yr, o + 6 * st);
+                b6r.mul(twi[t + 5]).add(b6i.mul(twr[t + 5])).intoArray(yi, o + 6 * st);
             }
         }
     }

@@ -22,7 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * ({@link ComplexFft}: mixed radix 4, 2, 3, 5, 7, Stockham) and separated into the even/odd
  * halves' spectra with one twiddle per bin: half the work of a complex FFT of size {@code n}.
  * The inverse runs the same steps backwards. Odd {@code n} (no factor 2) uses a full complex
- * FFT. Plans are immutable and cached per size; each thread keeps its own work buffers, so calls
+ * FFT. On the vector path rows are transformed a vector's width at a time, interleaved, so that
+ * the first stages (whose sub-transforms are too few to fill a vector) vectorize across rows.
+ * Plans are immutable and cached per size; each thread keeps its own work buffers, so calls
  * allocate nothing once a thread has seen the size. Accuracy: float arithmetic with twiddles
  * computed in double; errors grow like {@code log n} (about 1e-6 of the signal's scale at
  * {@code n = 65536}).
@@ -30,6 +32,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class RealFft {
     private static final ConcurrentHashMap<Integer, RealFft> PLANS = new ConcurrentHashMap<>();
     private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[4][0]);
+    /** Largest interleaved buffer (floats) for transforming rows together. */
+    private static final long MAX_BATCH_FLOATS = 1 << 20;
 
     private final int n;
     private final boolean even;
@@ -122,41 +126,15 @@ public final class RealFft {
     void forward(float[] x, int xOff, int xStride, int len,
                  float[] re, float[] im, int outOff, int outStride, int rows, boolean vector) {
         check(len, rows);
-        int cn = complex.n;
-        float[][] buf = scratch(cn);
-        float[] r0 = buf[0];
-        float[] i0 = buf[1];
-        float[] r1 = buf[2];
-        float[] i1 = buf[3];
-        for (int r = 0; r < rows; r++) {
-            int xo = xOff + r * xStride;
-            int o = outOff + r * outStride;
-            if (even) {
-                int pairs = len / 2;
-                for (int j = 0; j < pairs; j++) {
-                    r0[j] = x[xo + 2 * j];
-                    i0[j] = x[xo + 2 * j + 1];
-                }
-                int j = pairs;
-                if ((len & 1) == 1) {
-                    r0[j] = x[xo + len - 1];
-                    i0[j] = 0f;
-                    j++;
-                }
-                java.util.Arrays.fill(r0, j, cn, 0f);
-                java.util.Arrays.fill(i0, j, cn, 0f);
-                boolean inOne = complex.forward(r0, i0, r1, i1, vector);
-                separate(inOne ? r1 : r0, inOne ? i1 : i0, re, im, o);
-            } else {
-                System.arraycopy(x, xo, r0, 0, len);
-                java.util.Arrays.fill(r0, len, cn, 0f);
-                java.util.Arrays.fill(i0, 0, cn, 0f);
-                boolean inOne = complex.forward(r0, i0, r1, i1, vector);
-                int bins = bins();
-                System.arraycopy(inOne ? r1 : r0, 0, re, o, bins);
-                System.arraycopy(inOne ? i1 : i0, 0, im, o, bins);
-                im[o] = 0f;
+        int batch = batch(vector);
+        int r = 0;
+        if (batch > 1) {
+            for (; r + batch <= rows; r += batch) {
+                forwardGroup(x, xOff, xStride, len, re, im, outOff, outStride, r, batch, vector);
             }
+        }
+        for (; r < rows; r++) {
+            forwardGroup(x, xOff, xStride, len, re, im, outOff, outStride, r, 1, vector);
         }
     }
 
@@ -164,46 +142,123 @@ public final class RealFft {
     void inverse(float[] re, float[] im, int inOff, int inStride,
                  float[] y, int yOff, int yStride, int len, int rows, boolean vector) {
         check(len, rows);
+        int batch = batch(vector);
+        int r = 0;
+        if (batch > 1) {
+            for (; r + batch <= rows; r += batch) {
+                inverseGroup(re, im, inOff, inStride, y, yOff, yStride, len, r, batch, vector);
+            }
+        }
+        for (; r < rows; r++) {
+            inverseGroup(re, im, inOff, inStride, y, yOff, yStride, len, r, 1, vector);
+        }
+    }
+
+    /**
+     * How many rows to transform together, interleaved: a vector's width on the vector path (so
+     * the first stages, whose own strides are shorter than a vector, vectorize across rows: two to
+     * five times faster per row), unless the interleaved buffers would get too big.
+     */
+    private int batch(boolean vector) {
+        if (!vector) {
+            return 1;
+        }
+        int width = FftVector.width();
+        return (long) complex.n * width <= MAX_BATCH_FLOATS ? width : 1;
+    }
+
+    /** Rows {@code row0 .. row0+batch-1}, interleaved: element e of row b at {@code b + batch*e}. */
+    private void forwardGroup(float[] x, int xOff, int xStride, int len, float[] re, float[] im,
+                              int outOff, int outStride, int row0, int batch, boolean vector) {
         int cn = complex.n;
-        float[][] buf = scratch(cn);
+        float[][] buf = scratch(cn * batch);
         float[] r0 = buf[0];
         float[] i0 = buf[1];
         float[] r1 = buf[2];
         float[] i1 = buf[3];
-        float scale = 1f / n;
-        for (int r = 0; r < rows; r++) {
-            int in = inOff + r * inStride;
-            int yo = yOff + r * yStride;
+        // Elements set per row; the rest of the buffers is the zero padding.
+        int used = even ? (len + 1) / 2 : len;
+        for (int b = 0; b < batch; b++) {
+            int xo = xOff + (row0 + b) * xStride;
             if (even) {
-                combine(re, im, in, r0, i0);
-                // The inverse is the forward transform with real and imaginary parts swapped.
-                boolean inOne = complex.forward(i0, r0, i1, r1, vector);
-                float[] zr = inOne ? r1 : r0;
-                float[] zi = inOne ? i1 : i0;
                 int pairs = len / 2;
                 for (int j = 0; j < pairs; j++) {
-                    y[yo + 2 * j] = zr[j] * scale;
-                    y[yo + 2 * j + 1] = zi[j] * scale;
+                    r0[b + batch * j] = x[xo + 2 * j];
+                    i0[b + batch * j] = x[xo + 2 * j + 1];
                 }
                 if ((len & 1) == 1) {
-                    y[yo + len - 1] = zr[pairs] * scale;
+                    r0[b + batch * pairs] = x[xo + len - 1];
+                    i0[b + batch * pairs] = 0f;
                 }
             } else {
-                int bins = bins();
-                r0[0] = re[in];
-                i0[0] = 0f;
-                for (int k = 1; k < bins; k++) {
+                for (int t = 0; t < len; t++) {
+                    r0[b + batch * t] = x[xo + t];
+                }
+            }
+        }
+        java.util.Arrays.fill(r0, used * batch, cn * batch, 0f);
+        java.util.Arrays.fill(i0, even ? used * batch : 0, cn * batch, 0f);
+        boolean inOne = complex.forward(r0, i0, r1, i1, batch, vector);
+        float[] zr = inOne ? r1 : r0;
+        float[] zi = inOne ? i1 : i0;
+        for (int b = 0; b < batch; b++) {
+            int o = outOff + (row0 + b) * outStride;
+            if (even) {
+                separate(zr, zi, b, batch, re, im, o);
+            } else {
+                for (int k = 0, bins = bins(); k < bins; k++) {
+                    re[o + k] = zr[b + batch * k];
+                    im[o + k] = zi[b + batch * k];
+                }
+                im[o] = 0f;
+            }
+        }
+    }
+
+    private void inverseGroup(float[] re, float[] im, int inOff, int inStride, float[] y, int yOff, int yStride,
+                              int len, int row0, int batch, boolean vector) {
+        int cn = complex.n;
+        float[][] buf = scratch(cn * batch);
+        float[] r0 = buf[0];
+        float[] i0 = buf[1];
+        float[] r1 = buf[2];
+        float[] i1 = buf[3];
+        for (int b = 0; b < batch; b++) {
+            int in = inOff + (row0 + b) * inStride;
+            if (even) {
+                combine(re, im, in, r0, i0, b, batch);
+            } else {
+                r0[b] = re[in];
+                i0[b] = 0f;
+                for (int k = 1, bins = bins(); k < bins; k++) {
                     float xr = re[in + k];
                     float xi = im[in + k];
-                    r0[k] = xr;
-                    i0[k] = xi;
-                    r0[n - k] = xr;
-                    i0[n - k] = -xi;
+                    r0[b + batch * k] = xr;
+                    i0[b + batch * k] = xi;
+                    r0[b + batch * (n - k)] = xr;
+                    i0[b + batch * (n - k)] = -xi;
                 }
-                boolean inOne = complex.forward(i0, r0, i1, r1, vector);
-                float[] zr = inOne ? r1 : r0;
+            }
+        }
+        // The inverse is the forward transform with real and imaginary parts swapped.
+        boolean inOne = complex.forward(i0, r0, i1, r1, batch, vector);
+        float[] zr = inOne ? r1 : r0;
+        float[] zi = inOne ? i1 : i0;
+        float scale = 1f / n;
+        for (int b = 0; b < batch; b++) {
+            int yo = yOff + (row0 + b) * yStride;
+            if (even) {
+                int pairs = len / 2;
+                for (int j = 0; j < pairs; j++) {
+                    y[yo + 2 * j] = zr[b + batch * j] * scale;
+                    y[yo + 2 * j + 1] = zi[b + batch * j] * scale;
+                }
+                if ((len & 1) == 1) {
+                    y[yo + len - 1] = zr[b + batch * pairs] * scale;
+                }
+            } else {
                 for (int t = 0; t < len; t++) {
-                    y[yo + t] = zr[t] * scale;
+                    y[yo + t] = zr[b + batch * t] * scale;
                 }
             }
         }
@@ -216,17 +271,17 @@ public final class RealFft {
      * {@code X[k] = E[k] + W^k O[k]} and {@code X[m-k] = conj(E[k]) - conj(W^k) conj(O[k])},
      * so each pair (k, m-k) is made from the same two inputs.
      */
-    private void separate(float[] zr, float[] zi, float[] re, float[] im, int o) {
+    private void separate(float[] zr, float[] zi, int base, int stride, float[] re, float[] im, int o) {
         int m = n / 2;
-        re[o] = zr[0] + zi[0];
+        re[o] = zr[base] + zi[base];
         im[o] = 0f;
-        re[o + m] = zr[0] - zi[0];
+        re[o + m] = zr[base] - zi[base];
         im[o + m] = 0f;
         for (int k = 1, kc = m - 1; k <= kc; k++, kc--) {
-            float ar = zr[k];
-            float ai = zi[k];
-            float br = zr[kc];
-            float bi = zi[kc];
+            float ar = zr[base + stride * k];
+            float ai = zi[base + stride * k];
+            float br = zr[base + stride * kc];
+            float bi = zi[base + stride * kc];
             float er = 0.5f * (ar + br);
             float ei = 0.5f * (ai - bi);
             float or = 0.5f * (ai + bi);
@@ -247,12 +302,12 @@ public final class RealFft {
      * {@code E' = X[k] + conj X[m-k]} and {@code O' = (X[k] - conj X[m-k]) conj(W^k)} (twice the
      * even/odd spectra, which with the unnormalized inverse gives {@code n} times the samples).
      */
-    private void combine(float[] re, float[] im, int in, float[] zr, float[] zi) {
+    private void combine(float[] re, float[] im, int in, float[] zr, float[] zi, int base, int stride) {
         int m = n / 2;
         float x0 = re[in];
         float xm = re[in + m];
-        zr[0] = x0 + xm;
-        zi[0] = x0 - xm;
+        zr[base] = x0 + xm;
+        zi[base] = x0 - xm;
         for (int k = 1, kc = m - 1; k <= kc; k++, kc--) {
             float ar = re[in + k];
             float ai = im[in + k];
@@ -266,10 +321,10 @@ public final class RealFft {
             float wi = wIm[k];
             float or = dr * wr + di * wi;
             float oi = di * wr - dr * wi;
-            zr[k] = er - oi;
-            zi[k] = ei + or;
-            zr[kc] = er + oi;
-            zi[kc] = or - ei;
+            zr[base + stride * k] = er - oi;
+            zi[base + stride * k] = ei + or;
+            zr[base + stride * kc] = er + oi;
+            zi[base + stride * kc] = or - ei;
         }
     }
 

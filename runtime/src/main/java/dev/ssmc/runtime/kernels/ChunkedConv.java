@@ -7,7 +7,8 @@ import java.util.Arrays;
  * inside chunks of {@code T} samples, the states carried across chunk boundaries.
  *
  * <p>Groups {@code g < G} each own the states {@code s} in {@code [g*S, (g+1)*S)} with multiplier
- * {@code a[s]} (complex) and output weight {@code w[s]} (complex, or real with {@code wIm == null}).
+ * {@code a[s]} (complex, or real with {@code aIm == null}) and output weight {@code w[s]} (complex, or
+ * real with {@code wIm == null}).
  * The group's kernel is {@code K[g][l] = Re(sum_{s in g} w[s] a[s]^l)}; for each of its
  * {@code J} columns (e.g. the batch) the input {@code v[(g*J + j)*length + t]} gives the output
  * (same layout) {@code y[g][j][t] = sum_{l<=t} K[g][l] v[g][j][t-l]} + the carried-in state's
@@ -104,20 +105,19 @@ public final class ChunkedConv {
                 if (!keep && t0 + tc >= length) {
                     break; // nobody wants the final state
                 }
-                // The state after: U[2S][J] = [Re; Im] a^(Tc-1-sigma) times the chunk's inputs.
-                gemm(vector, 2 * s, j, tc, 1f, update, t - tc, t, 1, v, vBase + t0, 1, length,
-                        newState, 0, j, 1, false);
+                // The state after: U[J][2S] = the chunk's inputs times [Re, Im] a^(Tc-1-sigma)
+                // (rows sigma of the update table from T-Tc on; J rows of A so B is read in place).
+                gemm(vector, j, 2 * s, tc, 1f, v, vBase + t0, length, 1, update, (t - tc) * 2 * s, 2 * s, 1,
+                        newState, 0, 2 * s, 1, false);
                 for (int q = 0; q < s; q++) {
                     float pr = powRe[q * (t + 1) + tc];
                     float pi = powIm[q * (t + 1) + tc];
                     int h = hOff + q * j;
-                    int ur = q * j;
-                    int ui = (s + q) * j;
                     for (int c = 0; c < j; c++) {
                         float hr = stateRe[h + c];
                         float hi = stateIm[h + c];
-                        stateRe[h + c] = pr * hr - pi * hi + newState[ur + c];
-                        stateIm[h + c] = pr * hi + pi * hr + newState[ui + c];
+                        stateRe[h + c] = pr * hr - pi * hi + newState[c * 2 * s + q];
+                        stateIm[h + c] = pr * hi + pi * hr + newState[c * 2 * s + s + q];
                     }
                 }
             }
@@ -126,8 +126,8 @@ public final class ChunkedConv {
 
     /**
      * For group g: {@code pow[s][l] = a^l} ({@code l <= T}), the kernel {@code K[l]} ({@code l < T}),
-     * the carry table {@code Q = [Re(w a^(tau+1)); -Im(w a^(tau+1))]}, the update table
-     * {@code [Re; Im] a^(T-1-sigma)} and, when used, the Toeplitz matrix {@code Tm[sigma][tau] = K[tau-sigma]}.
+     * the carry table {@code Q[2S][T] = [Re(w a^(tau+1)); -Im(w a^(tau+1))]}, the update table
+     * {@code [T][2S] = [Re, Im] a^(T-1-sigma)} and, when used, the Toeplitz matrix {@code Tm[sigma][tau] = K[tau-sigma]}.
      */
     private static void tables(int g, int s, int t, float[] aRe, float[] aIm, float[] wRe, float[] wIm,
                                float[] powRe, float[] powIm, float[] kernel, float[] carry, float[] update,
@@ -150,8 +150,8 @@ public final class ChunkedConv {
                     carry[(s + q) * t + l - 1] = (float) -(wr * pi + wi * pr);
                 }
                 if (l < t) {
-                    update[q * t + t - 1 - l] = (float) pr;
-                    update[(s + q) * t + t - 1 - l] = (float) pi;
+                    update[(t - 1 - l) * 2 * s + q] = (float) pr;
+                    update[(t - 1 - l) * 2 * s + s + q] = (float) pi;
                 }
             }
         }
@@ -219,7 +219,9 @@ public final class ChunkedConv {
         long states = (long) groups * s;
         long samples = (long) groups * j * length;
         need(aRe, states, "aRe");
-        need(aIm, states, "aIm");
+        if (aIm != null) {
+            need(aIm, states, "aIm");
+        }
         need(wRe, states, "wRe");
         if (wIm != null) {
             need(wIm, states, "wIm");

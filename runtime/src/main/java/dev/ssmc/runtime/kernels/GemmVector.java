@@ -4,7 +4,9 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The Vector API path of {@link Gemm}: packed B panels and a 4 x 3-vector register tile.
+ * The Vector API path of {@link Gemm}: B in panels three vectors wide (packed, or read in place
+ * for products of few rows), register tiles of 4 rows by 1 to 3 vectors (the narrower ones for a
+ * partial last panel), and 1-row kernels with several accumulator sets for the rows left over.
  * Only loaded when a kernel takes its vector path.
  */
 final class GemmVector {
@@ -12,14 +14,14 @@ final class GemmVector {
     private static final int W = S.length();
     /** Rows of C per micro-kernel call. */
     private static final int MR = 4;
-    /** Columns of C per micro-kernel call (and width of a packed B panel): three vectors. */
+    /** Columns of C per full micro-kernel call (and width of a packed B panel): three vectors. */
     private static final int NR = 3 * W;
-    /** Rows of B per packed block: a panel (KC x NR floats) stays in L1 while all rows of A pass. */
-    private static final int KC = Math.max(64, 8192 / NR * 2);
+    /** Rows of B per packed block, so a panel (KC x NR floats) stays in L1 while rows of A pass. */
+    private static final int KC = Math.max(64, 16384 / NR);
     /** Columns of B per packed block: KC x NC floats stay in L2. */
     private static final int NC = 16 * NR;
-    /** Below this many multiply-adds packing does not pay; the plain loops win. */
-    private static final long SMALL = 4096;
+    /** Up to this many rows of A, B is read in place rather than packed (packing would not be reused). */
+    private static final int IN_PLACE_ROWS = 2 * MR;
 
     private static final ThreadLocal<float[]> PACK = ThreadLocal.withInitial(() -> new float[KC * NC]);
     private static final ThreadLocal<float[]> TILE = ThreadLocal.withInitial(() -> new float[MR * NR]);
@@ -35,32 +37,66 @@ final class GemmVector {
             gemm(n, m, k, alpha, b, bOff, bcs, brs, a, aOff, acs, ars, c, cOff, ccs, crs, accumulate);
             return;
         }
-        if (n < W || (long) m * n * k < SMALL) {
+        if (n < W) {
             Gemm.scalarKernel(m, n, k, alpha, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, crs, ccs, accumulate);
             return;
         }
         float[] pack = PACK.get();
         float[] tile = TILE.get();
+        boolean inPlace = bcs == 1 && m <= IN_PLACE_ROWS;
         for (int jc = 0; jc < n; jc += NC) {
             int nc = Math.min(NC, n - jc);
             int panels = (nc + NR - 1) / NR;
             for (int pc = 0; pc < k; pc += KC) {
                 int kc = Math.min(KC, k - pc);
                 boolean add = accumulate || pc > 0;
-                pack(kc, nc, b, bOff + pc * brs + jc * bcs, brs, bcs, pack);
+                int bBlock = bOff + pc * brs + jc * bcs;
+                if (!inPlace) {
+                    for (int jp = 0; jp < panels; jp++) {
+                        packPanel(kc, Math.min(NR, nc - jp * NR), b, bBlock + jp * NR * bcs, brs, bcs, pack, jp * kc * NR);
+                    }
+                }
                 int aBase = aOff + pc * acs;
                 for (int jp = 0; jp < panels; jp++) {
                     int j0 = jc + jp * NR;
                     int nr = Math.min(NR, n - j0);
+                    int vectors = (nr + W - 1) / W;
+                    float[] panel = pack;
                     int bp = jp * kc * NR;
+                    int bs = NR;
+                    if (inPlace) {
+                        bp = bBlock + jp * NR;
+                        // Lanes past nr are computed and dropped; reading them is fine while in bounds.
+                        if (bp + (long) (kc - 1) * brs + (long) vectors * W <= b.length) {
+                            panel = b;
+                            bs = brs;
+                        } else {
+                            packPanel(kc, nr, b, bp, brs, 1, pack, 0);
+                            bp = 0;
+                        }
+                    }
                     int i = 0;
                     for (; i + MR <= m; i += MR) {
-                        kernel4(kc, a, aBase + i * ars, ars, acs, pack, bp,
-                                c, cOff + i * crs + j0 * ccs, crs, ccs, nr, alpha, add, tile);
+                        int ai = aBase + i * ars;
+                        if (vectors == 3) {
+                            kernel4x3(kc, a, ai, ars, acs, panel, bp, bs, tile);
+                        } else if (vectors == 2) {
+                            kernel4x2(kc, a, ai, ars, acs, panel, bp, bs, tile);
+                        } else {
+                            kernel4x1(kc, a, ai, ars, acs, panel, bp, bs, tile);
+                        }
+                        writeBack(tile, MR, c, cOff + i * crs + j0 * ccs, crs, ccs, nr, alpha, add);
                     }
                     for (; i < m; i++) {
-                        kernel1(kc, a, aBase + i * ars, acs, pack, bp, c, cOff + i * crs + j0 * ccs, ccs, nr,
-                                alpha, add, tile);
+                        int ai = aBase + i * ars;
+                        if (vectors == 3) {
+                            kernel1x3(kc, a, ai, acs, panel, bp, bs, tile);
+                        } else if (vectors == 2) {
+                            kernel1x2(kc, a, ai, acs, panel, bp, bs, tile);
+                        } else {
+                            kernel1x1(kc, a, ai, acs, panel, bp, bs, tile);
+                        }
+                        writeBack(tile, 1, c, cOff + i * crs + j0 * ccs, 0, ccs, nr, alpha, add);
                     }
                 }
             }
@@ -68,41 +104,41 @@ final class GemmVector {
     }
 
     /**
-     * Packs {@code B[0..kc)[0..nc)} (from {@code b[off + p*brs + j*bcs]}) into panels of NR columns,
-     * panel after panel, each {@code [kc][NR]} row-major, the last one zero-padded.
+     * Packs the panel {@code B[0..kc)[0..nr)} (from {@code b[off + p*brs + j*bcs]}) as {@code [kc][NR]}
+     * row-major at {@code pack[dst]}, zero-padded to NR columns.
      */
-    private static void pack(int kc, int nc, float[] b, int off, int brs, int bcs, float[] pack) {
-        for (int j0 = 0, dst = 0; j0 < nc; j0 += NR, dst += kc * NR) {
-            int nr = Math.min(NR, nc - j0);
-            if (bcs == 1) {
-                for (int p = 0; p < kc; p++) {
-                    int src = off + p * brs + j0;
-                    int d = dst + p * NR;
-                    System.arraycopy(b, src, pack, d, nr);
-                    if (nr < NR) {
-                        java.util.Arrays.fill(pack, d + nr, d + NR, 0f);
-                    }
-                }
-            } else {
-                for (int jj = 0; jj < nr; jj++) {
-                    int src = off + (j0 + jj) * bcs;
-                    for (int p = 0; p < kc; p++) {
-                        pack[dst + p * NR + jj] = b[src + p * brs];
-                    }
-                }
+    private static void packPanel(int kc, int nr, float[] b, int off, int brs, int bcs, float[] pack, int dst) {
+        if (bcs == 1) {
+            for (int p = 0; p < kc; p++) {
+                int d = dst + p * NR;
+                System.arraycopy(b, off + p * brs, pack, d, nr);
                 if (nr < NR) {
-                    for (int p = 0; p < kc; p++) {
-                        java.util.Arrays.fill(pack, dst + p * NR + nr, dst + (p + 1) * NR, 0f);
-                    }
+                    java.util.Arrays.fill(pack, d + nr, d + NR, 0f);
                 }
+            }
+            return;
+        }
+        for (int jj = 0; jj < nr; jj++) {
+            int src = off + jj * bcs;
+            for (int p = 0; p < kc; p++) {
+                pack[dst + p * NR + jj] = b[src + p * brs];
+            }
+        }
+        if (nr < NR) {
+            for (int p = 0; p < kc; p++) {
+                java.util.Arrays.fill(pack, dst + p * NR + nr, dst + (p + 1) * NR, 0f);
             }
         }
     }
 
-    /** C[0..4)[0..nr) (+)= alpha A[0..4)[0..kc) Bpanel. */
-    private static void kernel4(int kc, float[] a, int ai, int ars, int acs, float[] pack, int bp,
-                                float[] c, int ci, int crs, int ccs, int nr, float alpha, boolean add,
-                                float[] tile) {
+    // The micro-kernels leave their accumulators in the tile (rows NR apart) rather than writing C
+    // themselves: the vectors never leave the method, so the JIT never has to box them whatever
+    // the shape of the call (passing them to a helper let it box them after a recompilation, at
+    // an order of magnitude's cost), and one write-back serves every layout of C.
+
+    /** tile[r][0..3W) = A[r][0..kc) B[0..kc)[0..3W) for r < 4; B rows {@code bs} apart. */
+    private static void kernel4x3(int kc, float[] a, int ai, int ars, int acs, float[] b, int bp, int bs,
+                                  float[] tile) {
         FloatVector c00 = FloatVector.zero(S);
         FloatVector c01 = FloatVector.zero(S);
         FloatVector c02 = FloatVector.zero(S);
@@ -118,10 +154,10 @@ final class GemmVector {
         int a1 = ai + ars;
         int a2 = ai + 2 * ars;
         int a3 = ai + 3 * ars;
-        for (int p = 0, pa = 0, pb = bp; p < kc; p++, pa += acs, pb += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, pack, pb);
-            FloatVector b1 = FloatVector.fromArray(S, pack, pb + W);
-            FloatVector b2 = FloatVector.fromArray(S, pack, pb + 2 * W);
+        for (int p = 0, pa = 0, pb = bp; p < kc; p++, pa += acs, pb += bs) {
+            FloatVector b0 = FloatVector.fromArray(S, b, pb);
+            FloatVector b1 = FloatVector.fromArray(S, b, pb + W);
+            FloatVector b2 = FloatVector.fromArray(S, b, pb + 2 * W);
             FloatVector x = FloatVector.broadcast(S, a[ai + pa]);
             c00 = x.fma(b0, c00);
             c01 = x.fma(b1, c01);
@@ -139,35 +175,169 @@ final class GemmVector {
             c31 = x.fma(b1, c31);
             c32 = x.fma(b2, c32);
         }
-        // Always through the tile: the accumulators never leave this method, so the JIT never has
-        // to box them whatever the shape of the call, and the write-back is one loop for all cases.
-        stage(tile, 0, c00, c01, c02);
-        stage(tile, NR, c10, c11, c12);
-        stage(tile, 2 * NR, c20, c21, c22);
-        stage(tile, 3 * NR, c30, c31, c32);
-        writeBack(tile, MR, c, ci, crs, ccs, nr, alpha, add);
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, W);
+        c02.intoArray(tile, 2 * W);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + W);
+        c12.intoArray(tile, NR + 2 * W);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + W);
+        c22.intoArray(tile, 2 * NR + 2 * W);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + W);
+        c32.intoArray(tile, 3 * NR + 2 * W);
     }
 
-    /** One row: C[0][0..nr) (+)= alpha A[0][0..kc) Bpanel (the rows left over by kernel4). */
-    private static void kernel1(int kc, float[] a, int ai, int acs, float[] pack, int bp,
-                                float[] c, int ci, int ccs, int nr, float alpha, boolean add, float[] tile) {
-        FloatVector c0 = FloatVector.zero(S);
-        FloatVector c1 = FloatVector.zero(S);
-        FloatVector c2 = FloatVector.zero(S);
-        for (int p = 0, pa = ai, pb = bp; p < kc; p++, pa += acs, pb += NR) {
-            FloatVector x = FloatVector.broadcast(S, a[pa]);
-            c0 = x.fma(FloatVector.fromArray(S, pack, pb), c0);
-            c1 = x.fma(FloatVector.fromArray(S, pack, pb + W), c1);
-            c2 = x.fma(FloatVector.fromArray(S, pack, pb + 2 * W), c2);
+    /** tile[r][0..2W) = A[r][0..kc) B[0..kc)[0..2W) for r < 4; B rows {@code bs} apart. */
+    private static void kernel4x2(int kc, float[] a, int ai, int ars, int acs, float[] b, int bp, int bs,
+                                  float[] tile) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c11 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c21 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S);
+        FloatVector c31 = FloatVector.zero(S);
+        int a1 = ai + ars;
+        int a2 = ai + 2 * ars;
+        int a3 = ai + 3 * ars;
+        for (int p = 0, pa = 0, pb = bp; p < kc; p++, pa += acs, pb += bs) {
+            FloatVector b0 = FloatVector.fromArray(S, b, pb);
+            FloatVector b1 = FloatVector.fromArray(S, b, pb + W);
+            FloatVector x = FloatVector.broadcast(S, a[ai + pa]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[a1 + pa]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[a2 + pa]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[a3 + pa]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
         }
-        stage(tile, 0, c0, c1, c2);
-        writeBack(tile, 1, c, ci, 0, ccs, nr, alpha, add);
+        c00.intoArray(tile, 0);
+        c01.intoArray(tile, W);
+        c10.intoArray(tile, NR);
+        c11.intoArray(tile, NR + W);
+        c20.intoArray(tile, 2 * NR);
+        c21.intoArray(tile, 2 * NR + W);
+        c30.intoArray(tile, 3 * NR);
+        c31.intoArray(tile, 3 * NR + W);
     }
 
-    private static void stage(float[] tile, int off, FloatVector v0, FloatVector v1, FloatVector v2) {
-        v0.intoArray(tile, off);
-        v1.intoArray(tile, off + W);
-        v2.intoArray(tile, off + 2 * W);
+    /** tile[r][0..W) = A[r][0..kc) B[0..kc)[0..W) for r < 4; B rows {@code bs} apart. */
+    private static void kernel4x1(int kc, float[] a, int ai, int ars, int acs, float[] b, int bp, int bs,
+                                  float[] tile) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S);
+        int a1 = ai + ars;
+        int a2 = ai + 2 * ars;
+        int a3 = ai + 3 * ars;
+        for (int p = 0, pa = 0, pb = bp; p < kc; p++, pa += acs, pb += bs) {
+            FloatVector b0 = FloatVector.fromArray(S, b, pb);
+            FloatVector x = FloatVector.broadcast(S, a[ai + pa]);
+            c00 = x.fma(b0, c00);
+            x = FloatVector.broadcast(S, a[a1 + pa]);
+            c10 = x.fma(b0, c10);
+            x = FloatVector.broadcast(S, a[a2 + pa]);
+            c20 = x.fma(b0, c20);
+            x = FloatVector.broadcast(S, a[a3 + pa]);
+            c30 = x.fma(b0, c30);
+        }
+        c00.intoArray(tile, 0);
+        c10.intoArray(tile, NR);
+        c20.intoArray(tile, 2 * NR);
+        c30.intoArray(tile, 3 * NR);
+    }
+
+    /** tile[0][0..3W) = A[0][0..kc) B[0..kc)[0..3W); 2 accumulator sets over p hide the FMA latency. */
+    private static void kernel1x3(int kc, float[] a, int ai, int acs, float[] b, int bp, int bs, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = FloatVector.zero(S);
+        FloatVector c02 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c11 = FloatVector.zero(S);
+        FloatVector c12 = FloatVector.zero(S);
+        int p = 0;
+        int pa = ai;
+        int pb = bp;
+        for (; p + 2 <= kc; p += 2, pa += 2 * acs, pb += 2 * bs) {
+            FloatVector x = FloatVector.broadcast(S, a[pa]);
+            c00 = x.fma(FloatVector.fromArray(S, b, pb), c00);
+            c01 = x.fma(FloatVector.fromArray(S, b, pb + W), c01);
+            c02 = x.fma(FloatVector.fromArray(S, b, pb + 2 * W), c02);
+            x = FloatVector.broadcast(S, a[pa + acs]);
+            c10 = x.fma(FloatVector.fromArray(S, b, pb + bs), c10);
+            c11 = x.fma(FloatVector.fromArray(S, b, pb + bs + W), c11);
+            c12 = x.fma(FloatVector.fromArray(S, b, pb + bs + 2 * W), c12);
+        }
+        for (; p < kc; p++, pa += acs, pb += bs) {
+            FloatVector x = FloatVector.broadcast(S, a[pa]);
+            c00 = x.fma(FloatVector.fromArray(S, b, pb), c00);
+            c01 = x.fma(FloatVector.fromArray(S, b, pb + W), c01);
+            c02 = x.fma(FloatVector.fromArray(S, b, pb + 2 * W), c02);
+        }
+        c00.add(c10).intoArray(tile, 0);
+        c01.add(c11).intoArray(tile, W);
+        c02.add(c12).intoArray(tile, 2 * W);
+    }
+
+    /** tile[0][0..2W) = A[0][0..kc) B[0..kc)[0..2W); 2 accumulator sets over p hide the FMA latency. */
+    private static void kernel1x2(int kc, float[] a, int ai, int acs, float[] b, int bp, int bs, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c01 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c11 = FloatVector.zero(S);
+        int p = 0;
+        int pa = ai;
+        int pb = bp;
+        for (; p + 2 <= kc; p += 2, pa += 2 * acs, pb += 2 * bs) {
+            FloatVector x = FloatVector.broadcast(S, a[pa]);
+            c00 = x.fma(FloatVector.fromArray(S, b, pb), c00);
+            c01 = x.fma(FloatVector.fromArray(S, b, pb + W), c01);
+            x = FloatVector.broadcast(S, a[pa + acs]);
+            c10 = x.fma(FloatVector.fromArray(S, b, pb + bs), c10);
+            c11 = x.fma(FloatVector.fromArray(S, b, pb + bs + W), c11);
+        }
+        for (; p < kc; p++, pa += acs, pb += bs) {
+            FloatVector x = FloatVector.broadcast(S, a[pa]);
+            c00 = x.fma(FloatVector.fromArray(S, b, pb), c00);
+            c01 = x.fma(FloatVector.fromArray(S, b, pb + W), c01);
+        }
+        c00.add(c10).intoArray(tile, 0);
+        c01.add(c11).intoArray(tile, W);
+    }
+
+    /** tile[0][0..W) = A[0][0..kc) B[0..kc)[0..W); 4 accumulator sets over p hide the FMA latency. */
+    private static void kernel1x1(int kc, float[] a, int ai, int acs, float[] b, int bp, int bs, float[] tile) {
+        FloatVector c00 = FloatVector.zero(S);
+        FloatVector c10 = FloatVector.zero(S);
+        FloatVector c20 = FloatVector.zero(S);
+        FloatVector c30 = FloatVector.zero(S);
+        int p = 0;
+        int pa = ai;
+        int pb = bp;
+        for (; p + 4 <= kc; p += 4, pa += 4 * acs, pb += 4 * bs) {
+            FloatVector x = FloatVector.broadcast(S, a[pa]);
+            c00 = x.fma(FloatVector.fromArray(S, b, pb), c00);
+            x = FloatVector.broadcast(S, a[pa + acs]);
+            c10 = x.fma(FloatVector.fromArray(S, b, pb + bs), c10);
+            x = FloatVector.broadcast(S, a[pa + 2 * acs]);
+            c20 = x.fma(FloatVector.fromArray(S, b, pb + 2 * bs), c20);
+            x = FloatVector.broadcast(S, a[pa + 3 * acs]);
+            c30 = x.fma(FloatVector.fromArray(S, b, pb + 3 * bs), c30);
+        }
+        for (; p < kc; p++, pa += acs, pb += bs) {
+            FloatVector x = FloatVector.broadcast(S, a[pa]);
+            c00 = x.fma(FloatVector.fromArray(S, b, pb), c00);
+        }
+        c00.add(c10).add(c20).add(c30).intoArray(tile, 0);
     }
 
     /** C[r][0..nr) (+)= alpha tile[r][0..nr) for r < rows. */

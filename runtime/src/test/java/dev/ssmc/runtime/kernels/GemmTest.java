@@ -44,6 +44,9 @@ class GemmTest {
         int ccs = layout == 3 ? m + pad : 1;
         float[] a = random(rnd, aOff + Math.max(m, 1) * Math.max(k, 1) + (m + k + 2) * (pad + 1));
         float[] b = random(rnd, bOff + Math.max(k, 1) * Math.max(n, 1) + (k + n + 2) * (pad + 1));
+        // Elements of A and B outside the operands are NaN: a kernel that lets them into C fails.
+        poisonOutside(a, aOff, m, k, ars, acs);
+        poisonOutside(b, bOff, k, n, brs, bcs);
         int cSize = cOff + Math.max(m, 1) * Math.max(n, 1) + (m + n + 2) * (pad + 1);
         float[] c0 = random(rnd, cSize);
         boolean[] inBlock = new boolean[cSize];
@@ -86,6 +89,20 @@ class GemmTest {
                 if (!inBlock[x]) {
                     assertEquals(SENTINEL, c[x], "outside C's block at " + x);
                 }
+            }
+        }
+    }
+
+    private static void poisonOutside(float[] x, int off, int rows, int cols, int rs, int cs) {
+        boolean[] used = new boolean[x.length];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                used[off + i * rs + j * cs] = true;
+            }
+        }
+        for (int i = 0; i < x.length; i++) {
+            if (!used[i]) {
+                x[i] = Float.NaN;
             }
         }
     }
