@@ -3,6 +3,7 @@ package dev.ssmc.compiler.cli;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import dev.ssmc.compiler.bench.MeasuredSearch;
 import dev.ssmc.compiler.plan.NetworkPlan;
 import dev.ssmc.compiler.plan.Pass;
 import dev.ssmc.compiler.plan.Plan;
@@ -34,6 +35,10 @@ public final class ExplainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON instead of a table.")
     boolean json;
 
+    @Option(names = "--measured", paramLabel = "K", arity = "0..1", fallbackValue = "4",
+            description = "Measured mode: run the model's K best candidates of each pass (default 4) through the plan executor and keep the fastest.")
+    Integer measured;
+
     @Option(names = "--profile", paramLabel = "PROFILE", description = "A calibration profile (from `ssmc calibrate`); default: the one that ships with ssmc.")
     Path profilePath;
 
@@ -52,7 +57,8 @@ public final class ExplainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         JsonArray networks = new JsonArray();
         for (Frontend.CheckedNetwork n : c.networks()) {
-            NetworkPlan plan = NetworkPlan.of(n.network(), profile);
+            NetworkPlan plan = measured == null ? NetworkPlan.of(n.network(), profile)
+                    : NetworkPlan.of(n.network(), profile, (s, p) -> MeasuredSearch.best(s, p, Math.max(1, measured)));
             if (json) {
                 networks.add(toJson(plan));
             } else {

@@ -29,8 +29,18 @@ public record NetworkPlan(Network network, List<BlockPlan> blocks) {
     public record PassPlan(ContractionSpec spec, Plan chosen, Plan runnerUp, Plan reference) {
     }
 
-    /** Plans every block of a network with the given profile. */
+    /** Picks a pass's plan among its candidates; the model's choice unless a measured mode is asked for. */
+    public interface Chooser {
+        Plan choose(ContractionSpec spec, Profile profile);
+    }
+
+    /** Plans every block of a network with the given profile, choosing by the model. */
     public static NetworkPlan of(Network network, Profile profile) {
+        return of(network, profile, Search::best);
+    }
+
+    /** Plans every block of a network with the given profile and chooser. */
+    public static NetworkPlan of(Network network, Profile profile, Chooser chooser) {
         NetworkShapes shapes = ShapeInference.infer(network);
         Planning planning = network.planning();
         List<BlockPlan> blocks = new ArrayList<>();
@@ -44,7 +54,7 @@ public record NetworkPlan(Network network, List<BlockPlan> blocks) {
             Map<Pass, PassPlan> passes = new LinkedHashMap<>();
             for (Pass p : Specs.passes(layer)) {
                 ContractionSpec spec = Specs.of(layer, name(layer), p, planning.batch(), length, chunk);
-                passes.put(p, planPass(layer, spec, profile));
+                passes.put(p, planPass(layer, spec, profile, chooser));
             }
             blocks.add(new BlockPlan(layer, planning.batch(), length, chunk, passes));
         }
@@ -52,9 +62,9 @@ public record NetworkPlan(Network network, List<BlockPlan> blocks) {
     }
 
     /** A pass's chosen plan, its runner-up and the reference's plan. */
-    public static PassPlan planPass(SsmLayer layer, ContractionSpec spec, Profile profile) {
+    public static PassPlan planPass(SsmLayer layer, ContractionSpec spec, Profile profile, Chooser chooser) {
         List<Plan> all = Search.candidates(spec, profile);
-        Plan chosen = Search.best(spec, profile);
+        Plan chosen = chooser.choose(spec, profile);
         Plan runnerUp = null;
         for (Plan p : all) {
             if (!p.shape().equals(chosen.shape())) {
