@@ -108,6 +108,30 @@ final class NnTesting {
         return grad;
     }
 
+    /**
+     * Asserts that {@code analytic[i] (- start[i])} matches the central difference of {@code f} with
+     * respect to {@code p[i]} for {@code count} random indices (for problems too big to difference
+     * completely).
+     */
+    static void assertSampledGradient(String what, Random rnd, int count, double[] p, float[] analytic, float[] start,
+                                      Objective f, double scale) {
+        for (int j = 0; j < count; j++) {
+            int i = rnd.nextInt(p.length);
+            double v = p[i];
+            double h = 1e-5 * Math.max(1.0, Math.abs(v));
+            p[i] = v + h;
+            double plus = f.value();
+            p[i] = v - h;
+            double minus = f.value();
+            p[i] = v;
+            double fd = (plus - minus) / (2 * h);
+            double got = start == null ? analytic[i] : (double) analytic[i] - start[i];
+            if (!(Math.abs(got - fd) <= 1e-4 * scale)) {
+                throw new AssertionError(what + "[" + i + "] = " + got + ", finite differences give " + fd);
+            }
+        }
+    }
+
     /** Random start values for accumulated gradients, so tests see that backward adds instead of overwriting. */
     static float[] prefill(Random rnd, int n) {
         return randn(rnd, n, 0.5, 0);
