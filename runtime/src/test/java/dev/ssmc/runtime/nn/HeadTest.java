@@ -124,6 +124,37 @@ class HeadTest {
         NnTesting.assertSampledGradient("dBias", rnd, 10, bd, db, null, loss, scale);
     }
 
+    /**
+     * The reference classifier's head on its golden backbone features: mean over time,
+     * {@code classifier.1.0} (Linear 32->32), relu, {@code classifier.1.2} (Linear 32->12) gives the
+     * golden output.
+     */
+    @Test
+    void classifierHeadReproducesTheGoldenOutput() throws java.io.IOException {
+        dev.ssmc.runtime.io.SafeTensorsFile golden =
+                dev.ssmc.runtime.io.SafeTensors.read(dev.ssmc.runtime.testing.SharedData.golden().resolve("net_kws.safetensors"));
+        dev.ssmc.runtime.tensor.Tensor features = golden.f32("features");
+        int batch = features.dim(0);
+        int channels = features.dim(1);
+        int length = features.dim(2);
+        dev.ssmc.runtime.tensor.Tensor w1 = golden.f32("state.classifier.1.0.weight", channels, channels);
+        dev.ssmc.runtime.tensor.Tensor b1 = golden.f32("state.classifier.1.0.bias", channels);
+        dev.ssmc.runtime.tensor.Tensor w2 = golden.f32("state.classifier.1.2.weight");
+        int classes = w2.dim(0);
+        dev.ssmc.runtime.tensor.Tensor b2 = golden.f32("state.classifier.1.2.bias", classes);
+        dev.ssmc.runtime.tensor.Tensor output = golden.f32("output", batch, classes);
+
+        float[] pooled = new float[batch * channels];
+        MeanOverTime.forward(batch, channels, length, features.data(), pooled);
+        float[] hidden = new float[batch * channels];
+        Dense.forward(batch, channels, channels, pooled, hidden, w1.data(), b1.data());
+        Postact.forward(PostactKind.RELU, hidden.length, hidden, hidden);
+        float[] logits = nans(batch * classes);
+        Dense.forward(batch, channels, classes, hidden, logits, w2.data(), b2.data());
+        double[] expected = toDouble(output.data());
+        assertClose("logits", expected, logits, 1e-5, 1e-6);
+    }
+
     @Test
     void shapesAreChecked() {
         assertThrows(ShapeException.class, () -> Dense.forward(2, 3, 4, new float[6], new float[8], new float[11], null));
