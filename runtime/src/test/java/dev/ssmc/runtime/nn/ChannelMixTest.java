@@ -1,0 +1,118 @@
+package dev.ssmc.runtime.nn;
+
+import static dev.ssmc.runtime.nn.NnTesting.assertClose;
+import static dev.ssmc.runtime.nn.NnTesting.assertGradient;
+import static dev.ssmc.runtime.nn.NnTesting.dot;
+import static dev.ssmc.runtime.nn.NnTesting.finiteDifferences;
+import static dev.ssmc.runtime.nn.NnTesting.nans;
+import static dev.ssmc.runtime.nn.NnTesting.prefill;
+import static dev.ssmc.runtime.nn.NnTesting.randn;
+import static dev.ssmc.runtime.nn.NnTesting.toDouble;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.ssmc.runtime.tensor.ShapeException;
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+/** {@link ChannelMix} against a naive double 1x1 convolution and finite differences of it, small and large shapes. */
+class ChannelMixTest {
+
+    static double[] naive(int batch, int cin, int cout, int length, double[] x, double[] w, double[] bias) {
+        double[] y = new double[batch * cout * length];
+        for (int b = 0; b < batch; b++) {
+            for (int d = 0; d < cout; d++) {
+                for (int t = 0; t < length; t++) {
+                    double s = bias == null ? 0 : bias[d];
+                    for (int c = 0; c < cin; c++) {
+                        s += w[d * cin + c] * x[(b * cin + c) * length + t];
+                    }
+                    y[(b * cout + d) * length + t] = s;
+                }
+            }
+        }
+        return y;
+    }
+
+    @Property(tries = 150)
+    void forwardAndBackwardMatchNaive(@ForAll @IntRange(min = 1, max = 3) int batch,
+                                      @ForAll @IntRange(min = 1, max = 6) int cin,
+                                      @ForAll @IntRange(min = 1, max = 6) int cout,
+                                      @ForAll @IntRange(min = 1, max = 10) int length,
+                                      @ForAll boolean withBias, @ForAll long seed) {
+        Random rnd = new Random(seed);
+        float[] x = randn(rnd, batch * cin * length);
+        float[] w = randn(rnd, cout * cin, 0.5, 0);
+        float[] bias = withBias ? randn(rnd, cout) : null;
+        double[] xd = toDouble(x);
+        double[] wd = toDouble(w);
+        double[] bd = bias == null ? null : toDouble(bias);
+        double[] expected = naive(batch, cin, cout, length, xd, wd, bd);
+        float[] y = nans(expected.length);
+        if (withBias) {
+            ChannelMix.forward(batch, cin, cout, length, x, y, w, bias);
+        } else {
+            ChannelMix.forward(batch, cin, cout, length, x, y, w);
+        }
+        assertClose("y", expected, y, 1e-6, 1e-7);
+
+        float[] g = randn(rnd, expected.length);
+        double[] gd = toDouble(g);
+        float[] dx = nans(x.length);
+        float[] dw0 = prefill(rnd, w.length);
+        float[] dw = dw0.clone();
+        float[] db0 = withBias ? prefill(rnd, cout) : null;
+        float[] db = withBias ? db0.clone() : null;
+        ChannelMix.backward(batch, cin, cout, length, x, g, dx, w, dw, db);
+        NnTesting.Objective loss = () -> dot(naive(batch, cin, cout, length, xd, wd, bd), gd);
+        assertGradient("dx", finiteDifferences(xd, loss), dx, null);
+        assertGradient("dW", finiteDifferences(wd, loss), dw, dw0);
+        if (withBias) {
+            assertGradient("dBias", finiteDifferences(bd, loss), db, db0);
+        }
+        float[] dx2 = nans(x.length);
+        ChannelMix.backward(batch, cin, cout, length, null, g, dx2, w, null, null);
+        assertArrayEquals(dx, dx2, "dx alone, without x");
+    }
+
+    @Test
+    void largerShapesTakeThePackedPath() {
+        Random rnd = new Random(8);
+        int batch = 2;
+        int cin = 37;
+        int cout = 50;
+        int length = 93;
+        float[] x = randn(rnd, batch * cin * length);
+        float[] w = randn(rnd, cout * cin, 0.2, 0);
+        float[] bias = randn(rnd, cout);
+        double[] xd = toDouble(x);
+        double[] wd = toDouble(w);
+        double[] bd = toDouble(bias);
+        double[] expected = naive(batch, cin, cout, length, xd, wd, bd);
+        float[] y = nans(expected.length);
+        ChannelMix.forward(batch, cin, cout, length, x, y, w, bias);
+        assertClose("y", expected, y, 2e-6, 0);
+        float[] g = randn(rnd, expected.length);
+        double[] gd = toDouble(g);
+        float[] dx = nans(x.length);
+        float[] dw = new float[w.length];
+        float[] db = new float[cout];
+        ChannelMix.backward(batch, cin, cout, length, x, g, dx, w, dw, db);
+        NnTesting.Objective loss = () -> dot(naive(batch, cin, cout, length, xd, wd, bd), gd);
+        double scale = Math.sqrt(expected.length);
+        NnTesting.assertSampledGradient("dx", rnd, 30, xd, dx, null, loss, scale);
+        NnTesting.assertSampledGradient("dW", rnd, 30, wd, dw, null, loss, scale);
+        NnTesting.assertSampledGradient("dBias", rnd, 10, bd, db, null, loss, scale);
+    }
+
+    @Test
+    void shapesAreChecked() {
+        assertThrows(ShapeException.class, () -> ChannelMix.forward(1, 2, 3, 4, new float[8], new float[12], new float[5]));
+        assertThrows(ShapeException.class, () -> ChannelMix.forward(1, 2, 3, 4, new float[7], new float[12], new float[6]));
+        assertThrows(ShapeException.class, () -> ChannelMix.backward(1, 2, 3, 4, null, new float[12], new float[8],
+                new float[6], new float[6], null));
+    }
+}
