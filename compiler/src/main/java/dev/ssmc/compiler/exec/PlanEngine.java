@@ -160,11 +160,14 @@ public final class PlanEngine implements Engine {
 
         @Override
         public Sig full(Sig x) {
+            int outChannels = dev.ssmc.runtime.nn.Postact.outChannels(postact, channels);
+            if (x.length() == 0) {
+                return Sig.zeros(x.batch(), outChannels, 0); // a chunk that brought no output yet
+            }
             float[] y = new float[x.x().length];
             float[] saved = new float[Norm.savedSize(norm, x.batch(), channels, x.length())];
             Norm.forward(norm, x.batch(), channels, x.length(), x.x(), y, weight, bias, runningMean, runningVar, saved,
                     false);
-            int outChannels = dev.ssmc.runtime.nn.Postact.outChannels(postact, channels);
             float[] z = new float[x.batch() * outChannels * x.length()];
             dev.ssmc.runtime.nn.Postact.forward(postact, x.batch(), channels, x.length(), y, z);
             return new Sig(x.batch(), outChannels, x.length(), z);
@@ -218,7 +221,9 @@ public final class PlanEngine implements Engine {
 
         private Sig mix(Sig z) {
             Sig y = z;
-            if (inputAct != null) {
+            if (inputAct != null && z.length() == 0) {
+                y = Sig.zeros(z.batch(), layer.ssmOutChannels(), 0);
+            } else if (inputAct != null) {
                 Sig a = inputAct.full(z);
                 int cout = layer.ssmOutChannels();
                 float[] m = new float[a.batch() * cout * a.length()];
@@ -261,6 +266,9 @@ public final class PlanEngine implements Engine {
 
         @Override
         public Sig full(Sig x) {
+            if (x.length() == 0) {
+                return Sig.zeros(x.batch(), node.outChannels(), 0);
+            }
             int outLength = Resampling.outLength(kind, node.ratio(), x.length());
             float[] y = new float[x.batch() * node.outChannels() * outLength];
             if (y.length > 0) {

@@ -1,0 +1,96 @@
+package dev.ssmc.compiler.exec;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import dev.ssmc.compiler.RandomConfigs;
+import dev.ssmc.compiler.RandomWeights;
+import dev.ssmc.compiler.ir.Network;
+import dev.ssmc.compiler.ir.NetworkShapes;
+import dev.ssmc.compiler.ir.Weights;
+import dev.ssmc.compiler.oracle.OracleEngine;
+import dev.ssmc.compiler.reference.ReferenceNetworks;
+import dev.ssmc.runtime.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * The plan engine (float32, planned SSM blocks, runtime layers) computes what the oracle computes,
+ * over whole sequences and streamed in random chunks down to one sample.
+ */
+class PlanEngineTest {
+    @Property(tries = 60)
+    void layersMatchTheOracle(@ForAll("layers") JsonObject config, @ForAll long seed) {
+        check(ReferenceNetworks.layer(config, "random", "property"), seed, 40);
+    }
+
+    @Property(tries = 30)
+    void classifiersMatchTheOracle(@ForAll("classifiers") JsonObject kwargs, @ForAll long seed) {
+        check(ReferenceNetworks.classifier(kwargs, "random", "property"), seed, 96);
+    }
+
+    @Property(tries = 30)
+    void denoisersMatchTheOracle(@ForAll("denoisers") JsonObject kwargs, @ForAll long seed) {
+        check(ReferenceNetworks.denoiser(kwargs, "random", "property"), seed, 96);
+    }
+
+    private static void check(Network net, long seed, int maxLength) {
+        Random rnd = new Random(seed);
+        int multiple = (int) NetworkShapes.requiredMultiple(net.body());
+        int length = multiple * (1 + rnd.nextInt(Math.max(1, maxLength / multiple)));
+        Tensor input = RandomWeights.input(seed, 1 + rnd.nextInt(2), net.inChannels(), length);
+        Weights w = RandomWeights.of(net, seed);
+        Execution.Outputs oracle = new OracleEngine().bind(net, w).forward(input);
+        Execution plan = new PlanEngine().bind(net, w);
+        Execution.Outputs full = plan.forward(input);
+        assertClose(oracle.features(), full.features(), "forward features");
+        if (oracle.logits() != null) {
+            assertClose(oracle.logits(), full.logits(), "forward logits");
+        }
+        Execution.Outputs streamed = plan.stream(input, chunks(rnd, length));
+        assertClose(oracle.features(), streamed.features(), "streamed features");
+    }
+
+    static int[] chunks(Random rnd, int length) {
+        List<Integer> c = new ArrayList<>();
+        int left = length;
+        while (left > 0) {
+            int k = Math.min(left, rnd.nextInt(4) == 0 ? 1 : 1 + rnd.nextInt(17));
+            c.add(k);
+            left -= k;
+        }
+        return c.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** The golden files' tolerance: |x - ref| <= 1e-4 max|ref| + 1e-6. */
+    static void assertClose(Tensor want, Tensor got, String what) {
+        assertArrayEquals(want.shape(), got.shape(), what);
+        double tol = 1e-4 * want.maxAbs() + 1e-6;
+        float[] w = want.data();
+        float[] g = got.data();
+        for (int i = 0; i < w.length; i++) {
+            assertTrue(Math.abs(w[i] - g[i]) <= tol, what + ": element " + i + " is " + g[i] + ", want " + w[i]);
+        }
+    }
+
+    @Provide
+    Arbitrary<JsonObject> layers() {
+        return RandomConfigs.layers();
+    }
+
+    @Provide
+    Arbitrary<JsonObject> classifiers() {
+        return RandomConfigs.classifiers();
+    }
+
+    @Provide
+    Arbitrary<JsonObject> denoisers() {
+        return RandomConfigs.denoisers();
+    }
+}
