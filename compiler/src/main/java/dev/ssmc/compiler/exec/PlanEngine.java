@@ -28,7 +28,9 @@ import dev.ssmc.runtime.nn.PostactKind;
 import dev.ssmc.runtime.nn.ResampleKind;
 import dev.ssmc.runtime.nn.Resampling;
 import dev.ssmc.runtime.tensor.Tensor;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -94,6 +96,12 @@ public final class PlanEngine implements Engine {
         Sig full(Sig x);
 
         StreamOp stream(int batch);
+
+        /** The forward pass (eval mode), pushing on {@code tape} what {@link #backward} needs. */
+        Sig forward(Sig x, Deque<Object> tape);
+
+        /** The input's gradient from the output's; adds every parameter's gradient to {@code grads} by key. */
+        Sig backward(Sig dy, Deque<Object> tape, Map<String, float[]> grads);
     }
 
     /** One node fed chunk by chunk; returns the output samples the input so far determines. */
@@ -138,6 +146,8 @@ public final class PlanEngine implements Engine {
 
     /** A norm (eval mode) then a postact, on {@code channels} channels. */
     static final class ActOp implements Op {
+        private final String weightKey;
+        private final String biasKey;
         private final dev.ssmc.runtime.nn.NormKind norm;
         private final PostactKind postact;
         private final int channels;
@@ -151,6 +161,8 @@ public final class PlanEngine implements Engine {
             this.postact = PostactKind.of(postact.spelling());
             this.channels = channels;
             boolean identity = norm.isIdentityOn(channels);
+            this.weightKey = norm == NormKind.RMS ? Keys.join(key, "rms_norm.weight") : Keys.join(key, "weight");
+            this.biasKey = Keys.join(key, "bias");
             this.weight = identity ? null : norm == NormKind.RMS ? w.tensor(Keys.join(key, "rms_norm.weight")).data()
                     : w.tensor(Keys.join(key, "weight")).data();
             this.bias = identity || norm == NormKind.RMS ? null : w.tensor(Keys.join(key, "bias")).data();
@@ -177,6 +189,37 @@ public final class PlanEngine implements Engine {
         public StreamOp stream(int batch) {
             return this::full; // per chunk, as the reference streams
         }
+
+        /** What the backward pass of an activation needs: its input, the norm's statistics and output. */
+        private record Saved(Sig x, float[] stats, float[] normed) {
+        }
+
+        @Override
+        public Sig forward(Sig x, Deque<Object> tape) {
+            int outChannels = dev.ssmc.runtime.nn.Postact.outChannels(postact, channels);
+            float[] y = new float[x.x().length];
+            float[] saved = new float[Norm.savedSize(norm, x.batch(), channels, x.length())];
+            Norm.forward(norm, x.batch(), channels, x.length(), x.x(), y, weight, bias, runningMean, runningVar, saved,
+                    false);
+            float[] z = new float[x.batch() * outChannels * x.length()];
+            dev.ssmc.runtime.nn.Postact.forward(postact, x.batch(), channels, x.length(), y, z);
+            tape.push(new Saved(x, saved, y));
+            return new Sig(x.batch(), outChannels, x.length(), z);
+        }
+
+        @Override
+        public Sig backward(Sig dy, Deque<Object> tape, Map<String, float[]> grads) {
+            Saved s = (Saved) tape.pop();
+            Sig x = s.x();
+            float[] dNormed = new float[x.x().length];
+            dev.ssmc.runtime.nn.Postact.backward(postact, x.batch(), channels, x.length(), s.normed(), dy.x(), dNormed);
+            float[] dx = new float[x.x().length];
+            float[] dWeight = weight == null ? null : grads.computeIfAbsent(weightKey, k -> new float[weight.length]);
+            float[] dBias = bias == null ? null : grads.computeIfAbsent(biasKey, k -> new float[bias.length]);
+            Norm.backward(norm, x.batch(), channels, x.length(), x.x(), dNormed, dx, weight, dWeight, dBias, s.stats(),
+                    false, new float[Norm.scratchSize(norm, x.batch(), channels, x.length())]);
+            return new Sig(x.batch(), channels, x.length(), dx);
+        }
     }
 
     // ---- SSM blocks ----
@@ -190,9 +233,11 @@ public final class PlanEngine implements Engine {
         private final float[] pointwise;
         private final ActOp outputAct;
         private final Map<Long, Plan> plans = new HashMap<>();
+        private final Weights weights;
 
         SsmOp(SsmLayer layer, Weights w) {
             this.layer = layer;
+            this.weights = w;
             this.d = Discretized.of(layer, w);
             this.carry = new SsmCarry(layer, d);
             boolean dws = layer.mode() == SsmMode.DWS;
@@ -247,6 +292,73 @@ public final class PlanEngine implements Engine {
                 return mix(z);
             };
         }
+
+        @Override
+        public Sig forward(Sig x, Deque<Object> tape) {
+            Sig z = respond(x);
+            Sig y = z;
+            if (inputAct != null) {
+                Sig a = inputAct.forward(z, tape);
+                int cout = layer.ssmOutChannels();
+                float[] m = new float[a.batch() * cout * a.length()];
+                ChannelMix.forward(a.batch(), a.channels(), cout, a.length(), a.x(), m, pointwise);
+                tape.push(a);
+                y = new Sig(a.batch(), cout, a.length(), m);
+            }
+            if (outputAct != null) {
+                y = outputAct.forward(y, tape);
+            }
+            tape.push(x);
+            return y;
+        }
+
+        @Override
+        public Sig backward(Sig dy, Deque<Object> tape, Map<String, float[]> grads) {
+            Sig u = (Sig) tape.pop();
+            Sig g = outputAct == null ? dy : outputAct.backward(dy, tape, grads);
+            if (inputAct != null) {
+                Sig a = (Sig) tape.pop();
+                float[] da = new float[a.x().length];
+                float[] dW = grads.computeIfAbsent(layer.pointwiseKey(), k -> new float[pointwise.length]);
+                ChannelMix.backward(a.batch(), a.channels(), layer.ssmOutChannels(), a.length(), a.x(), g.x(), da,
+                        pointwise, dW, null);
+                g = inputAct.backward(new Sig(a.batch(), a.channels(), a.length(), da), tape, grads);
+            }
+            // the block's own gradients, each by the plan chosen for its pass
+            Map<String, float[]> operands = new HashMap<>(d.weights());
+            operands.put("u", u.x());
+            operands.put("g", g.x());
+            Map<String, float[]> operandGrads = new HashMap<>();
+            float[] gu = null;
+            float[] sRe = null;
+            float[] sIm = null;
+            for (Pass pass : Specs.passes(layer)) {
+                if (!pass.backward()) {
+                    continue;
+                }
+                ContractionSpec spec = Specs.of(layer, layer.key(), pass, u.batch(), u.length(), u.length());
+                PlanExecutor.Output out = PlanExecutor.run(Search.best(spec, profile), operands, d.dtARe(), d.dtAIm());
+                switch (pass) {
+                    case GRAD_INPUT -> gu = out.re();
+                    case GRAD_B -> operandGrads.put("B", out.re());
+                    case GRAD_C -> operandGrads.put("C", out.re());
+                    case GRAD_E -> operandGrads.put("E", out.re());
+                    default -> {
+                        sRe = out.re();
+                        sIm = out.im();
+                    }
+                }
+            }
+            d.parameterGradients(layer, weights, operandGrads, sRe, sIm).forEach((k, v) -> accumulate(grads, k, v));
+            return new Sig(u.batch(), layer.inChannels(), u.length(), gu);
+        }
+    }
+
+    static void accumulate(Map<String, float[]> grads, String key, float[] g) {
+        float[] acc = grads.computeIfAbsent(key, k -> new float[g.length]);
+        for (int i = 0; i < g.length; i++) {
+            acc[i] += g[i];
+        }
     }
 
     // ---- resampling ----
@@ -281,6 +393,23 @@ public final class PlanEngine implements Engine {
         @Override
         public StreamOp stream(int batch) {
             return blockwise(this, node.mode().direction() == ResampleMode.Direction.DOWN ? node.ratio() : 1);
+        }
+
+        @Override
+        public Sig forward(Sig x, Deque<Object> tape) {
+            tape.push(x);
+            return full(x);
+        }
+
+        @Override
+        public Sig backward(Sig dy, Deque<Object> tape, Map<String, float[]> grads) {
+            Sig x = (Sig) tape.pop();
+            float[] dx = new float[x.x().length];
+            float[] dW = weight == null ? null : grads.computeIfAbsent(Keys.join(node.key(), "weight"), k -> new float[weight.length]);
+            float[] dB = bias == null ? null : grads.computeIfAbsent(Keys.join(node.key(), "bias"), k -> new float[bias.length]);
+            Resampling.backward(kind, node.ratio(), x.batch(), node.inChannels(), node.outChannels(), x.length(), x.x(),
+                    dy.x(), dx, weight, dW, dB);
+            return new Sig(x.batch(), node.inChannels(), x.length(), dx);
         }
     }
 
@@ -325,6 +454,25 @@ public final class PlanEngine implements Engine {
                     return out;
                 }
             };
+        }
+
+        @Override
+        public Sig forward(Sig x, Deque<Object> tape) {
+            Sig h = x;
+            for (Op op : body) {
+                h = op.forward(h, tape);
+            }
+            return post.forward(add(x, bodyNorm.forward(h, tape)), tape);
+        }
+
+        @Override
+        public Sig backward(Sig dy, Deque<Object> tape, Map<String, float[]> grads) {
+            Sig dSum = post.backward(dy, tape, grads);
+            Sig dh = bodyNorm.backward(dSum, tape, grads);
+            for (int i = body.size() - 1; i >= 0; i--) {
+                dh = body.get(i).backward(dh, tape, grads);
+            }
+            return add(dSum, dh);
         }
 
         private static Sig add(Sig x, Sig h) {
