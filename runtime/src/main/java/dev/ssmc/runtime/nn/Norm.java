@@ -43,11 +43,12 @@ import java.util.Arrays;
  *
  * <p>{@link #backward} takes the forward's input {@code x}, {@code saved} and {@code training} flag,
  * writes {@code dx} and ADDS the parameter gradients to {@code dWeight}/{@code dBias} (either may
- * be null to skip it). In training, batch norm's gradient includes the terms through the batch
- * statistics: {@code dx = w r (dy - mean(dy) - xhat mean(dy xhat))} over the group, and likewise
- * with {@code g = dy w} in place of {@code w dy} for the per-element weights of the other kinds
- * (rms has no {@code mean(g)} term). layer-feature and rms need {@code scratch}
- * ({@link #scratchSize} floats; may be null when that is 0).
+ * be null to skip it; rms takes no {@code dBias}). Whenever the statistics depend on {@code x}
+ * (every kind except eval-mode batch norm) the gradient goes through them:
+ * {@code dx = r (g - mean(g) - xhat mean(g xhat))} with {@code g = w dy} and means over the
+ * statistics group (rms: without the {@code mean(g)} term); eval-mode batch norm is
+ * {@code dx = w r dy}. layer-feature and rms need {@code scratch} ({@link #scratchSize} floats;
+ * may be null when that is 0).
  *
  * <p>Precision: statistics over many values (batch, layer, group) are accumulated in double;
  * the per-time-step channel sums of layer-feature and rms are float vectors (so the inner loops run
