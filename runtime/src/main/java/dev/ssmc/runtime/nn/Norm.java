@@ -43,11 +43,12 @@ import java.util.Arrays;
  *
  * <p>{@link #backward} takes the forward's input {@code x}, {@code saved} and {@code training} flag,
  * writes {@code dx} and ADDS the parameter gradients to {@code dWeight}/{@code dBias} (either may
- * be null to skip it). In training, batch norm's gradient includes the terms through the batch
- * statistics: {@code dx = w r (dy - mean(dy) - xhat mean(dy xhat))} over the group, and likewise
- * with {@code g = dy w} in place of {@code w dy} for the per-element weights of the other kinds
- * (rms has no {@code mean(g)} term). layer-feature and rms need {@code scratch}
- * ({@link #scratchSize} floats; may be null when that is 0).
+ * be null to skip it; rms takes no {@code dBias}). Whenever the statistics depend on {@code x}
+ * (every kind except eval-mode batch norm) the gradient goes through them:
+ * {@code dx = r (g - mean(g) - xhat mean(g xhat))} with {@code g = w dy} and means over the
+ * statistics group (rms: without the {@code mean(g)} term); eval-mode batch norm is
+ * {@code dx = w r dy}. layer-feature and rms need {@code scratch} ({@link #scratchSize} floats;
+ * may be null when that is 0).
  *
  * <p>Precision: statistics over many values (batch, layer, group) are accumulated in double;
  * the per-time-step channel sums of layer-feature and rms are float vectors (so the inner loops run
@@ -276,19 +277,12 @@ public final class Norm {
         for (int c = 0; c < channels; c++) {
             double sum = 0;
             for (int b = 0; b < batch; b++) {
-                int o = (b * channels + c) * length;
-                for (int t = 0; t < length; t++) {
-                    sum += x[o + t];
-                }
+                sum += sum(x, (b * channels + c) * length, length);
             }
             float mean = (float) (sum / count);
             double ss = 0;
             for (int b = 0; b < batch; b++) {
-                int o = (b * channels + c) * length;
-                for (int t = 0; t < length; t++) {
-                    double d = x[o + t] - mean;
-                    ss += d * d;
-                }
+                ss += squaredDeviations(x, (b * channels + c) * length, length, mean);
             }
             double var = ss / count;
             float r = (float) (1.0 / Math.sqrt(var + EPS));
@@ -491,11 +485,7 @@ public final class Norm {
         for (int row = 0; row < rows; row++) {
             int o = row * length;
             float mean = (float) (sum(x, o, length) / length);
-            double ss = 0;
-            for (int t = 0; t < length; t++) {
-                double d = x[o + t] - mean;
-                ss += d * d;
-            }
+            double ss = squaredDeviations(x, o, length, mean);
             float r = (float) (1.0 / Math.sqrt(ss / length + EPS));
             saved[row] = mean;
             saved[rows + row] = r;
@@ -549,11 +539,7 @@ public final class Norm {
             for (int g = 0; g < groups; g++) {
                 int o = (b * channels + g * per) * length; // the group's channels are contiguous
                 float mean = (float) (sum(x, o, size) / size);
-                double ss = 0;
-                for (int i = 0; i < size; i++) {
-                    double d = x[o + i] - mean;
-                    ss += d * d;
-                }
+                double ss = squaredDeviations(x, o, size, mean);
                 float r = (float) (1.0 / Math.sqrt(ss / size + EPS));
                 int s = b * groups + g;
                 saved[s] = mean;
@@ -618,11 +604,46 @@ public final class Norm {
         }
     }
 
+    /** {@code sum a[off..off+n)} in double, four independent chains (a single one is latency-bound). */
     private static double sum(float[] a, int off, int n) {
-        double s = 0;
-        for (int i = 0; i < n; i++) {
-            s += a[off + i];
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            s0 += a[off + i];
+            s1 += a[off + i + 1];
+            s2 += a[off + i + 2];
+            s3 += a[off + i + 3];
         }
-        return s;
+        for (; i < n; i++) {
+            s0 += a[off + i];
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** {@code sum (a[i] - mean)^2} over {@code a[off..off+n)} in double, four independent chains. */
+    private static double squaredDeviations(float[] a, int off, int n, float mean) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            double d0 = a[off + i] - mean;
+            double d1 = a[off + i + 1] - mean;
+            double d2 = a[off + i + 2] - mean;
+            double d3 = a[off + i + 3] - mean;
+            s0 += d0 * d0;
+            s1 += d1 * d1;
+            s2 += d2 * d2;
+            s3 += d3 * d3;
+        }
+        for (; i < n; i++) {
+            double d = a[off + i] - mean;
+            s0 += d * d;
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 }

@@ -159,6 +159,47 @@ class PostactTest {
         assertArrayEquals(new float[] {0f, 1f, 0f}, dx);
         Postact.backward(PostactKind.LELU, 3, x, dy, dx);
         assertArrayEquals(new float[] {0.1f, 1f, 0.1f}, dx);
+        // The branch-free masks at the edges of the float range (signed zeros, subnormals, infinities,
+        // the neighbours of 6), against the comparisons they replace.
+        float[] edges = {-0f, 0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL, Math.nextDown(6f), 6f,
+            Math.nextUp(6f), Float.MAX_VALUE, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, -Float.MAX_VALUE, 1f, -1f};
+        float[] ones = new float[edges.length];
+        java.util.Arrays.fill(ones, -2.5f);
+        float[] got = new float[edges.length];
+        Postact.backward(PostactKind.RELU, edges.length, edges, ones, got);
+        for (int i = 0; i < edges.length; i++) {
+            assertEquals(edges[i] > 0f ? -2.5f : 0f, got[i], 0f, "relu' at " + edges[i]);
+        }
+        Postact.backward(PostactKind.RELU6, edges.length, edges, ones, got);
+        for (int i = 0; i < edges.length; i++) {
+            assertEquals(edges[i] > 0f && edges[i] < 6f ? -2.5f : 0f, got[i], 0f, "relu6' at " + edges[i]);
+        }
+        Postact.backward(PostactKind.LELU, edges.length, edges, ones, got);
+        for (int i = 0; i < edges.length; i++) {
+            assertEquals(edges[i] > 0f ? -2.5f : 0.1f * -2.5f, got[i], 0f, "lelu' at " + edges[i]);
+        }
+        Postact.forward(PostactKind.LELU, edges.length, edges, got);
+        for (int i = 0; i < edges.length; i++) {
+            assertEquals(edges[i] > 0f ? edges[i] : 0.1f * edges[i], got[i], 0f, "lelu at " + edges[i]);
+        }
+    }
+
+    @Test
+    void tanhIsWithinAnUlpOfMathTanhFromTinyToSaturated() {
+        Random rnd = new Random(17);
+        int n = 20000;
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            // Magnitudes from 1e-30 to 20, both signs.
+            double mag = Math.pow(10, -30 + 31.3 * rnd.nextDouble());
+            x[i] = (float) (rnd.nextBoolean() ? mag : -mag);
+        }
+        float[] y = new float[n];
+        Postact.forward(PostactKind.TANH, n, x, y);
+        for (int i = 0; i < n; i++) {
+            float expected = (float) Math.tanh(x[i]);
+            assertEquals(expected, y[i], Math.ulp(expected), "tanh(" + x[i] + ")");
+        }
     }
 
     @Test
