@@ -19,4 +19,14 @@ public interface Execution {
      * are the concatenation of what each chunk produced, and the head applied to all of it.
      */
     Outputs stream(Tensor input, int[] chunks);
+
+    /**
+     * The gradients, in eval mode, of {@code sum(features * gradFeatures) + sum(logits * gradLogits)}
+     * by the input (key {@code "input"}) and by every trainable parameter (its checkpoint key).
+     * Either gradient may be null. Engines without a backward pass throw
+     * {@link UnsupportedOperationException}.
+     */
+    default java.util.Map<String, Tensor> gradients(Tensor input, Tensor gradFeatures, Tensor gradLogits) {
+        throw new UnsupportedOperationException("this engine has no backward pass");
+    }
 }

@@ -88,6 +88,43 @@ public final class PlanEngine implements Engine {
                 }
                 return new Outputs(features.tensor(), head == null ? null : head.apply(features));
             }
+
+            @Override
+            public Map<String, Tensor> gradients(Tensor input, Tensor gradFeatures, Tensor gradLogits) {
+                Deque<Object> tape = new ArrayDeque<>();
+                Sig x = Sig.of(input);
+                for (Op op : body) {
+                    x = op.forward(x, tape);
+                }
+                Map<String, float[]> grads = new HashMap<>();
+                float[] dFeatures = new float[x.x().length];
+                if (gradFeatures != null) {
+                    gradFeatures.requireShape("the features' gradient", x.batch(), x.channels(), x.length());
+                    System.arraycopy(gradFeatures.data(), 0, dFeatures, 0, dFeatures.length);
+                }
+                if (gradLogits != null) {
+                    if (head == null) {
+                        throw new IllegalArgumentException("network '" + network.name() + "' has no head to take a logits gradient");
+                    }
+                    float[] fromHead = head.backward(x, gradLogits, grads);
+                    for (int i = 0; i < dFeatures.length; i++) {
+                        dFeatures[i] += fromHead[i];
+                    }
+                }
+                Sig d = new Sig(x.batch(), x.channels(), x.length(), dFeatures);
+                for (int i = body.size() - 1; i >= 0; i--) {
+                    d = body.get(i).backward(d, tape, grads);
+                }
+                Map<String, Tensor> out = new java.util.LinkedHashMap<>();
+                out.put("input", d.tensor());
+                for (dev.ssmc.compiler.ir.ParamSpec p : network.parameters()) {
+                    if (p.role().trainable()) {
+                        float[] g = grads.getOrDefault(p.key(), new float[p.size()]);
+                        out.put(p.key(), Tensor.of(g, p.shape()));
+                    }
+                }
+                return out;
+            }
         };
     }
 
@@ -497,6 +534,45 @@ public final class PlanEngine implements Engine {
                 weights.add(w.tensor(Keys.join(d.key(), "weight")).data());
                 biases.add(w.tensor(Keys.join(d.key(), "bias")).data());
             }
+        }
+
+        /**
+         * The features' gradient from the logits' gradient {@code dy}; adds the linear layers'
+         * gradients to {@code grads}. Recomputes the head's forward pass (it is small).
+         */
+        float[] backward(Sig features, Tensor dy, Map<String, float[]> grads) {
+            int b = features.batch();
+            List<float[]> inputs = new ArrayList<>();
+            List<float[]> preacts = new ArrayList<>();
+            float[] x = new float[b * features.channels()];
+            MeanOverTime.forward(b, features.channels(), features.length(), features.x(), x);
+            for (int i = 0; i < layers.size(); i++) {
+                Dense d = layers.get(i);
+                inputs.add(x);
+                float[] y = new float[b * d.out()];
+                dev.ssmc.runtime.nn.Dense.forward(b, d.in(), d.out(), x, y, weights.get(i), biases.get(i));
+                preacts.add(y);
+                PostactKind p = PostactKind.of(d.after().spelling());
+                float[] z = new float[b * dev.ssmc.runtime.nn.Postact.outChannels(p, d.out())];
+                dev.ssmc.runtime.nn.Postact.forward(p, b, d.out(), 1, y, z);
+                x = z;
+            }
+            dy.requireShape("the logits' gradient", b, x.length / b);
+            float[] g = dy.data().clone();
+            for (int i = layers.size() - 1; i >= 0; i--) {
+                Dense d = layers.get(i);
+                PostactKind p = PostactKind.of(d.after().spelling());
+                float[] dPre = new float[b * d.out()];
+                dev.ssmc.runtime.nn.Postact.backward(p, b, d.out(), 1, preacts.get(i), g, dPre);
+                float[] dIn = new float[b * d.in()];
+                float[] dW = grads.computeIfAbsent(Keys.join(d.key(), "weight"), k -> new float[d.out() * d.in()]);
+                float[] dB = grads.computeIfAbsent(Keys.join(d.key(), "bias"), k -> new float[d.out()]);
+                dev.ssmc.runtime.nn.Dense.backward(b, d.in(), d.out(), inputs.get(i), dPre, dIn, weights.get(i), dW, dB);
+                g = dIn;
+            }
+            float[] dFeatures = new float[features.x().length];
+            MeanOverTime.backward(b, features.channels(), features.length(), g, dFeatures);
+            return dFeatures;
         }
 
         Tensor apply(Sig features) {

@@ -26,9 +26,13 @@ public record GoldenReport(String file, List<TensorCheck> checks, List<String> s
             sb.append("  ").append(c);
         }
         if (!skipped.isEmpty()) {
-            String first = skipped.get(0);
-            String group = first.startsWith("grad") ? "grad.*" : first;
-            sb.append("  ").append(group).append(" skipped (").append(skipped.size()).append(" tensors)");
+            // "oracle grad.input", ...: one note per engine that has no backward pass
+            java.util.Map<String, Long> perEngine = new java.util.TreeMap<>();
+            for (String s : skipped) {
+                perEngine.merge(s.substring(0, s.indexOf(' ')), 1L, Long::sum);
+            }
+            perEngine.forEach((engine, n) -> sb.append("  ").append(engine).append(" grad.* skipped (").append(n)
+                    .append(" tensors)"));
         }
         return sb.append("  ").append(passed() ? "PASS" : "FAIL").toString();
     }
