@@ -7,12 +7,9 @@ import dev.ssmc.compiler.plan.Plan;
 import dev.ssmc.compiler.plan.PlanStep;
 import dev.ssmc.compiler.plan.TimeAlgorithm;
 import dev.ssmc.compiler.plan.TimeRole;
-import dev.ssmc.runtime.fft.RealFft;
-import dev.ssmc.runtime.kernels.ChunkedConv;
 import dev.ssmc.runtime.kernels.Contract;
 import dev.ssmc.runtime.kernels.Layout;
-import dev.ssmc.runtime.kernels.Scan;
-import dev.ssmc.runtime.kernels.SsmKernels;
+import dev.ssmc.runtime.plan.PlanSteps;
 import java.util.Map;
 import java.util.function.IntUnaryOperator;
 
@@ -98,124 +95,22 @@ public final class PlanExecutor {
             return new Value(op.indices(), data, null);
         }
         String states = op.stateIndices();
-        int n = Math.toIntExact(Layout.count(states, this::size));
-        boolean derivative = op.kind() == Operand.Kind.LAG_KERNEL;
+        PlanSteps.Part p = op.kind() != Operand.Kind.LAG_KERNEL ? PlanSteps.Part.KERNEL
+                : part == 0 ? PlanSteps.Part.DERIVATIVE_RE : PlanSteps.Part.DERIVATIVE_IM;
         switch (l.making()) {
             case MULTIPLIERS -> {
-                float[] aRe = new float[n];
-                float[] aIm = new float[n];
-                multipliers(aRe, aIm);
-                return new Value(states, aRe, aIm);
+                float[][] a = PlanSteps.multipliers(dtARe, dtAIm);
+                return new Value(states, a[0], a[1]);
             }
             case POWERS -> {
-                int len = spec.length();
-                float[] re = new float[n * len];
-                float[] im = new float[n * len];
-                SsmKernels.powersFromExponent(n, len, dtARe, dtAIm, re, im);
-                float[] out = new float[n * len];
-                for (int s = 0; s < n; s++) {
-                    for (int t = 0; t < len; t++) {
-                        int i = s * len + t;
-                        float w = derivative ? t : 1;
-                        out[i] = w * (derivative && part == 1 ? im[i] : re[i]);
-                    }
-                }
-                return new Value(states + "l", out, null);
+                return new Value(states + "l", PlanSteps.kernelByPowers(dtARe, dtAIm, spec.length(), p), null);
             }
             case CLOSED_FORM -> {
-                return closedForm(states, n, derivative);
+                float[][] k = PlanSteps.kernelSpectrum(dtARe, dtAIm, spec.length(), fftSize, p);
+                return new Value(states + "k", k[0], k[1]);
             }
             default -> throw new IllegalStateException("a kernel made as " + l.making());
         }
-    }
-
-    private void multipliers(float[] aRe, float[] aIm) {
-        for (int s = 0; s < aRe.length; s++) {
-            double mag = Math.exp(dtARe[s]);
-            aRe[s] = (float) (mag * Math.cos(dtAIm[s]));
-            aIm[s] = (float) (mag * Math.sin(dtAIm[s]));
-        }
-    }
-
-    /**
-     * The half spectrum of the real kernel {@code Re(a^l)} (or a part of {@code l a^l}) at the
-     * plan's FFT size: half the sum of the closed forms at {@code a} and at its conjugate.
-     */
-    private Value closedForm(String states, int n, boolean derivative) {
-        float[] aRe = new float[n];
-        float[] aIm = new float[n];
-        multipliers(aRe, aIm);
-        float[] re = new float[n * bins];
-        float[] im = new float[n * bins];
-        int len = spec.length();
-        for (int s = 0; s < n; s++) {
-            for (int k = 0; k < bins; k++) {
-                double[] f = geometric(aRe[s], aIm[s], k, len, derivative);
-                double[] g = geometric(aRe[s], -aIm[s], k, len, derivative);
-                int i = s * bins + k;
-                if (!derivative || part == 0) {
-                    re[i] = (float) ((f[0] + g[0]) / 2);
-                    im[i] = (float) ((f[1] + g[1]) / 2);
-                } else {
-                    // (F - G) / (2i) = -i (F - G) / 2
-                    re[i] = (float) ((f[1] - g[1]) / 2);
-                    im[i] = (float) (-(f[0] - g[0]) / 2);
-                }
-            }
-        }
-        return new Value(states + "k", re, im);
-    }
-
-    /**
-     * {@code sum_{l<L} q^l} or {@code sum_{l<L} l q^l} with {@code q = a exp(-2 pi i k / n)}, in
-     * double: closed forms away from {@code q = 1}, the sums themselves near it.
-     */
-    private double[] geometric(double ar, double ai, int k, int len, boolean derivative) {
-        double ang = -2 * Math.PI * k / fftSize;
-        double qr = ar * Math.cos(ang) - ai * Math.sin(ang);
-        double qi = ar * Math.sin(ang) + ai * Math.cos(ang);
-        double dr = 1 - qr;
-        double di = -qi;
-        double den = dr * dr + di * di;
-        if (den < 1e-10) {
-            double sr = 0;
-            double si = 0;
-            double pr = 1;
-            double pi = 0;
-            for (int l = 0; l < len; l++) {
-                double w = derivative ? l : 1;
-                sr += w * pr;
-                si += w * pi;
-                double t = pr * qr - pi * qi;
-                pi = pr * qi + pi * qr;
-                pr = t;
-            }
-            return new double[] {sr, si};
-        }
-        // q^L and q^(L-1) through polar form
-        double mag = Math.hypot(qr, qi);
-        double arg = Math.atan2(qi, qr);
-        double mL = Math.pow(mag, len);
-        double qLr = mL * Math.cos(arg * len);
-        double qLi = mL * Math.sin(arg * len);
-        if (!derivative) {
-            // (1 - q^L) / (1 - q)
-            double nr = 1 - qLr;
-            double ni = -qLi;
-            return new double[] {(nr * dr + ni * di) / den, (ni * dr - nr * di) / den};
-        }
-        // sum l q^l = q (1 - L q^(L-1) + (L-1) q^L) / (1 - q)^2
-        double mL1 = Math.pow(mag, len - 1);
-        double qL1r = mL1 * Math.cos(arg * (len - 1));
-        double qL1i = mL1 * Math.sin(arg * (len - 1));
-        double inR = 1 - len * qL1r + (len - 1) * qLr;
-        double inI = -len * qL1i + (len - 1) * qLi;
-        double numR = qr * inR - qi * inI;
-        double numI = qr * inI + qi * inR;
-        double d2r = dr * dr - di * di;
-        double d2i = 2 * dr * di;
-        double den2 = d2r * d2r + d2i * d2i;
-        return new double[] {(numR * d2r + numI * d2i) / den2, (numI * d2r - numR * d2i) / den2};
     }
 
     private Value join(PlanStep.Join j) {
@@ -260,11 +155,7 @@ public final class PlanExecutor {
     }
 
     private static Value conj(Value v) {
-        float[] im = new float[v.im.length];
-        for (int i = 0; i < im.length; i++) {
-            im[i] = -v.im[i];
-        }
-        return new Value(v.idx, v.re, im);
+        return new Value(v.idx, v.re, PlanSteps.negate(v.im));
     }
 
     /**
@@ -275,79 +166,20 @@ public final class PlanExecutor {
     private Value recurrence(Value signal, Value kernel, PlanStep signalStep, PlanStep.Join j, String out) {
         char inTime = signalStep.role().letter();
         char outTime = j.role().hasTime() ? j.role().letter() : inTime;
-        String sigIdx = signal.idx.replace(String.valueOf(inTime), "");
-        StringBuilder lanesIdx = new StringBuilder(sigIdx);
+        StringBuilder lanes = new StringBuilder(PlanSteps.rows(signal.idx, inTime));
         for (char c : kernel.idx.toCharArray()) {
-            if (lanesIdx.indexOf(String.valueOf(c)) < 0) {
-                lanesIdx.append(c);
+            if (lanes.indexOf(String.valueOf(c)) < 0) {
+                lanes.append(c);
             }
         }
-        String lanes = lanesIdx.toString();
-        int nLanes = Math.toIntExact(Layout.count(lanes, this::size));
-        int len = spec.length();
-        boolean reverse = j.coupling() == PlanStep.Coupling.CORR;
-        float[] aRe = Layout.map(kernel.idx, kernel.re, lanes, this::size);
-        float[] aIm = Layout.map(kernel.idx, kernel.im, lanes, this::size);
-        float[] result;
-        String resultIdx;
+        int chunk = plan.algorithm() instanceof TimeAlgorithm.Chunked ch ? ch.chunk() : 0;
         boolean derivative = spec.operands().get(spec.kernelOperand()).kind() == Operand.Kind.LAG_KERNEL;
-        if (plan.algorithm() instanceof TimeAlgorithm.Chunked ch) {
-            // lanes, then time: one group per lane, one column each
-            float[] v = Layout.map(signal.idx, signal.re, lanes + inTime, this::size);
-            if (reverse) {
-                reverseTime(v, nLanes, len);
-            }
-            float[] y = new float[v.length];
-            float[] ones = new float[nLanes];
-            java.util.Arrays.fill(ones, 1f);
-            ChunkedConv.run(nLanes, 1, 1, len, ch.chunk(), aRe, aIm, ones, null, v, y, null, null);
-            if (reverse) {
-                reverseTime(y, nLanes, len);
-            }
-            result = y;
-            resultIdx = lanes + outTime;
-        } else {
-            float[] v = Layout.map(signal.idx, signal.re, inTime + lanes, this::size);
-            float[] xRe = new float[nLanes];
-            float[] xIm = new float[nLanes];
-            float[] sRe = new float[v.length];
-            float[] sIm = new float[v.length];
-            Scan.run(nLanes, len, aRe, aIm, v, null, 0, xRe, xIm, sRe, sIm, 0, reverse);
-            if (derivative) {
-                // l a^l is the response of a double pole: D_t = a D_(t-1) + a x_(t-1)
-                float[] wRe = new float[v.length];
-                float[] wIm = new float[v.length];
-                for (int t = 0; t < len; t++) {
-                    int prev = reverse ? t + 1 : t - 1;
-                    if (prev < 0 || prev >= len) {
-                        continue;
-                    }
-                    for (int s = 0; s < nLanes; s++) {
-                        float xr = sRe[prev * nLanes + s];
-                        float xi = sIm[prev * nLanes + s];
-                        wRe[t * nLanes + s] = aRe[s] * xr - aIm[s] * xi;
-                        wIm[t * nLanes + s] = aRe[s] * xi + aIm[s] * xr;
-                    }
-                }
-                java.util.Arrays.fill(xRe, 0);
-                java.util.Arrays.fill(xIm, 0);
-                Scan.run(nLanes, len, aRe, aIm, wRe, wIm, 0, xRe, xIm, sRe, sIm, 0, reverse);
-            }
-            result = derivative && part == 1 ? sIm : sRe;
-            resultIdx = outTime + lanes;
-        }
-        float[] mapped = Layout.map(resultIdx, result, out, this::size);
-        return new Value(out, mapped, null);
-    }
-
-    private static void reverseTime(float[] v, int rows, int len) {
-        for (int r = 0; r < rows; r++) {
-            for (int i = 0, k = len - 1; i < k; i++, k--) {
-                float t = v[r * len + i];
-                v[r * len + i] = v[r * len + k];
-                v[r * len + k] = t;
-            }
-        }
+        PlanSteps.Part p = !derivative ? PlanSteps.Part.KERNEL
+                : part == 0 ? PlanSteps.Part.DERIVATIVE_RE : PlanSteps.Part.DERIVATIVE_IM;
+        float[] y = PlanSteps.recurrence(signal.idx, inTime, signal.re, kernel.idx, kernel.re, kernel.im,
+                lanes.toString(), out, outTime, spec.length(), j.coupling() == PlanStep.Coupling.CORR, chunk, p,
+                this::size);
+        return new Value(out, y, null);
     }
 
     // ---- transforms ----
@@ -371,25 +203,13 @@ public final class PlanExecutor {
 
     private Value fft(Value v) {
         char t = timeLetter(v.idx);
-        String rows = v.idx.replace(String.valueOf(t), "");
-        float[] x = Layout.map(v.idx, v.re, rows + t, this::size);
-        int nRows = Math.toIntExact(Layout.count(rows, this::size));
-        int len = spec.length();
-        float[] re = new float[nRows * bins];
-        float[] im = new float[nRows * bins];
-        RealFft.forSize(fftSize).forward(x, 0, len, len, re, im, 0, bins, nRows);
-        return new Value(rows + "k", re, im);
+        float[][] f = PlanSteps.fft(v.idx, t, v.re, spec.length(), fftSize, this::size);
+        return new Value(PlanSteps.rows(v.idx, t) + "k", f[0], f[1]);
     }
 
     private Value ifft(Value v, char letter) {
-        String rows = v.idx.replace("k", "");
-        float[] re = Layout.map(v.idx, v.re, rows + "k", this::size);
-        float[] im = Layout.map(v.idx, v.im, rows + "k", this::size);
-        int nRows = Math.toIntExact(Layout.count(rows, this::size));
-        int len = spec.length();
-        float[] y = new float[nRows * len];
-        RealFft.forSize(fftSize).inverse(re, im, 0, bins, y, 0, len, len, nRows);
-        return new Value(rows + letter, y, null);
+        float[] y = PlanSteps.ifft(v.idx, v.re, v.im, letter, spec.length(), fftSize, this::size);
+        return new Value(PlanSteps.rows(v.idx, 'k') + letter, y, null);
     }
 
     /** A size function over a spec's letters plus {@code k}, for callers that lay out operands. */

@@ -1,0 +1,260 @@
+package dev.ssmc.runtime.plan;
+
+import dev.ssmc.runtime.fft.RealFft;
+import dev.ssmc.runtime.kernels.ChunkedConv;
+import dev.ssmc.runtime.kernels.Layout;
+import dev.ssmc.runtime.kernels.Scan;
+import dev.ssmc.runtime.kernels.SsmKernels;
+import java.util.function.IntUnaryOperator;
+
+/**
+ * The steps of an SSM block's plan other than pairwise contractions (which are
+ * {@link dev.ssmc.runtime.kernels.Contract#pairwise}): making the kernel, the FFT and its inverse
+ * along a tensor's time axis, and the convolution or correlation with the bare state kernel by
+ * its recurrence. Tensors are named by their index letters, as in the plans; the time letters
+ * are {@code t}, {@code s}, {@code l}, and {@code k} for frequency bins. The compiler's plan
+ * executor and generated code both run plans through these.
+ */
+public final class PlanSteps {
+    private PlanSteps() {
+    }
+
+    /** Which part of the kernel a step makes: the plain kernel's real part, or a part of the derivative kernel. */
+    public enum Part {
+        /** {@code Re(a^l)}. */
+        KERNEL,
+        /** {@code Re(l a^l)}. */
+        DERIVATIVE_RE,
+        /** {@code Im(l a^l)}. */
+        DERIVATIVE_IM;
+
+        boolean derivative() {
+            return this != KERNEL;
+        }
+    }
+
+    /** The state multipliers {@code a = exp(dtA)}: {re, im}. */
+    public static float[][] multipliers(float[] zRe, float[] zIm) {
+        float[] aRe = new float[zRe.length];
+        float[] aIm = new float[zRe.length];
+        for (int s = 0; s < zRe.length; s++) {
+            double mag = Math.exp(zRe[s]);
+            aRe[s] = (float) (mag * Math.cos(zIm[s]));
+            aIm[s] = (float) (mag * Math.sin(zIm[s]));
+        }
+        return new float[][] {aRe, aIm};
+    }
+
+    /** The real kernel over time, {@code [states][length]}: {@code Re(a^l)} or a part of {@code l a^l}. */
+    public static float[] kernelByPowers(float[] zRe, float[] zIm, int length, Part part) {
+        int n = zRe.length;
+        float[] re = new float[n * length];
+        float[] im = new float[n * length];
+        SsmKernels.powersFromExponent(n, length, zRe, zIm, re, im);
+        float[] out = new float[n * length];
+        for (int s = 0; s < n; s++) {
+            for (int t = 0; t < length; t++) {
+                int i = s * length + t;
+                out[i] = part.derivative() ? t * (part == Part.DERIVATIVE_IM ? im[i] : re[i]) : re[i];
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The half spectrum {@code [states][n/2+1]} at FFT size {@code n} of the real kernel of
+     * {@code length} lags, made directly in frequency: half the sum of the closed forms
+     * {@code sum_l q^l} (or {@code sum_l l q^l}) at {@code a} and at its conjugate. {re, im}.
+     */
+    public static float[][] kernelSpectrum(float[] zRe, float[] zIm, int length, int n, Part part) {
+        float[][] a = multipliers(zRe, zIm);
+        int states = zRe.length;
+        int bins = n / 2 + 1;
+        float[] re = new float[states * bins];
+        float[] im = new float[states * bins];
+        for (int s = 0; s < states; s++) {
+            for (int k = 0; k < bins; k++) {
+                double[] f = geometric(a[0][s], a[1][s], k, n, length, part.derivative());
+                double[] g = geometric(a[0][s], -a[1][s], k, n, length, part.derivative());
+                int i = s * bins + k;
+                if (part != Part.DERIVATIVE_IM) {
+                    re[i] = (float) ((f[0] + g[0]) / 2);
+                    im[i] = (float) ((f[1] + g[1]) / 2);
+                } else {
+                    // (F - G) / (2i)
+                    re[i] = (float) ((f[1] - g[1]) / 2);
+                    im[i] = (float) (-(f[0] - g[0]) / 2);
+                }
+            }
+        }
+        return new float[][] {re, im};
+    }
+
+    /**
+     * {@code sum_{l<L} q^l} or {@code sum_{l<L} l q^l} with {@code q = a exp(-2 pi i k / n)}, in
+     * double: closed forms away from {@code q = 1}, the sums themselves near it.
+     */
+    static double[] geometric(double ar, double ai, int k, int n, int len, boolean derivative) {
+        double ang = -2 * Math.PI * k / n;
+        double qr = ar * Math.cos(ang) - ai * Math.sin(ang);
+        double qi = ar * Math.sin(ang) + ai * Math.cos(ang);
+        double dr = 1 - qr;
+        double di = -qi;
+        double den = dr * dr + di * di;
+        if (den < 1e-10) {
+            double sr = 0;
+            double si = 0;
+            double pr = 1;
+            double pi = 0;
+            for (int l = 0; l < len; l++) {
+                double w = derivative ? l : 1;
+                sr += w * pr;
+                si += w * pi;
+                double t = pr * qr - pi * qi;
+                pi = pr * qi + pi * qr;
+                pr = t;
+            }
+            return new double[] {sr, si};
+        }
+        double mag = Math.hypot(qr, qi);
+        double arg = Math.atan2(qi, qr);
+        double mL = Math.pow(mag, len);
+        double qLr = mL * Math.cos(arg * len);
+        double qLi = mL * Math.sin(arg * len);
+        if (!derivative) {
+            double nr = 1 - qLr;
+            double ni = -qLi;
+            return new double[] {(nr * dr + ni * di) / den, (ni * dr - nr * di) / den};
+        }
+        // sum l q^l = q (1 - L q^(L-1) + (L-1) q^L) / (1 - q)^2
+        double mL1 = Math.pow(mag, len - 1);
+        double qL1r = mL1 * Math.cos(arg * (len - 1));
+        double qL1i = mL1 * Math.sin(arg * (len - 1));
+        double inR = 1 - len * qL1r + (len - 1) * qLr;
+        double inI = -len * qL1i + (len - 1) * qLi;
+        double numR = qr * inR - qi * inI;
+        double numI = qr * inI + qi * inR;
+        double d2r = dr * dr - di * di;
+        double d2i = 2 * dr * di;
+        double den2 = d2r * d2r + d2i * d2i;
+        return new double[] {(numR * d2r + numI * d2i) / den2, (numI * d2r - numR * d2i) / den2};
+    }
+
+    /** The letters of {@code idx} without its time letter. */
+    public static String rows(String idx, char time) {
+        return idx.replace(String.valueOf(time), "");
+    }
+
+    /**
+     * The FFT of size {@code n} along the time letter of {@code idx} ({@code length} samples,
+     * zero-padded): the spectrum in order {@code rows(idx) + "k"}. {re, im}.
+     */
+    public static float[][] fft(String idx, char time, float[] x, int length, int n, IntUnaryOperator size) {
+        String rows = rows(idx, time);
+        float[] moved = Layout.map(idx, x, rows + time, size);
+        int nRows = Math.toIntExact(Layout.count(rows, size));
+        int bins = n / 2 + 1;
+        float[] re = new float[nRows * bins];
+        float[] im = new float[nRows * bins];
+        RealFft.forSize(n).forward(moved, 0, length, length, re, im, 0, bins, nRows);
+        return new float[][] {re, im};
+    }
+
+    /**
+     * The inverse FFT along {@code k} of a spectrum laid out as {@code idx}: the first
+     * {@code length} samples, in order {@code rows(idx) + time}.
+     */
+    public static float[] ifft(String idx, float[] re, float[] im, char time, int length, int n, IntUnaryOperator size) {
+        String rows = rows(idx, 'k');
+        float[] r = Layout.map(idx, re, rows + "k", size);
+        float[] i = Layout.map(idx, im, rows + "k", size);
+        int nRows = Math.toIntExact(Layout.count(rows, size));
+        int bins = n / 2 + 1;
+        float[] y = new float[nRows * length];
+        RealFft.forSize(n).inverse(r, i, 0, bins, y, 0, length, length, nRows);
+        return y;
+    }
+
+    /** The complex conjugate's imaginary part. */
+    public static float[] negate(float[] im) {
+        float[] out = new float[im.length];
+        for (int i = 0; i < im.length; i++) {
+            out[i] = -im[i];
+        }
+        return out;
+    }
+
+    /**
+     * A convolution (or, {@code reverse}, a correlation) of a real signal with the bare state
+     * kernel by its recurrence: every lane (the signal's non-time letters and the kernel's states,
+     * {@code lanes}) runs {@code x_t = a x_(t-1) + v_t}, by a scan or, with {@code chunk > 0}, in
+     * Toeplitz chunks. The real part (or a part of the derivative kernel's response, by a double
+     * pole) is summed to {@code outIdx}, whose time letter is {@code outTime}.
+     *
+     * @param stateIdx the kernel's state letters, {@code aRe/aIm} laid out in that order
+     */
+    public static float[] recurrence(String sigIdx, char inTime, float[] signal, String stateIdx, float[] aRe,
+                                     float[] aIm, String lanes, String outIdx, char outTime, int length,
+                                     boolean reverse, int chunk, Part part, IntUnaryOperator size) {
+        int nLanes = Math.toIntExact(Layout.count(lanes, size));
+        float[] laneRe = Layout.map(stateIdx, aRe, lanes, size);
+        float[] laneIm = Layout.map(stateIdx, aIm, lanes, size);
+        float[] result;
+        String resultIdx;
+        if (chunk > 0) {
+            float[] v = Layout.map(sigIdx, signal, lanes + inTime, size);
+            if (reverse) {
+                reverseTime(v, nLanes, length);
+            }
+            float[] y = new float[v.length];
+            float[] ones = new float[nLanes];
+            java.util.Arrays.fill(ones, 1f);
+            ChunkedConv.run(nLanes, 1, 1, length, chunk, laneRe, laneIm, ones, null, v, y, null, null);
+            if (reverse) {
+                reverseTime(y, nLanes, length);
+            }
+            result = y;
+            resultIdx = lanes + outTime;
+        } else {
+            float[] v = Layout.map(sigIdx, signal, inTime + lanes, size);
+            float[] xRe = new float[nLanes];
+            float[] xIm = new float[nLanes];
+            float[] sRe = new float[v.length];
+            float[] sIm = new float[v.length];
+            Scan.run(nLanes, length, laneRe, laneIm, v, null, 0, xRe, xIm, sRe, sIm, 0, reverse);
+            if (part.derivative()) {
+                // l a^l is the response of a double pole: D_t = a D_(t-1) + a x_(t-1)
+                float[] wRe = new float[v.length];
+                float[] wIm = new float[v.length];
+                for (int t = 0; t < length; t++) {
+                    int prev = reverse ? t + 1 : t - 1;
+                    if (prev < 0 || prev >= length) {
+                        continue;
+                    }
+                    for (int s = 0; s < nLanes; s++) {
+                        float xr = sRe[prev * nLanes + s];
+                        float xi = sIm[prev * nLanes + s];
+                        wRe[t * nLanes + s] = laneRe[s] * xr - laneIm[s] * xi;
+                        wIm[t * nLanes + s] = laneRe[s] * xi + laneIm[s] * xr;
+                    }
+                }
+                java.util.Arrays.fill(xRe, 0);
+                java.util.Arrays.fill(xIm, 0);
+                Scan.run(nLanes, length, laneRe, laneIm, wRe, wIm, 0, xRe, xIm, sRe, sIm, 0, reverse);
+            }
+            result = part == Part.DERIVATIVE_IM ? sIm : sRe;
+            resultIdx = outTime + lanes;
+        }
+        return Layout.map(resultIdx, result, outIdx, size);
+    }
+
+    private static void reverseTime(float[] v, int rows, int len) {
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0, k = len - 1; i < k; i++, k--) {
+                float t = v[r * len + i];
+                v[r * len + i] = v[r * len + k];
+                v[r * len + k] = t;
+            }
+        }
+    }
+}
