@@ -1,5 +1,6 @@
 package dev.ssmc.compiler.exec;
 
+import dev.ssmc.runtime.model.Discretization;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,7 @@ import dev.ssmc.compiler.ir.Planning;
 import dev.ssmc.compiler.ir.Postact;
 import dev.ssmc.compiler.ir.SsmLayer;
 import dev.ssmc.compiler.ir.SsmMode;
+import dev.ssmc.compiler.ir.Weights;
 import dev.ssmc.compiler.plan.ContractionSpec;
 import dev.ssmc.compiler.plan.Pass;
 import dev.ssmc.compiler.plan.Plan;
@@ -41,7 +43,14 @@ class PlanExecutorTest {
                 blocks ? 1 + r.nextInt(2) : 1, false, new Activation(NormKind.NONE, Postact.IDENTITY, 0));
         Network net = new Network("n", Origin.of("n"), layer.inChannels(), 0, List.of(layer), Optional.empty(),
                 Planning.DEFAULT);
-        Discretized d = Discretized.of(layer, RandomWeights.of(net, seed));
+        Weights weights = RandomWeights.of(net, seed);
+        Map<String, float[]> local = new HashMap<>();
+        for (String name : new String[] {"A", "log_dt", "B", "C", "E"}) {
+            if (weights.asMap().containsKey(name)) {
+                local.put(name, weights.tensor(name).data());
+            }
+        }
+        Discretization d = Discretization.of(RuntimeModels.shape(layer), local);
         SsmReference ref = new SsmReference(layer, d);
         int batch = 1 + r.nextInt(2);
         int len = 1 + r.nextInt(20);

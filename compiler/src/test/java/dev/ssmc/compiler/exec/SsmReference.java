@@ -1,5 +1,6 @@
 package dev.ssmc.compiler.exec;
 
+import dev.ssmc.runtime.model.Discretization;
 import dev.ssmc.compiler.ir.SsmLayer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,9 +20,9 @@ final class SsmReference {
     final List<State> states = new ArrayList<>();
     final int cin;
     final int outCh;
-    final Discretized d;
+    final Discretization d;
 
-    SsmReference(SsmLayer layer, Discretized d) {
+    SsmReference(SsmLayer layer, Discretization d) {
         this.layer = layer;
         this.d = d;
         this.cin = layer.inChannels();

@@ -1,6 +1,5 @@
-package dev.ssmc.compiler.exec;
+package dev.ssmc.runtime.model;
 
-import dev.ssmc.compiler.ir.SsmLayer;
 import java.util.Map;
 
 /**
@@ -10,7 +9,7 @@ import java.util.Map;
  * plan's zero-state response plus the carried state decayed into the chunk; after it, the state
  * advances by the chunk. Any plan of the chunk (FFT, scan or chunked) combines with it.
  */
-final class SsmCarry {
+public final class SsmCarry {
     private final int states;
     private final int cin;
     private final int out;
@@ -21,12 +20,12 @@ final class SsmCarry {
     /** out[s * out + d]: how state s reaches output channel d. */
     private final double[] outW;
 
-    SsmCarry(SsmLayer layer, Discretized d) {
+    public SsmCarry(Discretization d) {
+        BlockShape shape = d.shape();
         Map<String, float[]> w = d.weights();
         this.states = d.dtARe().length;
-        this.cin = layer.inChannels();
-        int cout = layer.ssmOutChannels();
-        this.out = layer.mode() == dev.ssmc.compiler.ir.SsmMode.DWS ? cin : cout;
+        this.cin = shape.inChannels();
+        this.out = shape.ssmChannels();
         this.aRe = new double[states];
         this.aIm = new double[states];
         for (int s = 0; s < states; s++) {
@@ -36,10 +35,10 @@ final class SsmCarry {
         }
         this.in = new double[states * cin];
         this.outW = new double[states * out];
-        int n = layer.states();
-        int j = layer.blocks();
+        int n = shape.states();
+        int j = shape.blocks();
         for (int s = 0; s < states; s++) {
-            switch (layer.mode()) {
+            switch (shape.mode()) {
                 case DWS -> {
                     int c = s / n;
                     in[s * cin + c] = 1;
@@ -73,7 +72,7 @@ final class SsmCarry {
     }
 
     /** A zero state for {@code batch} streams: [batch][states] real and imaginary parts. */
-    double[][] zero(int batch) {
+    public double[][] zero(int batch) {
         return new double[][] {new double[batch * states], new double[batch * states]};
     }
 
@@ -81,7 +80,7 @@ final class SsmCarry {
      * Adds the carried state's contribution to a chunk's zero-state output {@code y[b][out][T]}, then
      * advances the state by the chunk's input {@code u[b][cin][T]}.
      */
-    void apply(float[] u, float[] y, int batch, int length, double[][] h) {
+    public void apply(float[] u, float[] y, int batch, int length, double[][] h) {
         double[] hr = h[0];
         double[] hi = h[1];
         for (int b = 0; b < batch; b++) {

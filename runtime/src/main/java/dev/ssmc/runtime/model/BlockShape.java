@@ -1,0 +1,22 @@
+package dev.ssmc.runtime.model;
+
+/**
+ * The shape of an SSM block: its mode, channels, states per block ({@code N}) and blocks ({@code J}).
+ * For dws the SSM keeps the input's channels and a pointwise conv maps them to {@code outChannels}.
+ */
+public record BlockShape(BlockMode mode, int inChannels, int outChannels, int states, int blocks) {
+
+    /** The channels the SSM itself produces (before dws's pointwise conv). */
+    public int ssmChannels() {
+        return mode == BlockMode.DWS ? inChannels : outChannels;
+    }
+
+    /** The diagonal states that carry a multiplier: one per (c, n) for dws, (d, c, n) for full, (j, m) for s5 and neck. */
+    public int kernelStates() {
+        return switch (mode) {
+            case DWS -> inChannels * states;
+            case S5, NECK -> blocks * states;
+            case FULL -> outChannels * inChannels * states;
+        };
+    }
+}

@@ -1,0 +1,90 @@
+package dev.ssmc.runtime.model;
+
+import dev.ssmc.runtime.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A network's body (its layers in order) and optional classifier head, run in float32. */
+public final class Model {
+    private final List<Layer> body;
+    private final Head head;
+
+    public Model(List<Layer> body, Head head) {
+        this.body = List.copyOf(body);
+        this.head = head;
+    }
+
+    public List<Layer> body() {
+        return body;
+    }
+
+    public boolean hasHead() {
+        return head != null;
+    }
+
+    /** The body's output and the head's (null without one). */
+    public record Outputs(Signal features, Tensor logits) {
+    }
+
+    public Outputs forward(Signal input) {
+        Signal x = input;
+        for (Layer l : body) {
+            x = l.apply(x);
+        }
+        return new Outputs(x, head == null ? null : head.apply(x));
+    }
+
+    /** The input fed in chunks through one stream: the concatenated outputs, and the head on all of them. */
+    public Outputs stream(Signal input, int[] chunks) {
+        List<Layer.Streamer> streams = new ArrayList<>();
+        for (Layer l : body) {
+            streams.add(l.streamer(input.batch()));
+        }
+        Signal features = null;
+        int at = 0;
+        for (int size : chunks) {
+            if (size < 0 || at + size > input.length()) {
+                throw new IllegalArgumentException("chunks " + java.util.Arrays.toString(chunks)
+                        + " do not fit an input of " + input.length() + " samples");
+            }
+            Signal y = input.slice(at, at + size);
+            at += size;
+            for (Layer.Streamer s : streams) {
+                y = s.process(y);
+            }
+            features = features == null ? y : features.concat(y);
+        }
+        return new Outputs(features, head == null || features == null ? null : head.apply(features));
+    }
+
+    /**
+     * The gradients of {@code sum(features * gFeatures) + sum(logits * gLogits)} (eval mode): the
+     * input's, and every parameter's in {@code grads}.
+     */
+    public Signal gradients(Signal input, Tensor gFeatures, Tensor gLogits, Grads grads) {
+        Tape tape = new Tape();
+        Signal x = input;
+        for (Layer l : body) {
+            x = l.forward(x, tape);
+        }
+        float[] d = new float[x.x().length];
+        if (gFeatures != null) {
+            gFeatures.requireShape("the features' gradient", x.batch(), x.channels(), x.length());
+            System.arraycopy(gFeatures.data(), 0, d, 0, d.length);
+        }
+        if (gLogits != null) {
+            if (head == null) {
+                throw new IllegalArgumentException("this network has no head to take a logits gradient");
+            }
+            float[] fromHead = head.backward(x, gLogits, grads);
+            for (int i = 0; i < d.length; i++) {
+                d[i] += fromHead[i];
+            }
+        }
+        Signal dx = new Signal(x.batch(), x.channels(), x.length(), d);
+        for (int i = body.size() - 1; i >= 0; i--) {
+            dx = body.get(i).backward(dx, tape, grads);
+        }
+        return dx;
+    }
+}
