@@ -12,7 +12,7 @@ public final class Engines {
 
     /** Every engine, in the order the golden command runs them by default. */
     public static List<Engine> all() {
-        return List.of(new OracleEngine(), new PlanEngine());
+        return List.of(new OracleEngine(), new PlanEngine(), new GeneratedEngine());
     }
 
     public static List<String> names() {

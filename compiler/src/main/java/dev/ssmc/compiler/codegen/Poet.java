@@ -1,0 +1,86 @@
+package dev.ssmc.compiler.codegen;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import java.util.Locale;
+
+/** The JavaPoet names and small code helpers the generator uses, in one place. */
+final class Poet {
+    private Poet() {
+    }
+
+    static final String RUNTIME = "dev.ssmc.runtime";
+    static final ClassName CONTRACT = ClassName.get(RUNTIME + ".kernels", "Contract");
+    static final ClassName LAYOUT = ClassName.get(RUNTIME + ".kernels", "Layout");
+    static final ClassName PLAN_STEPS = ClassName.get(RUNTIME + ".plan", "PlanSteps");
+    static final ClassName PART = PLAN_STEPS.nestedClass("Part");
+    static final ClassName REAL_FFT = ClassName.get(RUNTIME + ".fft", "RealFft");
+    static final ClassName MODEL = ClassName.get(RUNTIME + ".model", "Model");
+    static final ClassName MODEL_OUTPUTS = MODEL.nestedClass("Outputs");
+    static final ClassName LAYER = ClassName.get(RUNTIME + ".model", "Layer");
+    static final ClassName SIGNAL = ClassName.get(RUNTIME + ".model", "Signal");
+    static final ClassName GRADS = ClassName.get(RUNTIME + ".model", "Grads");
+    static final ClassName PARAMS = ClassName.get(RUNTIME + ".model", "Params");
+    static final ClassName PARAMETER = ClassName.get(RUNTIME + ".model", "Parameter");
+    static final ClassName ROLE = PARAMETER.nestedClass("Role");
+    static final ClassName CHECKPOINTS = ClassName.get(RUNTIME + ".model", "Checkpoints");
+    static final ClassName BLOCK_SHAPE = ClassName.get(RUNTIME + ".model", "BlockShape");
+    static final ClassName BLOCK_MODE = ClassName.get(RUNTIME + ".model", "BlockMode");
+    static final ClassName SSM_BLOCK = ClassName.get(RUNTIME + ".model", "SsmBlockLayer");
+    static final ClassName BLOCK_GRADIENTS = SSM_BLOCK.nestedClass("BlockGradients");
+    static final ClassName ACTIVATION_LAYER = ClassName.get(RUNTIME + ".model", "ActivationLayer");
+    static final ClassName RESAMPLE_LAYER = ClassName.get(RUNTIME + ".model", "ResampleLayer");
+    static final ClassName RESIDUAL_LAYER = ClassName.get(RUNTIME + ".model", "ResidualLayer");
+    static final ClassName HEAD = ClassName.get(RUNTIME + ".model", "Head");
+    static final ClassName HEAD_LINEAR = HEAD.nestedClass("Linear");
+    static final ClassName NORM_KIND = ClassName.get(RUNTIME + ".nn", "NormKind");
+    static final ClassName POSTACT_KIND = ClassName.get(RUNTIME + ".nn", "PostactKind");
+    static final ClassName RESAMPLE_KIND = ClassName.get(RUNTIME + ".nn", "ResampleKind");
+    static final ClassName INIT = ClassName.get(RUNTIME + ".train", "Init");
+    static final ClassName TENSOR = ClassName.get(RUNTIME + ".tensor", "Tensor");
+    static final ClassName LIST = ClassName.get("java.util", "List");
+    static final ClassName MAP = ClassName.get("java.util", "Map");
+    static final ClassName HASH_MAP = ClassName.get("java.util", "HashMap");
+    static final ClassName LINKED_HASH_MAP = ClassName.get("java.util", "LinkedHashMap");
+    static final ClassName COLLECTIONS = ClassName.get("java.util", "Collections");
+    static final ClassName SPLITTABLE_RANDOM = ClassName.get("java.util", "SplittableRandom");
+    static final ClassName INT_UNARY = ClassName.get("java.util.function", "IntUnaryOperator");
+    static final ClassName PATH = ClassName.get("java.nio.file", "Path");
+    static final ClassName IO_EXCEPTION = ClassName.get("java.io", "IOException");
+    static final TypeName FLOATS = TypeName.get(float[].class);
+    static final TypeName STRING_FLOATS_MAP = ParameterizedTypeName.get(MAP, ClassName.get(String.class), FLOATS);
+
+    /** An enum constant name from a reference spelling ("layer-feature" to LAYER_FEATURE). */
+    static String constant(String spelling) {
+        return spelling.replace('-', '_').toUpperCase(Locale.ROOT);
+    }
+
+    /** {@code new int[] {1, 2, 3}}. */
+    static CodeBlock ints(int[] values) {
+        CodeBlock.Builder b = CodeBlock.builder().add("new int[] {");
+        for (int i = 0; i < values.length; i++) {
+            b.add(i == 0 ? "$L" : ", $L", values[i]);
+        }
+        return b.add("}").build();
+    }
+
+    /** A Java identifier in upper camel case from a network name ("keyword-spotter" to KeywordSpotter). */
+    static String upperCamel(String name) {
+        StringBuilder sb = new StringBuilder();
+        boolean up = true;
+        for (char c : name.toCharArray()) {
+            if (Character.isLetterOrDigit(c)) {
+                sb.append(up ? Character.toUpperCase(c) : c);
+                up = false;
+            } else {
+                up = true;
+            }
+        }
+        if (sb.length() == 0 || !Character.isJavaIdentifierStart(sb.charAt(0))) {
+            sb.insert(0, 'N');
+        }
+        return sb.toString();
+    }
+}
