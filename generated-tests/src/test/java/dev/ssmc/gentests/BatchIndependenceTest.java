@@ -1,0 +1,140 @@
+package dev.ssmc.gentests;
+
+import static dev.ssmc.gentests.support.Close.assertClose;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.ssmc.gentests.support.Close;
+import dev.ssmc.gentests.support.GeneratedClasses;
+import dev.ssmc.gentests.support.GeneratedNetwork;
+import dev.ssmc.gentests.support.Pools;
+import dev.ssmc.gentests.support.RandomValues;
+import dev.ssmc.gentests.support.References;
+import dev.ssmc.gentests.support.Structure;
+import dev.ssmc.runtime.model.Model;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Random;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * The elements of a batch do not interact (eval mode: BatchNorm uses its running statistics):
+ * running a batch through a generated network gives, for each element, what running that element
+ * alone gives: features, logits, the input's gradient; and the parameters' gradients of the batch
+ * are the sums of the elements'. Outputs are compared with the golden tolerance, gradients with
+ * the gradient check's ({@link #GRADIENTS}); the sums of parameter gradients cancel, so theirs is
+ * relative to the elements' magnitudes rather than to the result's. Both add the case's float32
+ * noise floor ({@link dev.ssmc.gentests.support.Close}): for outputs the oracle's, for gradients
+ * how far a backward pass moves when weights and input move by one ulp.
+ */
+class BatchIndependenceTest {
+    static final int TRIES = 200;
+    private static final int MAX_LENGTH = 24;
+    /**
+     * The relative tolerance of gradients, as in {@link GradientTest}: norms over small signals
+     * (slow SSMs give outputs of order dt, down to e^-6) or over few samples (instance, group, layer
+     * on one to six samples) divide by a sigma near sqrt(eps) and magnify float32 rounding, which a
+     * batch and its elements do differently (measured up to 3e-4 of the addends, and the same order
+     * against finite differences for an element alone). Mixing batch elements up gives errors of
+     * order one. The forward outputs keep the golden tolerance.
+     */
+    private static final double GRADIENTS = 2e-3;
+
+    @Property(tries = TRIES)
+    void randomNetworksKeepBatchElementsApart(@ForAll("random") Structure s, @ForAll long seed) {
+        check(s, seed);
+    }
+
+    @Property(tries = TRIES)
+    void fixturesKeepBatchElementsApart(@ForAll("fixtures") Structure s, @ForAll long seed) {
+        check(s, seed);
+    }
+
+    static void check(Structure s, long seed) {
+        Random rnd = new Random(seed);
+        int batch = 2 + rnd.nextInt(3);
+        int length = s.randomLength(rnd, MAX_LENGTH);
+        GeneratedNetwork g = GeneratedClasses.of(s);
+        Map<String, float[]> w = RandomValues.weights(s.network(), rnd);
+        GeneratedNetwork.Instance net = g.of(RandomValues.copy(w));
+        int in = g.inChannels() * length;
+        int outLength = s.outputLength(length);
+        int feat = g.features() * outLength;
+        int classes = g.classes();
+        float[] x = RandomValues.gaussian(rnd, batch * in);
+        float[] gFeatures = RandomValues.gaussian(rnd, batch * feat);
+        float[] gLogits = classes == 0 ? null : RandomValues.gaussian(rnd, batch * classes);
+        String ctx = "batch " + batch + ", length " + length + ", seed " + seed + ", " + s.describe();
+        References.Noise noise = References.noise(s.network(), w, x, batch, length, rnd);
+        // the gradients' noise floor: how far float32 backward moves when weights and input move by an ulp
+        Map<String, float[]> nudged = g.of(References.ulp(w, rnd)).backward(References.ulp(x, rnd), batch, length,
+                gFeatures, gLogits);
+
+        Model.Outputs all = net.forward(x.clone(), batch, length);
+        Map<String, float[]> allGrads = net.backward(x.clone(), batch, length, gFeatures, gLogits);
+        Map<String, Double> gradientNoise = new java.util.HashMap<>();
+        allGrads.forEach((key, v) -> {
+            double m = 0;
+            for (int i = 0; i < v.length; i++) {
+                m = Math.max(m, Math.abs(v[i] - nudged.get(key)[i]));
+            }
+            gradientNoise.put(key, m);
+        });
+        Map<String, float[]> summed = new java.util.HashMap<>();
+        Map<String, float[]> magnitude = new java.util.HashMap<>();
+        for (int b = 0; b < batch; b++) {
+            String which = "element " + b + " of " + batch;
+            float[] xb = Arrays.copyOfRange(x, b * in, (b + 1) * in);
+            float[] gl = gLogits == null ? null : Arrays.copyOfRange(gLogits, b * classes, (b + 1) * classes);
+            Model.Outputs alone = net.forward(xb, 1, length);
+            assertClose(alone.features().x(), Arrays.copyOfRange(all.features().x(), b * feat, (b + 1) * feat),
+                    noise.features(), "features of " + which + " vs alone", ctx);
+            if (classes > 0) {
+                assertClose(alone.logits().data(), Arrays.copyOfRange(all.logits().data(), b * classes, (b + 1) * classes),
+                        noise.logits(), "logits of " + which + " vs alone", ctx);
+            }
+            Map<String, float[]> grads = net.backward(xb, 1, length,
+                    Arrays.copyOfRange(gFeatures, b * feat, (b + 1) * feat), gl);
+            assertGradient(grads.get("input"), Arrays.copyOfRange(allGrads.get("input"), b * in, (b + 1) * in),
+                    grads.get("input"), gradientNoise.get("input"), "input gradient of " + which + ", alone vs in the batch",
+                    ctx);
+            for (Map.Entry<String, float[]> e : grads.entrySet()) {
+                float[] acc = summed.computeIfAbsent(e.getKey(), k -> new float[e.getValue().length]);
+                float[] mag = magnitude.computeIfAbsent(e.getKey(), k -> new float[e.getValue().length]);
+                for (int i = 0; i < acc.length; i++) {
+                    acc[i] += e.getValue()[i];
+                    mag[i] += Math.abs(e.getValue()[i]);
+                }
+            }
+        }
+        for (Map.Entry<String, float[]> e : allGrads.entrySet()) {
+            if (!e.getKey().equals("input")) {
+                assertGradient(summed.get(e.getKey()), e.getValue(), magnitude.get(e.getKey()), gradientNoise.get(e.getKey()),
+                        "gradient of " + e.getKey() + ", the sum of the elements' vs the batch's", ctx);
+            }
+        }
+    }
+
+    /** {@code got} within {@link #GRADIENTS} of the largest {@code magnitude} of {@code want}, plus the noise floor. */
+    private static void assertGradient(float[] want, float[] got, float[] magnitude, double noise, String what, String ctx) {
+        double tol = GRADIENTS * Close.maxAbs(magnitude) + Close.ABSOLUTE + Close.NOISE_FACTOR * noise;
+        for (int i = 0; i < want.length; i++) {
+            if (!(Math.abs(got[i] - want[i]) <= tol)) {
+                fail(what + ": element " + i + " is " + got[i] + ", want " + want[i] + " (tolerance " + tol + ")\n" + ctx);
+            }
+        }
+    }
+
+    @Provide
+    Arbitrary<Structure> random() {
+        return Arbitraries.oneOf(Pools.of(Pools.sources(), s -> true), Pools.of(Pools.imported(), s -> true));
+    }
+
+    @Provide
+    Arbitrary<Structure> fixtures() {
+        return Pools.of(Pools.fixtures(), s -> true);
+    }
+}
