@@ -35,10 +35,14 @@ import net.jqwik.api.Provide;
  * the features and/or logits as the loss. The step is small (1e-4) because norms over near-zero
  * signals (rms, layer-feature) are sharply curved. A step that straddles a kink (relu, relu6, lelu)
  * is recognized by its one-sided differences disagreeing, and retried with a smaller step, then
- * skipped; a try that skips most of its elements fails, so the property cannot pass vacuously. The
- * tolerance is the compiler's gradient check's plus the case's float32 noise floor (how far backward
- * moves when weights and input move by one ulp; see {@link Close}): norms over few samples or
- * near-zero vectors make that floor, and so float32 backward's error, large.
+ * skipped; a try that skips most of its elements fails, so the property cannot pass vacuously.
+ *
+ * <p>Tolerance: {@code 2e-3 * max|grad|} of the tensor, plus 1e-6, plus 30 times the case's float32
+ * noise floor (how far backward moves when weights and input move by one ulp; see {@link Close}).
+ * The compiler's gradient check floors the scale at 1e-2 and adds 1e-4, which hides errors in the
+ * small gradients of A and log_dt (median 3e-7 and 1e-4 here): a 5% error in every A gradient
+ * passed it. The measured floor takes their place where float32 rounding really is large (norms
+ * over few samples or near-zero vectors).
  */
 class GradientTest {
     static final int TRIES = 200;
@@ -121,7 +125,7 @@ class GradientTest {
             for (int i = 0; i < grad.length; i++) {
                 noise = Math.max(noise, Math.abs(grad[i] - nudged.get(key)[i]));
             }
-            double tol = 2e-3 * Math.max(scale, 1e-2) + 1e-4 + Close.NOISE_FACTOR * noise;
+            double tol = 2e-3 * scale + 1e-6 + Close.NOISE_FACTOR * noise;
             int elements = key.equals("input") ? 2 * ELEMENTS_PER_TENSOR : ELEMENTS_PER_TENSOR;
             for (int k = 0; k < Math.min(elements, v.length); k++) {
                 int i = rnd.nextInt(v.length);
@@ -129,11 +133,11 @@ class GradientTest {
                 Difference d = null;
                 for (double step : STEPS) {
                     d = difference(v, i, step, center, loss);
-                    if (d.smooth(tol)) {
+                    if (d.smooth()) {
                         break;
                     }
                 }
-                if (!d.smooth(tol)) {
+                if (!d.smooth()) {
                     skipped++; // a kink (or a curvature no step resolves) within the step
                     continue;
                 }
@@ -154,9 +158,12 @@ class GradientTest {
 
     /** The one-sided and central differences of the loss at {@code v[i]} with a step of {@code step}. */
     private record Difference(double step, double down, double up, double central) {
-        /** Whether the loss looks smooth within the step: its one-sided slopes agree. */
-        boolean smooth(double tol) {
-            return Math.abs(up - down) <= tol;
+        /**
+         * Whether the loss looks smooth within the step: its one-sided slopes agree, within the
+         * gradient tolerance's terms but judged on the oracle alone, whatever backward says.
+         */
+        boolean smooth() {
+            return Math.abs(up - down) <= 1e-3 * Math.max(Math.abs(up), Math.abs(down)) + 1e-7;
         }
     }
 
