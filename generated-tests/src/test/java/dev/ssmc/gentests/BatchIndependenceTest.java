@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.ssmc.gentests.support.Close;
 import dev.ssmc.gentests.support.GeneratedClasses;
 import dev.ssmc.gentests.support.GeneratedNetwork;
+import dev.ssmc.gentests.support.Mutant;
 import dev.ssmc.gentests.support.Pools;
 import dev.ssmc.gentests.support.RandomValues;
 import dev.ssmc.gentests.support.References;
@@ -25,23 +26,16 @@ import net.jqwik.api.Provide;
  * running a batch through a generated network gives, for each element, what running that element
  * alone gives: features, logits, the input's gradient; and the parameters' gradients of the batch
  * are the sums of the elements'. Outputs are compared with the golden tolerance, gradients with
- * the gradient check's ({@link #GRADIENTS}); the sums of parameter gradients cancel, so theirs is
- * relative to the elements' magnitudes rather than to the result's. Both add the case's float32
- * noise floor ({@link dev.ssmc.gentests.support.Close}): for outputs the oracle's, for gradients
- * how far a backward pass moves when weights and input move by one ulp.
+ * the gradient check's ({@link Close#gradientTolerance}, with the batch's float32 floor and
+ * measured noise); the sums of parameter gradients cancel, so theirs is relative to the elements'
+ * magnitudes rather than to the result's. Norms over small signals or few samples magnify float32
+ * rounding, which a batch and its elements do differently (measured up to 3e-4 of the addends);
+ * mixing batch elements up gives errors of order one. The outputs' tolerance adds the oracle's
+ * noise floor ({@link Close}).
  */
 class BatchIndependenceTest {
     static final int TRIES = 200;
     private static final int MAX_LENGTH = 24;
-    /**
-     * The relative tolerance of gradients, as in {@link GradientTest}: norms over small signals
-     * (slow SSMs give outputs of order dt, down to e^-6) or over few samples (instance, group, layer
-     * on one to six samples) divide by a sigma near sqrt(eps) and magnify float32 rounding, which a
-     * batch and its elements do differently (measured up to 3e-4 of the addends, and the same order
-     * against finite differences for an element alone). Mixing batch elements up gives errors of
-     * order one. The forward outputs keep the golden tolerance.
-     */
-    private static final double GRADIENTS = 2e-3;
 
     @Property(tries = TRIES)
     void randomNetworksKeepBatchElementsApart(@ForAll("random") Structure s, @ForAll long seed) {
@@ -54,12 +48,18 @@ class BatchIndependenceTest {
     }
 
     static void check(Structure s, long seed) {
+        check(s, seed, Mutant.NONE);
+    }
+
+    /** The property on one try, with {@code mutant} in the network that runs the elements alone (see {@link Mutant}). */
+    static void check(Structure s, long seed, Mutant mutant) {
         Random rnd = new Random(seed);
         int batch = 2 + rnd.nextInt(3);
         int length = s.randomLength(rnd, MAX_LENGTH);
         GeneratedNetwork g = GeneratedClasses.of(s);
         Map<String, float[]> w = RandomValues.weights(s.network(), rnd);
         GeneratedNetwork.Instance net = g.of(RandomValues.copy(w));
+        GeneratedNetwork.Instance single = mutant == Mutant.NONE ? net : g.of(mutant.weights(RandomValues.copy(w)));
         int in = g.inChannels() * length;
         int outLength = s.outputLength(length);
         int feat = g.features() * outLength;
@@ -75,31 +75,25 @@ class BatchIndependenceTest {
 
         Model.Outputs all = net.forward(x.clone(), batch, length);
         Map<String, float[]> allGrads = net.backward(x.clone(), batch, length, gFeatures, gLogits);
-        Map<String, Double> gradientNoise = new java.util.HashMap<>();
-        allGrads.forEach((key, v) -> {
-            double m = 0;
-            for (int i = 0; i < v.length; i++) {
-                m = Math.max(m, Math.abs(v[i] - nudged.get(key)[i]));
-            }
-            gradientNoise.put(key, m);
-        });
+        Map<String, Double> gradientNoise = References.gradientNoise(allGrads, nudged);
+        double floor = Close.gradientFloor(allGrads);
         Map<String, float[]> summed = new java.util.HashMap<>();
         Map<String, float[]> magnitude = new java.util.HashMap<>();
         for (int b = 0; b < batch; b++) {
             String which = "element " + b + " of " + batch;
             float[] xb = Arrays.copyOfRange(x, b * in, (b + 1) * in);
             float[] gl = gLogits == null ? null : Arrays.copyOfRange(gLogits, b * classes, (b + 1) * classes);
-            Model.Outputs alone = net.forward(xb, 1, length);
+            Model.Outputs alone = single.forward(xb, 1, length);
             assertClose(alone.features().x(), Arrays.copyOfRange(all.features().x(), b * feat, (b + 1) * feat),
                     noise.features(), "features of " + which + " vs alone", ctx);
             if (classes > 0) {
                 assertClose(alone.logits().data(), Arrays.copyOfRange(all.logits().data(), b * classes, (b + 1) * classes),
                         noise.logits(), "logits of " + which + " vs alone", ctx);
             }
-            Map<String, float[]> grads = net.backward(xb, 1, length,
+            Map<String, float[]> grads = single.backward(xb, 1, length,
                     Arrays.copyOfRange(gFeatures, b * feat, (b + 1) * feat), gl);
             assertGradient(grads.get("input"), Arrays.copyOfRange(allGrads.get("input"), b * in, (b + 1) * in),
-                    grads.get("input"), gradientNoise.get("input"), "input gradient of " + which + ", alone vs in the batch",
+                    grads.get("input"), floor, gradientNoise.get("input"), "input gradient of " + which + ", alone vs in the batch",
                     ctx);
             for (Map.Entry<String, float[]> e : grads.entrySet()) {
                 float[] acc = summed.computeIfAbsent(e.getKey(), k -> new float[e.getValue().length]);
@@ -112,15 +106,16 @@ class BatchIndependenceTest {
         }
         for (Map.Entry<String, float[]> e : allGrads.entrySet()) {
             if (!e.getKey().equals("input")) {
-                assertGradient(summed.get(e.getKey()), e.getValue(), magnitude.get(e.getKey()), gradientNoise.get(e.getKey()),
+                assertGradient(summed.get(e.getKey()), e.getValue(), magnitude.get(e.getKey()), floor, gradientNoise.get(e.getKey()),
                         "gradient of " + e.getKey() + ", the sum of the elements' vs the batch's", ctx);
             }
         }
     }
 
-    /** {@code got} within {@link #GRADIENTS} of the largest {@code magnitude} of {@code want}, plus the noise floor. */
-    private static void assertGradient(float[] want, float[] got, float[] magnitude, double noise, String what, String ctx) {
-        double tol = GRADIENTS * Close.maxAbs(magnitude) + Close.ABSOLUTE + Close.NOISE_FACTOR * noise;
+    /** {@code got} within the gradient tolerance ({@link Close#gradientTolerance}) of the largest {@code magnitude} of {@code want}. */
+    private static void assertGradient(float[] want, float[] got, float[] magnitude, double floor, double noise, String what,
+                                       String ctx) {
+        double tol = Close.gradientTolerance(Close.maxAbs(magnitude), floor, noise);
         for (int i = 0; i < want.length; i++) {
             if (!(Math.abs(got[i] - want[i]) <= tol)) {
                 fail(what + ": element " + i + " is " + got[i] + ", want " + want[i] + " (tolerance " + tol + ")\n" + ctx);

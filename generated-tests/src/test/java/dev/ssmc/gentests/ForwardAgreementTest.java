@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ssmc.gentests.support.GeneratedClasses;
 import dev.ssmc.gentests.support.GeneratedNetwork;
+import dev.ssmc.gentests.support.Mutant;
 import dev.ssmc.gentests.support.Pools;
 import dev.ssmc.gentests.support.RandomValues;
 import dev.ssmc.gentests.support.References;
@@ -45,6 +46,11 @@ class ForwardAgreementTest {
     }
 
     static void check(Structure s, long seed) {
+        check(s, seed, Mutant.NONE);
+    }
+
+    /** The property on one try, with {@code mutant} in the generated network (see {@link Mutant}). */
+    static void check(Structure s, long seed, Mutant mutant) {
         Random rnd = new Random(seed);
         int batch = 1 + rnd.nextInt(2);
         int length = s.randomLength(rnd, MAX_LENGTH);
@@ -56,7 +62,7 @@ class ForwardAgreementTest {
         References.Outputs plan = References.planEngine(s.network(), w, x, batch, length);
         References.Noise noise = References.noise(s.network(), w, x, batch, length, rnd);
         GeneratedNetwork g = GeneratedClasses.of(s);
-        Model.Outputs gen = g.of(RandomValues.copy(w)).forward(x.clone(), batch, length);
+        Model.Outputs gen = g.of(mutant.weights(RandomValues.copy(w))).forward(x.clone(), batch, length);
 
         assertEquals(batch, gen.features().batch(), ctx);
         assertEquals(g.features(), gen.features().channels(), "FEATURES\n" + ctx);

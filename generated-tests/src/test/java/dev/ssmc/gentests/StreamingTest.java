@@ -4,6 +4,7 @@ import static dev.ssmc.gentests.support.Close.assertClose;
 
 import dev.ssmc.gentests.support.GeneratedClasses;
 import dev.ssmc.gentests.support.GeneratedNetwork;
+import dev.ssmc.gentests.support.Mutant;
 import dev.ssmc.gentests.support.Pools;
 import dev.ssmc.gentests.support.RandomValues;
 import dev.ssmc.gentests.support.References;
@@ -45,6 +46,11 @@ class StreamingTest {
     }
 
     static void check(Structure s, long seed) {
+        check(s, seed, Mutant.NONE);
+    }
+
+    /** The property on one try, with {@code mutant} in the network that streams (see {@link Mutant}). */
+    static void check(Structure s, long seed, Mutant mutant) {
         Random rnd = new Random(seed);
         int batch = 1 + rnd.nextInt(2);
         int length = s.randomLength(rnd, MAX_LENGTH);
@@ -52,12 +58,14 @@ class StreamingTest {
         float[] x = RandomValues.gaussian(rnd, batch * s.network().inChannels() * length);
         int[] chunks = RandomValues.chunks(rnd, length);
         References.Noise noise = References.noise(s.network(), w, x, batch, length, rnd);
-        GeneratedNetwork.Instance net = GeneratedClasses.of(s).of(w);
+        GeneratedNetwork.Instance net = GeneratedClasses.of(s).of(RandomValues.copy(w));
         Model.Outputs full = net.forward(x.clone(), batch, length);
+        GeneratedNetwork.Instance streaming = mutant == Mutant.NONE ? net
+                : GeneratedClasses.of(s).of(mutant.weights(RandomValues.copy(w)));
         for (StreamDriver d : StreamDriver.all()) {
             String ctx = d.name() + " in chunks " + Arrays.toString(chunks) + ", batch " + batch + ", seed " + seed + ", "
                     + s.describe();
-            References.Outputs streamed = d.run(net, x.clone(), batch, length, chunks);
+            References.Outputs streamed = d.run(streaming, x.clone(), batch, length, chunks);
             assertClose(full.features().x(), streamed.features(), noise.features(),
                     "streamed features vs full sequence", ctx);
             assertClose(full.logits() == null ? null : full.logits().data(), streamed.logits(), noise.logits(),

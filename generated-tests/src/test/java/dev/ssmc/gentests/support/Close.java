@@ -2,6 +2,8 @@ package dev.ssmc.gentests.support;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.util.Map;
+
 /**
  * Comparisons with the golden files' tolerance, {@code |x - ref| <= 1e-4 * max|ref| + 1e-6}, the
  * one {@code ./ssmc golden} applies to every tensor, plus {@link #NOISE_FACTOR} times the case's
@@ -15,8 +17,54 @@ public final class Close {
     public static final double ABSOLUTE = 1e-6;
     /** How many one-ulp noise floors a float32 execution may differ by (measured: up to about 10). */
     public static final double NOISE_FACTOR = 30;
+    /** Float32's unit roundoff, {@code 2^-24}. */
+    public static final double FLOAT32_UNIT = 0x1p-24;
+    /**
+     * Gradients: the error allowed relative to the largest gradient of the element's own tensor.
+     * Looser than outputs' {@link #RELATIVE}: a backward pass chains more roundings, and norms over
+     * small signals (slow SSMs give outputs of order dt, down to e^-6) or few samples (instance,
+     * group, layer on one to six samples) divide by a sigma near sqrt(eps) and magnify them.
+     */
+    public static final double GRADIENT_RELATIVE = 2e-3;
+    /**
+     * Gradients: the float32 floor, in units of {@link #FLOAT32_UNIT} times the norm of the whole
+     * gradient ({@link #gradientFloor}). 64 units is 6 bits of the backpropagated signal lost to
+     * the roundings of a backward pass; the zero gradient that called for the floor (a norm's bias)
+     * came out at 17 units.
+     */
+    public static final double GRADIENT_FLOOR_UNITS = 64;
 
     private Close() {
+    }
+
+    /**
+     * The float32 floor of the gradients of one backward pass: {@link #GRADIENT_FLOOR_UNITS} float32
+     * units of the norm of the whole gradient, the input's and every trainable tensor's together.
+     * Every gradient is assembled from the signal backpropagated from the outputs, and a float32
+     * backward pass rounds relative to that signal's size, not to the size of the result: a gradient
+     * whose terms cancel (exactly zero, as for a norm's bias whose shift a later norm removes, or
+     * nearly) comes out as rounding noise of the signal's size, far beyond its own tensor's scale.
+     * The whole gradient's norm measures the signal; its own tensor's scale cannot (it is the noise).
+     */
+    public static double gradientFloor(Map<String, float[]> gradients) {
+        double sum = 0;
+        for (float[] g : gradients.values()) {
+            for (float v : g) {
+                sum += (double) v * v;
+            }
+        }
+        return GRADIENT_FLOOR_UNITS * FLOAT32_UNIT * Math.sqrt(sum);
+    }
+
+    /**
+     * The tolerance of a gradient element: {@link #GRADIENT_RELATIVE} of its tensor's {@code
+     * scale} (the largest gradient of the tensor), plus {@link #ABSOLUTE}, plus the pass's {@code
+     * floor} ({@link #gradientFloor}), plus {@link #NOISE_FACTOR} times the tensor's measured
+     * {@code noise} (how far it moves when weights and input move by one ulp: large where a norm
+     * over few samples or a near-zero vector magnifies rounding).
+     */
+    public static double gradientTolerance(double scale, double floor, double noise) {
+        return GRADIENT_RELATIVE * scale + ABSOLUTE + floor + NOISE_FACTOR * noise;
     }
 
     /** The tolerance for a tensor whose reference values are {@code ref}. */

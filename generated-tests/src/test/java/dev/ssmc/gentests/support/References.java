@@ -118,6 +118,24 @@ public final class References {
     }
 
     /**
+     * The measured float32 noise of a backward pass's gradients, by key: the largest change of each
+     * tensor's gradient between {@code grads} and {@code nudged}, the same pass run with every
+     * weight and input moved by one ulp ({@link #ulp}).
+     */
+    public static Map<String, Double> gradientNoise(Map<String, float[]> grads, Map<String, float[]> nudged) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        grads.forEach((key, g) -> {
+            float[] n = nudged.get(key);
+            double m = 0;
+            for (int i = 0; i < g.length; i++) {
+                m = Math.max(m, Math.abs((double) g[i] - n[i]));
+            }
+            out.put(key, m);
+        });
+        return out;
+    }
+
+    /**
      * {@code sum(features * gFeatures) + sum(logits * gLogits)} by the oracle in double precision:
      * the loss whose gradient {@code backward} computes.
      */
