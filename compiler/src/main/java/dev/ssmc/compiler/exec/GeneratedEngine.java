@@ -1,7 +1,6 @@
 package dev.ssmc.compiler.exec;
 
 import dev.ssmc.compiler.codegen.InMemoryCompiler;
-import dev.ssmc.compiler.codegen.NetworkGenerator;
 import dev.ssmc.compiler.ir.Network;
 import dev.ssmc.compiler.ir.ParamSpec;
 import dev.ssmc.compiler.ir.Weights;
@@ -16,7 +15,6 @@ import java.util.Map;
  * memory and loaded, and the weights handed to its {@code of} factory.
  */
 public final class GeneratedEngine implements Engine {
-    private static final String PACKAGE = "dev.ssmc.generated";
     private final Profile profile;
 
     public GeneratedEngine() {
@@ -45,20 +43,17 @@ public final class GeneratedEngine implements Engine {
 
     /** An instance of the network's generated class holding copies of {@code weights}. */
     public static Object instantiate(Network network, Weights weights, Profile profile) {
-        String className = NetworkGenerator.className(network.name());
-        String source = NetworkGenerator.generate(network, PACKAGE, profile, network.name() + ".ssm").toString();
-        ClassLoader loader = InMemoryCompiler.compile(Map.of(PACKAGE + "." + className, source));
+        Class<?> type = InMemoryCompiler.networkClass(network, profile, network.name() + ".ssm");
         Map<String, float[]> values = new LinkedHashMap<>();
         for (ParamSpec p : network.parameters()) {
             values.put(p.key(), weights.tensor(p.key()).data().clone());
         }
         try {
-            Class<?> type = loader.loadClass(PACKAGE + "." + className);
             return type.getMethod("of", Map.class).invoke(null, values);
         } catch (InvocationTargetException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot load the generated class " + className, e);
+            throw new IllegalStateException("cannot call the generated class " + type.getName(), e);
         }
     }
 }
