@@ -226,6 +226,11 @@ public final class NetworkGenerator {
     }
 
     private static CodeBlock activation(Activation act, String key, int channels) {
+        if (act.dropout() > 0) {
+            return CodeBlock.of("new $T($T.$L, $T.$L, $L, $S, $L, p)", Poet.ACTIVATION_LAYER, Poet.NORM_KIND,
+                    Poet.constant(act.norm().spelling()), Poet.POSTACT_KIND, Poet.constant(act.postact().spelling()),
+                    act.dropout(), key, channels);
+        }
         return CodeBlock.of("new $T($T.$L, $T.$L, $S, $L, p)", Poet.ACTIVATION_LAYER, Poet.NORM_KIND,
                 Poet.constant(act.norm().spelling()), Poet.POSTACT_KIND, Poet.constant(act.postact().spelling()), key,
                 channels);
