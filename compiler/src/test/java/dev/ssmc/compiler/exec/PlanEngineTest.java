@@ -27,17 +27,17 @@ import net.jqwik.api.Provide;
 class PlanEngineTest {
     @Property(tries = 60)
     void layersMatchTheOracle(@ForAll("layers") JsonObject config, @ForAll long seed) {
-        check(ReferenceNetworks.layer(config, "random", "property"), seed, 40);
+        check(ReferenceNetworks.layer(config, config.toString(), "property"), seed, 40);
     }
 
     @Property(tries = 30)
     void classifiersMatchTheOracle(@ForAll("classifiers") JsonObject kwargs, @ForAll long seed) {
-        check(ReferenceNetworks.classifier(kwargs, "random", "property"), seed, 96);
+        check(ReferenceNetworks.classifier(kwargs, kwargs.toString(), "property"), seed, 96);
     }
 
     @Property(tries = 30)
     void denoisersMatchTheOracle(@ForAll("denoisers") JsonObject kwargs, @ForAll long seed) {
-        check(ReferenceNetworks.denoiser(kwargs, "random", "property"), seed, 96);
+        check(ReferenceNetworks.denoiser(kwargs, kwargs.toString(), "property"), seed, 96);
     }
 
     private static void check(Network net, long seed, int maxLength) {
@@ -49,12 +49,13 @@ class PlanEngineTest {
         Execution.Outputs oracle = new OracleEngine().bind(net, w).forward(input);
         Execution plan = new PlanEngine().bind(net, w);
         Execution.Outputs full = plan.forward(input);
-        assertClose(oracle.features(), full.features(), "forward features");
+        String what = net.name() + " seed " + seed + ": ";
+        assertClose(oracle.features(), full.features(), what + "forward features");
         if (oracle.logits() != null) {
-            assertClose(oracle.logits(), full.logits(), "forward logits");
+            assertClose(oracle.logits(), full.logits(), what + "forward logits");
         }
         Execution.Outputs streamed = plan.stream(input, chunks(rnd, length));
-        assertClose(oracle.features(), streamed.features(), "streamed features");
+        assertClose(oracle.features(), streamed.features(), what + "streamed features");
     }
 
     static int[] chunks(Random rnd, int length) {
