@@ -1,5 +1,6 @@
 package dev.ssmc.runtime.train;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -48,7 +49,7 @@ public record Augmentation(double noiseProbability, double maxNoiseVolume, int m
                SplittableRandom rnd) {
         int n = item.length;
         int shift = maxShiftSamples == 0 ? 0 : rnd.nextInt(2 * maxShiftSamples + 1) - maxShiftSamples;
-        java.util.Arrays.fill(out, off, off + n, 0f);
+        Arrays.fill(out, off, off + n, 0f);
         int from = Math.max(0, shift);
         int to = Math.min(n, n + shift);
         if (from < to) {

@@ -2,6 +2,7 @@ package dev.ssmc.runtime.train;
 
 import dev.ssmc.runtime.io.Audio;
 import dev.ssmc.runtime.io.Wav;
+import dev.ssmc.runtime.io.WavException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,7 +132,7 @@ public final class BackgroundNoise {
         Audio audio;
         try {
             audio = Wav.read(file);
-        } catch (dev.ssmc.runtime.io.WavException e) {
+        } catch (WavException e) {
             throw e; // its message already starts with the file
         } catch (IOException e) {
             throw new IOException(file + ": cannot be read: " + e.getMessage(), e);

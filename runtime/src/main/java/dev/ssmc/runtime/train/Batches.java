@@ -1,6 +1,7 @@
 package dev.ssmc.runtime.train;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -140,7 +141,7 @@ public final class Batches implements Iterator<Batch> {
                 sources.add(clip.source());
             } else {
                 silence = silence == null ? new float[length] : silence;
-                java.util.Arrays.fill(silence, 0f);
+                Arrays.fill(silence, 0f);
                 SplittableRandom rnd = new SplittableRandom(
                         Seeds.mix(seed, epoch, Seeds.TRAINING_SILENCE, item - clips.size()));
                 sources.add(set.addFreshSilence(rnd, silence, 0));

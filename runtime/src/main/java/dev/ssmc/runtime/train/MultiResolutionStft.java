@@ -1,6 +1,7 @@
 package dev.ssmc.runtime.train;
 
 import dev.ssmc.runtime.fft.RealFft;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -207,7 +208,7 @@ public final class MultiResolutionStft {
                               float[] out) {
         int n = window.length;
         int pad = n / 2;
-        java.util.Arrays.fill(out, 0f);
+        Arrays.fill(out, 0f);
         for (int b = 0; b < batch; b++) {
             for (int f = 0; f < frames; f++) {
                 int start = f * hop - pad;

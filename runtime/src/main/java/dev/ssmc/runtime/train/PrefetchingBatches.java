@@ -5,14 +5,16 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The batches of an epoch, made ahead on one background thread so that loading overlaps the
  * caller's compute. Since {@link Batches#batch(int)} is a pure function of the index, the batches
- * are the same as the plain iterator's whatever the timing. The thread is a daemon and ends when
- * the epoch is consumed or the iterator closed. Made by {@link Batches#prefetching(int)}; not
+ * are the same as the plain iterator's whatever the timing. The thread is a daemon; it ends when
+ * the epoch is consumed or the iterator closed (or a second after its last batch if neither). Made by {@link Batches#prefetching(int)}; not
  * thread-safe itself (one consumer).
  */
 public final class PrefetchingBatches implements Iterator<Batch>, AutoCloseable {
@@ -27,11 +29,15 @@ public final class PrefetchingBatches implements Iterator<Batch>, AutoCloseable 
             throw new IllegalArgumentException("prefetch depth must be at least 1, not " + depth);
         }
         this.source = source;
-        this.worker = Executors.newSingleThreadExecutor(task -> {
-            Thread t = new Thread(task, "ssmc-batches-epoch-" + source.epoch());
-            t.setDaemon(true);
-            return t;
-        });
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                task -> {
+                    Thread t = new Thread(task, "ssmc-batches-epoch-" + source.epoch());
+                    t.setDaemon(true);
+                    return t;
+                });
+        // an iterator dropped without close() then costs no idle thread once its queue is done
+        pool.allowCoreThreadTimeOut(true);
+        this.worker = pool;
         while (submitted < Math.min(depth, source.batchCount())) {
             submitNext();
         }

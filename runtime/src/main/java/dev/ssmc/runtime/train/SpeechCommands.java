@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -402,6 +403,6 @@ public final class SpeechCommands {
     String cutSilence(Split split, SplittableRandom rnd, float[] out, int off) {
         double gain = rnd.nextDouble() * options.silenceMaxGain();
         BackgroundNoise.Segment s = noise.addSegment(split, rnd, gain, out, off, options.clipLength());
-        return String.format(java.util.Locale.ROOT, "silence:%s@%d*%.3f", s.recording(), s.offset(), gain);
+        return String.format(Locale.ROOT, "silence:%s@%d*%.3f", s.recording(), s.offset(), gain);
     }
 }
