@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         subcommands = {CheckCommand.class, FmtCommand.class, ImportCommand.class, GoldenCommand.class,
                 PathCommand.class, ExplainCommand.class, CalibrateCommand.class,
                 BenchCommand.class, CompileCommand.class, RunCommand.class,
-                InitCommand.class})
+                InitCommand.class, TrainCommand.class, EvalCommand.class})
 public final class Main implements Runnable {
     /** Exit status of a user error. */
     public static final int USER_ERROR = 1;

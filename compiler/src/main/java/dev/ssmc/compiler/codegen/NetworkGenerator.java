@@ -78,6 +78,7 @@ public final class NetworkGenerator {
     private JavaFile file() {
         TypeSpec.Builder type = TypeSpec.classBuilder(className)
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+                .addSuperinterface(Poet.TRAINABLE)
                 .addJavadoc(classDoc());
         constants(type);
         type.addField(FieldSpec.builder(Poet.STRING_FLOATS_MAP, "params", Modifier.PRIVATE, Modifier.FINAL).build());
@@ -340,16 +341,21 @@ public final class NetworkGenerator {
                 .addStatement("$T.save(file, PARAMETERS, params, $T.of($S, $S))", Poet.CHECKPOINTS, Poet.MAP, "network",
                         network.name())
                 .build());
-        out.add(MethodSpec.methodBuilder("parameters").addModifiers(Modifier.PUBLIC).returns(Poet.STRING_FLOATS_MAP)
+        out.add(MethodSpec.methodBuilder("parameterList").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+                .returns(ParameterizedTypeName.get(Poet.LIST, Poet.PARAMETER))
+                .addStatement("return PARAMETERS")
+                .build());
+        out.add(MethodSpec.methodBuilder("parameters").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+                .returns(Poet.STRING_FLOATS_MAP)
                 .addJavadoc("The stored tensors by key: the live arrays (an optimizer updates them in place, then\n"
                         + "calls {@link #prepare}).\n")
                 .addStatement("return $T.unmodifiableMap(params)", Poet.COLLECTIONS)
                 .build());
-        out.add(MethodSpec.methodBuilder("prepare").addModifiers(Modifier.PUBLIC)
+        out.add(MethodSpec.methodBuilder("prepare").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
                 .addJavadoc("Recomputes what the SSM blocks derive from the stored tensors (after they changed).\n")
                 .addStatement("blocks.forEach($T::prepare)", Poet.SSM_BLOCK)
                 .build());
-        out.add(MethodSpec.methodBuilder("model").addModifiers(Modifier.PUBLIC).returns(Poet.MODEL)
+        out.add(MethodSpec.methodBuilder("model").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC).returns(Poet.MODEL)
                 .addJavadoc("The network as the runtime's layers: forward, streaming in chunks, gradients.\n")
                 .addStatement("return model")
                 .build());

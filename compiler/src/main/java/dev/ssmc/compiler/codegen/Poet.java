@@ -23,6 +23,7 @@ final class Poet {
     static final ClassName SIGNAL = ClassName.get(RUNTIME + ".model", "Signal");
     static final ClassName GRADS = ClassName.get(RUNTIME + ".model", "Grads");
     static final ClassName PARAMS = ClassName.get(RUNTIME + ".model", "Params");
+    static final ClassName TRAINABLE = ClassName.get(RUNTIME + ".model", "Trainable");
     static final ClassName PARAMETER = ClassName.get(RUNTIME + ".model", "Parameter");
     static final ClassName ROLE = PARAMETER.nestedClass("Role");
     static final ClassName CHECKPOINTS = ClassName.get(RUNTIME + ".model", "Checkpoints");
