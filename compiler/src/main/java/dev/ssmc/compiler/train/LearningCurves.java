@@ -32,17 +32,12 @@ public final class LearningCurves {
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
         chart.addSeries("train accuracy", x, train);
         chart.addSeries("validation accuracy", x, val);
-        chart.addSeries("train loss (x100)", x, scale(loss, 100));
+        chart.addSeries("train loss", x, loss).setYAxisGroup(1);
+        chart.setYAxisGroupTitle(1, "loss");
+        chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
         String file = png.toString();
         BitmapEncoder.saveBitmap(chart, file.endsWith(".png") ? file.substring(0, file.length() - 4) : file,
                 BitmapEncoder.BitmapFormat.PNG);
     }
 
-    private static double[] scale(double[] v, double k) {
-        double[] out = new double[v.length];
-        for (int i = 0; i < v.length; i++) {
-            out[i] = v[i] * k;
-        }
-        return out;
-    }
 }
