@@ -20,6 +20,10 @@ import java.util.function.Supplier;
  * collected), so it is an upper bound of what the runs needed, set partly by the collector's
  * sizing. The bytes the running thread allocated per run (HotSpot's per-thread counter; the
  * runtime is single-threaded) tell what a pass allocates, independent of the collector.
+ *
+ * <p>The running thread's CPU time of each run is recorded too: on cores shared with other
+ * processes it is far less disturbed than the wall-clock time (it leaves out time the thread
+ * waited for a core, and also the collector's own threads).
  */
 public final class SingleShot {
     private static final double MB = 1024.0 * 1024.0;
@@ -49,13 +53,28 @@ public final class SingleShot {
     /**
      * @param timedMillis     every timed run, in milliseconds, sorted
      * @param peakHeapMb      the heap pools' peak usage over the timed runs (MiB)
+     * @param cpuMillis       the running thread's CPU time of every timed run, in milliseconds, sorted;
+     *                        empty when the JVM cannot measure it
      * @param allocMbPerRun   bytes the thread allocated per timed run (MiB); NaN when the JVM cannot count them
      */
-    public record Result(int warmupRuns, double warmupSeconds, double[] timedMillis, double peakHeapMb,
-                         double allocMbPerRun) {
+    public record Result(int warmupRuns, double warmupSeconds, double[] timedMillis, double[] cpuMillis,
+                         double peakHeapMb, double allocMbPerRun) {
         public double medianMillis() {
-            int n = timedMillis.length;
-            return n % 2 == 1 ? timedMillis[n / 2] : (timedMillis[n / 2 - 1] + timedMillis[n / 2]) / 2;
+            return median(timedMillis);
+        }
+
+        /**
+         * The median CPU time of the running thread (NaN when not measured): less disturbed than
+         * the wall-clock time when other processes share the cores, but it leaves out the
+         * collector's threads.
+         */
+        public double medianCpuMillis() {
+            return cpuMillis.length == 0 ? Double.NaN : median(cpuMillis);
+        }
+
+        private static double median(double[] sorted) {
+            int n = sorted.length;
+            return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
         }
 
         public double minMillis() {
@@ -91,16 +110,22 @@ public final class SingleShot {
                 && t.isThreadAllocatedMemorySupported() && t.isThreadAllocatedMemoryEnabled() ? t : null;
         long allocatedBefore = counting == null ? 0 : counting.getCurrentThreadAllocatedBytes();
 
+        boolean cpu = threads.isCurrentThreadCpuTimeSupported() && threads.isThreadCpuTimeEnabled();
         double[] times = new double[Math.max(settings.runs(), 16)];
+        double[] cpuTimes = new double[times.length];
         int n = 0;
         long timedStart = System.nanoTime();
         while (n < settings.runs() || System.nanoTime() - timedStart < settings.seconds() * 1e9) {
+            long c0 = cpu ? threads.getCurrentThreadCpuTime() : 0;
             long t0 = System.nanoTime();
             sink = work.get();
             long t1 = System.nanoTime();
+            long c1 = cpu ? threads.getCurrentThreadCpuTime() : 0;
             if (n == times.length) {
                 times = Arrays.copyOf(times, 2 * n);
+                cpuTimes = Arrays.copyOf(cpuTimes, 2 * n);
             }
+            cpuTimes[n] = (c1 - c0) / 1e6;
             times[n++] = (t1 - t0) / 1e6;
             sink = null;
         }
@@ -112,6 +137,8 @@ public final class SingleShot {
         }
         double[] timed = Arrays.copyOf(times, n);
         Arrays.sort(timed);
-        return new Result(warmups, warmupSeconds, timed, peak / MB, allocated / n / MB);
+        double[] cpuTimed = cpu ? Arrays.copyOf(cpuTimes, n) : new double[0];
+        Arrays.sort(cpuTimed);
+        return new Result(warmups, warmupSeconds, timed, cpuTimed, peak / MB, allocated / n / MB);
     }
 }

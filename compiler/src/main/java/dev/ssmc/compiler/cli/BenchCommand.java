@@ -30,19 +30,24 @@ import picocli.CommandLine.Model.CommandSpec;
  * ({@code --mode}) or a whole network ({@code FILE.ssm}); {@code ssmc bench plans} measures the planner.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Time generated code: one SSM block (--mode) or a whole network (FILE.ssm), planned for exactly",
-                "the shapes timed, generated, compiled in memory and initialized (init(seed)), then run through its",
-                "generated class: --pass forward = a full-sequence forward pass over the batch; train = the forward",
-                "pass keeping what backward needs plus the gradients of sum(y * g) for a random g; stream = the whole",
-                "length fed through one stream in chunks of --chunk samples.",
-                "A block has its activations off (norm none, postact identity): the block's contraction and, for",
-                "dws, its pointwise conv. Block sizes default to the comparison case of the mode (64 channels in",
-                "and out, 16 for full; 16 states; 4 blocks for s5 and neck; batch 8, stream batch 1; length 4096).",
-                "A network's batch, length and chunk default to its plans (stream batch 1).",
-                "Prints a line describing the case, then key=value lines; the last is ms_median, the median of",
-                "the timed runs after the warm-up (like JMH's single-shot mode).",
+        description = {
+                "Time generated code: one SSM block (--mode) or a whole network (FILE.ssm),",
+                "planned for exactly the shapes timed, generated, compiled in memory and",
+                "initialized (init(seed)). --pass forward: a full-sequence forward pass over",
+                "the batch; train: the forward pass keeping what backward needs, then the",
+                "gradients of sum(y * g) for a random g; stream: the whole length fed through",
+                "one stream in chunks of --chunk samples.",
+                "A block has its activations off (norm none, postact identity): its",
+                "contraction and, for dws, its pointwise conv. Its sizes default to the",
+                "mode's comparison case: 64 channels in and out (16 for full), 16 states,",
+                "4 blocks for s5 and neck, batch 8 (stream: 1), length 4096. A network's",
+                "batch, length and chunk default to its plans (stream: batch 1).",
+                "Prints a line describing the case, then key=value lines: peak_heap_mb (the",
+                "heap pools' peak over the timed runs), alloc_mb_per_run, cpu_ms_median (the",
+                "thread's CPU time, steadier on shared cores) and, last, ms_median: the",
+                "median wall-clock time of the timed runs after the warm-up.",
                 "",
-                "Subcommand 'plans' measures how well the planner picks instead."},
+                "'ssmc bench plans' measures how well the planner picks instead."},
         subcommands = {BenchCommand.Plans.class})
 public final class BenchCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "FILE", description = "A .ssm file: time its network (instead of --mode).")
@@ -167,6 +172,9 @@ public final class BenchCommand implements Callable<Integer> {
         w.printf(Locale.ROOT, "peak_heap_mb=%.1f%n", r.peakHeapMb());
         if (!Double.isNaN(r.allocMbPerRun())) {
             w.printf(Locale.ROOT, "alloc_mb_per_run=%.2f%n", r.allocMbPerRun());
+        }
+        if (!Double.isNaN(r.medianCpuMillis())) {
+            w.printf(Locale.ROOT, "cpu_ms_median=%.3f%n", r.medianCpuMillis());
         }
         w.printf(Locale.ROOT, "ms_median=%.3f%n", r.medianMillis());
         w.flush();

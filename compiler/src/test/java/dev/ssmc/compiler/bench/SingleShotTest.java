@@ -25,12 +25,15 @@ class SingleShotTest {
         assertEquals(t[0], r.minMillis());
         assertEquals(t[3], r.maxMillis());
         assertTrue(r.peakHeapMb() > 0);
+        assertEquals(4, r.cpuMillis().length);
     }
 
     @Test
     void theMedianOfAnOddCountIsTheMiddleRun() {
-        SingleShot.Result r = new SingleShot.Result(0, 0, new double[] {1, 2, 9}, 1, 1);
+        SingleShot.Result r = new SingleShot.Result(0, 0, new double[] {1, 2, 9}, new double[] {1, 1, 8}, 1, 1);
         assertEquals(2, r.medianMillis());
+        assertEquals(1, r.medianCpuMillis());
+        assertTrue(Double.isNaN(new SingleShot.Result(0, 0, new double[] {1}, new double[0], 1, 1).medianCpuMillis()));
     }
 
     @Test
