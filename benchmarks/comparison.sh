@@ -13,8 +13,8 @@ modes=("$@")
 
 value() { grep "^$1=" <<<"$2" | cut -d= -f2; }
 
-echo "| mode | channels | pass | batch | chunk | ms_median | peak_heap_mb | alloc_mb_per_run | runs |"
-echo "|------|----------|------|-------|-------|-----------|--------------|------------------|------|"
+echo "| mode | channels | pass | batch | chunk | ms_median | cpu_ms_median | peak_heap_mb | alloc_mb_per_run | runs |"
+echo "|------|----------|------|-------|-------|-----------|---------------|--------------|------------------|------|"
 for mode in "${modes[@]}"; do
   ch=64; [ "$mode" = full ] && ch=16
   for pass in train forward stream:64 stream:1; do
@@ -26,6 +26,6 @@ for mode in "${modes[@]}"; do
     esac
     [ "$chunk" = 1 ] && args+=(--warmup 0 --warmup-runs 1 --runs 3 --time 0)
     out="$("$root/ssmc" "${args[@]}" 2>/dev/null)"
-    echo "| $mode | $ch | ${pass%%:*} | $batch | $chunk | $(value ms_median "$out") | $(value peak_heap_mb "$out") | $(value alloc_mb_per_run "$out") | $(value runs "$out") |"
+    echo "| $mode | $ch | ${pass%%:*} | $batch | $chunk | $(value ms_median "$out") | $(value cpu_ms_median "$out") | $(value peak_heap_mb "$out") | $(value alloc_mb_per_run "$out") | $(value runs "$out") |"
   done
 done
