@@ -170,6 +170,7 @@ public final class BenchCommand implements Callable<Integer> {
         w.printf(Locale.ROOT, "ms_min=%.3f%n", r.minMillis());
         w.printf(Locale.ROOT, "ms_max=%.3f%n", r.maxMillis());
         w.printf(Locale.ROOT, "peak_heap_mb=%.1f%n", r.peakHeapMb());
+        w.printf(Locale.ROOT, "max_heap_mb=%.0f%n", Runtime.getRuntime().maxMemory() / (1024.0 * 1024.0));
         if (!Double.isNaN(r.allocMbPerRun())) {
             w.printf(Locale.ROOT, "alloc_mb_per_run=%.2f%n", r.allocMbPerRun());
         }

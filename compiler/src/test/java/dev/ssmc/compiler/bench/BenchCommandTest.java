@@ -90,6 +90,7 @@ class BenchCommandTest {
         assertTrue(v.get("warmup_runs") >= 1, r.out());
         assertTrue(v.get("ms_min") <= v.get("ms_median") && v.get("ms_median") <= v.get("ms_max"), r.out());
         assertTrue(v.get("peak_heap_mb") > 0, r.out());
+        assertTrue(v.get("max_heap_mb") > 0, r.out());
         assertTrue(v.containsKey("alloc_mb_per_run"), r.out());
         assertTrue(v.get("cpu_ms_median") >= 0, r.out());
         return v;
