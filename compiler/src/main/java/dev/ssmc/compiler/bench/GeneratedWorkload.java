@@ -101,8 +101,11 @@ public final class GeneratedWorkload {
         return new GeneratedWorkload(network, pass, instance, seed);
     }
 
-    /** Checks the planning shapes before anything is generated. */
-    static void check(Network network, BenchPass pass) {
+    /**
+     * Checks the planning shapes before anything is generated: an {@link IllegalArgumentException}
+     * names the size, in the command line's words, that does not fit.
+     */
+    public static void check(Network network, BenchPass pass) {
         Planning p = network.planning();
         BlockCase.positive("--batch", p.batch());
         BlockCase.positive("--length", p.length());

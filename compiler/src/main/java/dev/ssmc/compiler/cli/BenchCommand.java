@@ -133,10 +133,9 @@ public final class BenchCommand implements Callable<Integer> {
             throw new UserError("--chunk applies to --pass stream only");
         }
         Profile profile = Profiles.load(profilePath);
-        GeneratedWorkload work;
         String what;
+        Network network;
         try {
-            Network network;
             if (file != null) {
                 if (in != null || out != null || states != null || blocks != null) {
                     throw new UserError("--in, --out, --states and --blocks describe a block (--mode); a network's come from its file");
@@ -154,16 +153,22 @@ public final class BenchCommand implements Callable<Integer> {
                 network = block.network(planning(benchPass, BlockCase.COMPARISON_BATCH, BlockCase.COMPARISON_LENGTH, 1));
                 what = block.describe();
             }
+            GeneratedWorkload.check(network, benchPass);
             Planning p = network.planning();
             w.printf(Locale.ROOT, "bench %s; pass %s, batch %d, length %d%s%n", what, benchPass.spelling(), p.batch(),
                     p.length(), benchPass == BenchPass.STREAM ? ", chunk " + p.chunk() : "");
             w.flush();
-            work = GeneratedWorkload.of(network, benchPass, profile, seed);
         } catch (IllegalArgumentException | IrException e) {
             throw new UserError(e.getMessage());
         }
-        SingleShot.Result r = SingleShot.measure(work::run,
-                new SingleShot.Settings(warmupRuns, warmupSeconds, runs, seconds));
+        SingleShot.Result r;
+        try {
+            GeneratedWorkload work = GeneratedWorkload.of(network, benchPass, profile, seed);
+            r = SingleShot.measure(work::run, new SingleShot.Settings(warmupRuns, warmupSeconds, runs, seconds));
+        } catch (OutOfMemoryError e) {
+            throw new UserError(String.format(Locale.ROOT, "the pass needs more heap than the %.0f MB this JVM may use;"
+                    + " give it more with SSMC_JAVA_OPTS=-Xmx...", Runtime.getRuntime().maxMemory() / (1024.0 * 1024.0)));
+        }
         w.printf(Locale.ROOT, "warmup_runs=%d%n", r.warmupRuns());
         w.printf(Locale.ROOT, "warmup_s=%.2f%n", r.warmupSeconds());
         w.printf(Locale.ROOT, "runs=%d%n", r.runs());
