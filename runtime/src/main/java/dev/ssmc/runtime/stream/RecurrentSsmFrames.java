@@ -22,7 +22,7 @@ import java.util.Map;
  * <li>dws: states {@code [n][c]}, lanes over channels: {@code x = a x + u[c]} loads the input frame
  *     as a vector and {@code y[c] += Ehat x_r} accumulates the output as a vector, no reductions;
  * <li>full: states {@code [c][n][d]}, lanes over output channels: the input channel is broadcast,
- *     {@code y[d] += Ehat x_r} accumulates over {@code (c, n)};
+ *     {@code y[d] += Ehat x_r} accumulates over {@code (c, n)} (the vector path in one flat loop);
  * <li>s5: states in order, lanes over states: {@code v = Bhat u} by broadcasting each input
  *     channel, the update, then {@code y = C x_r} with lanes over output channels;
  * <li>neck: {@code v_j = Bhat u} (small), then per block lanes over its states,
@@ -55,7 +55,7 @@ public class RecurrentSsmFrames extends SsmFrames {
     private final float[] stateIn;
     /** dws: Ehat {@code [n][c]}; full: Ehat {@code [c][n][d]}; s5: C as {@code [s][d]}; neck: C as {@code [j][d]}. */
     private final float[] outW;
-    /** s5: v per state; neck: v and then q per block. */
+    /** s5: v per state; neck: v and then q per block; full: the input of every (c, k) pair. */
     private final float[] v;
 
     /** The SSM of the layer at {@code key} ({@code A}, {@code log_dt}, {@code B}, {@code C}, {@code E} under it), path by {@link VectorSupport#enabled()}. */
@@ -100,7 +100,7 @@ public class RecurrentSsmFrames extends SsmFrames {
             case FULL -> {
                 inW = null;
                 stateIn = null;
-                v = null;
+                v = new float[cin * n];
                 outW = new float[states];
                 for (int o = 0; o < cout; o++) {
                     for (int c = 0; c < cin; c++) {
@@ -190,7 +190,13 @@ public class RecurrentSsmFrames extends SsmFrames {
                 dws(done, in, inOff, out, outOff);
             }
             case FULL -> {
-                int done = vector ? RecurrentStepVector.full(cin, cout, n, ar, ai, xr, xi, outW, in, inOff, out, outOff) : 0;
+                int done = 0;
+                if (vector) {
+                    for (int c = 0; c < cin; c++) { // the input of every (c, k), for the vector path's flat loop
+                        Arrays.fill(v, c * n, (c + 1) * n, in[inOff + c]);
+                    }
+                    done = RecurrentStepVector.full(cin * n, cout, ar, ai, xr, xi, outW, v, out, outOff);
+                }
                 full(done, in, inOff, out, outOff);
             }
             case S5 -> {

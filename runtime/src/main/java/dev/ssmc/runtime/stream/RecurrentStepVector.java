@@ -46,24 +46,26 @@ final class RecurrentStepVector {
         return c;
     }
 
-    /** full over whole vectors of output channels: states {@code [c][k][d]}, {@code y[d] = sum_{c,k} e x_r}. */
-    static int full(int cin, int cout, int n, float[] ar, float[] ai, float[] xr, float[] xi, float[] e, float[] u,
-                    int uo, float[] y, int yo) {
+    /**
+     * full over whole vectors of output channels: states {@code [q][d]} with {@code q = c*N + k},
+     * {@code y[d] = sum_q e x_r}; {@code uq[q]} is the input channel feeding {@code q}. One flat
+     * loop over {@code q} rather than nested loops over {@code c} and {@code k}: C2 (JDK 17) keeps
+     * the accumulators in registers across one loop level but boxes vectors that are carried
+     * through a nested loop's phis, which would allocate on every step.
+     */
+    static int full(int pairs, int cout, float[] ar, float[] ai, float[] xr, float[] xi, float[] e, float[] uq,
+                    float[] y, int yo) {
         int d = 0;
         for (; d + W <= cout; d += W) {
             FloatVector acc0 = FloatVector.zero(S);
             FloatVector acc1 = FloatVector.zero(S);
-            for (int c = 0; c < cin; c++) {
-                FloatVector in = FloatVector.broadcast(S, u[uo + c]);
-                int base = c * n * cout + d;
-                int k = 0;
-                for (; k + 1 < n; k += 2) {
-                    acc0 = update(ar, ai, xr, xi, e, base + k * cout, in, acc0);
-                    acc1 = update(ar, ai, xr, xi, e, base + (k + 1) * cout, in, acc1);
-                }
-                if (k < n) {
-                    acc0 = update(ar, ai, xr, xi, e, base + k * cout, in, acc0);
-                }
+            int q = 0;
+            for (; q + 1 < pairs; q += 2) {
+                acc0 = update(ar, ai, xr, xi, e, q * cout + d, FloatVector.broadcast(S, uq[q]), acc0);
+                acc1 = update(ar, ai, xr, xi, e, (q + 1) * cout + d, FloatVector.broadcast(S, uq[q + 1]), acc1);
+            }
+            if (q < pairs) {
+                acc0 = update(ar, ai, xr, xi, e, q * cout + d, FloatVector.broadcast(S, uq[q]), acc0);
             }
             acc0.add(acc1).intoArray(y, yo + d);
         }
