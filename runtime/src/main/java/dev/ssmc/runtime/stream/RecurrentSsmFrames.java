@@ -67,7 +67,7 @@ public class RecurrentSsmFrames extends SsmFrames {
     /** As above, with the path chosen: {@code vector} needs the Vector API module (see {@link VectorSupport#available()}). */
     RecurrentSsmFrames(BlockShape shape, String key, ActivationFrames inputAct, ActivationFrames outputAct,
                        Params params, boolean vector) {
-        super(shape, key, inputAct, outputAct, params);
+        super(shape, key, inputAct, outputAct, params, vector);
         if (vector && !VectorSupport.available()) {
             throw new IllegalStateException("the Vector API module is not in this JVM (--add-modules jdk.incubator.vector)");
         }
@@ -186,7 +186,7 @@ public class RecurrentSsmFrames extends SsmFrames {
     protected void step(float[] in, int inOff, float[] out, int outOff) {
         switch (mode) {
             case DWS -> {
-                int done = vector ? RecurrentStepVector.dws(cin, n, ar, ai, xr, xi, outW, in, inOff, out, outOff) : 0;
+                int done = vector ? StreamVector.dws(cin, n, ar, ai, xr, xi, outW, in, inOff, out, outOff) : 0;
                 dws(done, in, inOff, out, outOff);
             }
             case FULL -> {
@@ -195,14 +195,14 @@ public class RecurrentSsmFrames extends SsmFrames {
                     for (int c = 0; c < cin; c++) { // the input of every (c, k), for the vector path's flat loop
                         Arrays.fill(v, c * n, (c + 1) * n, in[inOff + c]);
                     }
-                    done = RecurrentStepVector.full(cin * n, cout, ar, ai, xr, xi, outW, v, out, outOff);
+                    done = StreamVector.full(cin * n, cout, ar, ai, xr, xi, outW, v, out, outOff);
                 }
                 full(done, in, inOff, out, outOff);
             }
             case S5 -> {
-                int done = vector ? RecurrentStepVector.s5Update(cin, states, ar, ai, xr, xi, inW, v, in, inOff) : 0;
+                int done = vector ? StreamVector.s5Update(cin, states, ar, ai, xr, xi, inW, v, in, inOff) : 0;
                 s5Update(done, in, inOff);
-                done = vector ? RecurrentStepVector.s5Out(states, cout, xr, outW, out, outOff) : 0;
+                done = vector ? StreamVector.matVec(states, cout, xr, 0, outW, out, outOff) : 0;
                 s5Out(done, out, outOff);
             }
             case NECK -> neck(in, inOff, out, outOff);
@@ -312,8 +312,8 @@ public class RecurrentSsmFrames extends SsmFrames {
             int base = j * n;
             float vj = v[j];
             // the vector path covers the whole vectors of the block's states and returns their sum
-            int k = vector ? RecurrentStepVector.covered(n) : 0;
-            float q = vector ? RecurrentStepVector.neckBlock(base, k, vj, ar, ai, xr, xi, stateIn) : 0f;
+            int k = vector ? StreamVector.covered(n) : 0;
+            float q = vector ? StreamVector.neckBlock(base, k, vj, ar, ai, xr, xi, stateIn) : 0f;
             for (; k < n; k++) {
                 int i = base + k;
                 float pr = ar[i];

@@ -1,5 +1,6 @@
 package dev.ssmc.runtime.stream;
 
+import dev.ssmc.runtime.kernels.VectorSupport;
 import dev.ssmc.runtime.model.BlockMode;
 import dev.ssmc.runtime.model.BlockShape;
 import dev.ssmc.runtime.model.Params;
@@ -25,6 +26,8 @@ public abstract class SsmFrames implements FrameNode {
     /** dws: the pointwise conv as {@code [Cin'][Cout]}, so the per-frame loop runs over output channels; else null. */
     private final float[] pointwise;
     private final int mixedChannels;
+    /** Whether the pointwise conv takes the Vector API path. */
+    private final boolean vectorMix;
     private final int outChannels;
     /** SSM output frames of a call (when a mixer follows). */
     private float[] z = new float[0];
@@ -40,6 +43,13 @@ public abstract class SsmFrames implements FrameNode {
      */
     protected SsmFrames(BlockShape shape, String key, ActivationFrames inputAct, ActivationFrames outputAct,
                         Params params) {
+        this(shape, key, inputAct, outputAct, params, VectorSupport.enabled());
+    }
+
+    /** As above, with the pointwise conv's path chosen ({@code vector} needs the Vector API module). */
+    SsmFrames(BlockShape shape, String key, ActivationFrames inputAct, ActivationFrames outputAct, Params params,
+              boolean vector) {
+        this.vectorMix = vector;
         this.shape = shape;
         this.key = key;
         this.inputAct = inputAct;
@@ -180,18 +190,22 @@ public abstract class SsmFrames implements FrameNode {
         return frames;
     }
 
-    /** dws's pointwise conv of the input activation's frames into {@code y[yo ..]}. */
+    /** dws's pointwise conv of the input activation's frames into {@code y[yo ..]}, frame by frame. */
     private void mix(int frames, float[] y, int yo) {
         int cin = mixedChannels;
         int cout = shape.outChannels();
         for (int f = 0; f < frames; f++) {
             int o = yo + f * cout;
             int i = f * cin;
-            java.util.Arrays.fill(y, o, o + cout, 0f);
+            int from = vectorMix ? StreamVector.matVec(cin, cout, a, i, pointwise, y, o) : 0;
+            if (from == cout) {
+                continue;
+            }
+            java.util.Arrays.fill(y, o + from, o + cout, 0f);
             for (int c = 0; c < cin; c++) {
                 float v = a[i + c];
                 int wc = c * cout;
-                for (int d = 0; d < cout; d++) { // unit stride over d: the JIT vectorizes it
+                for (int d = from; d < cout; d++) { // unit stride over d: the JIT can vectorize it
                     y[o + d] += pointwise[wc + d] * v;
                 }
             }

@@ -13,6 +13,26 @@
  * {@link dev.ssmc.runtime.stream.HeadFrames} ({@code Head}). Whoever builds a
  * {@link dev.ssmc.runtime.model.Model} can build the matching chain the same way.
  *
+ * <p>A classifier stage with a residual SSM layer, then a pooling conv, streamed one sample at a time:
+ * <pre>{@code
+ * FrameNode layer = new RecurrentSsmFrames(new BlockShape(BlockMode.S5, 1, 16, 16, 4), "backbone.0.0.layer",
+ *         null, null, params);
+ * FrameChain body = FrameChain.of(
+ *         new ResidualFrames(List.of(layer),
+ *                 new ActivationFrames(NormKind.BATCH, PostactKind.IDENTITY, "backbone.0.0.residual_connect.norm_drop.0", 16, params),
+ *                 new ActivationFrames(NormKind.NONE, PostactKind.GELU, "", 16, params)),
+ *         new ResampleFrames(ResampleKind.DOWNSAMPLING, 4, 16, 32, "backbone.0.1.0", params),
+ *         new ActivationFrames(NormKind.BATCH, PostactKind.GELU, "backbone.0.1.1.0", 32, params));
+ * HeadFrames head = new HeadFrames(headLayers, params);
+ * float[] sample = new float[1];            // a frame of one channel
+ * float[] out = new float[body.maxOutFrames(1) * body.outChannels()];
+ * while (microphone.read(sample)) {
+ *     int n = body.process(sample, 0, 1, out, 0);
+ *     head.accumulate(out, 0, n);
+ * }
+ * head.logits(logits);                       // whenever a decision is due
+ * }</pre>
+ *
  * <p>Conventions: audio is frame-major, {@code buf[off + frame * channels + c]}; a call consumes
  * all its input and returns the number of output frames it wrote; outputs must not overlap
  * inputs; after the first call of a given size (or {@link dev.ssmc.runtime.stream.FrameNode#reserve}),
