@@ -55,7 +55,7 @@ public class RecurrentSsmFrames extends SsmFrames {
     private final float[] stateIn;
     /** dws: Ehat {@code [n][c]}; full: Ehat {@code [c][n][d]}; s5: C as {@code [s][d]}; neck: C as {@code [j][d]}. */
     private final float[] outW;
-    /** s5: v per state; neck: v and then q per block; full: the input of every (c, k) pair. */
+    /** s5: v per state; neck: v and then q per block; full (vector path): the input of every (c, k) pair. */
     private final float[] v;
 
     /** The SSM of the layer at {@code key} ({@code A}, {@code log_dt}, {@code B}, {@code C}, {@code E} under it), path by {@link VectorSupport#enabled()}. */
@@ -151,17 +151,46 @@ public class RecurrentSsmFrames extends SsmFrames {
 
     /** The block's stored tensors by local name, as {@link dev.ssmc.runtime.model.SsmBlockLayer} gathers them. */
     static Map<String, float[]> localParams(BlockShape shape, String key, Params params) {
+        int cin = shape.inChannels();
+        int cout = shape.outChannels();
+        int n = shape.states();
+        int j = shape.blocks();
+        int states = shape.kernelStates();
         Map<String, float[]> m = new HashMap<>();
-        m.put("A", params.get(Params.join(key, "A")));
-        m.put("log_dt", params.get(Params.join(key, "log_dt")));
-        if (shape.mode() != BlockMode.DWS && shape.mode() != BlockMode.FULL) {
-            m.put("B", params.get(Params.join(key, "B")));
-            m.put("C", params.get(Params.join(key, "C")));
-        }
-        if (shape.mode() != BlockMode.S5) {
-            m.put("E", params.get(Params.join(key, "E")));
+        put(m, params, key, "A", 2 * states);
+        switch (shape.mode()) {
+            case DWS -> {
+                put(m, params, key, "log_dt", cin * n);
+                put(m, params, key, "E", cin * n);
+            }
+            case S5 -> {
+                put(m, params, key, "log_dt", states);
+                put(m, params, key, "B", states * cin);
+                put(m, params, key, "C", cout * states);
+            }
+            case NECK -> {
+                put(m, params, key, "log_dt", j);
+                put(m, params, key, "B", j * cin);
+                put(m, params, key, "C", cout * j);
+                put(m, params, key, "E", j * n);
+            }
+            case FULL -> {
+                put(m, params, key, "log_dt", cout * n);
+                put(m, params, key, "E", states);
+            }
+            default -> throw new AssertionError(shape.mode());
         }
         return m;
+    }
+
+    /** Puts {@code key.name} under {@code name}, checking that it has the reference's size. */
+    private static void put(Map<String, float[]> m, Params params, String key, String name, int size) {
+        String full = Params.join(key, name);
+        float[] a = params.get(full);
+        if (a.length != size) {
+            throw new IllegalArgumentException(full + " has " + a.length + " floats, expected " + size);
+        }
+        m.put(name, a);
     }
 
     /** {@code a} of canonical state {@code s} at index {@code i}: {@code exp(dtA)} in double, rounded once. */
