@@ -27,7 +27,10 @@ import java.util.function.IntUnaryOperator;
  * {@code [batch, M, K]} / {@code [batch, K, N]} and the output is produced as
  * {@code [batch, M, N]} and permuted into place. Without contracted letters the product is a
  * broadcast multiply along the output's innermost dimension (vectorized when both operands are
- * contiguous or constant along it), which is what products in frequency are.
+ * contiguous or constant along it), which is what products in frequency are. When a batch letter
+ * is innermost in both operands and the output (a frequency, in the channel mixing that happens
+ * in frequency), the products are many small ones with strided operands, each too small to repay
+ * packing; {@link LaneProducts} instead sums {@code a * b} lane by lane along that letter.
  * Intermediates live in per-thread scratch arrays.
  */
 public final class Contract {
@@ -36,6 +39,8 @@ public final class Contract {
     static final int LOOPS = 1;
     /** Always permute operands and output into canonical order (tests force it). */
     static final int CANONICAL = 2;
+    /** Take the lane path whenever it applies (tests force it). */
+    static final int LANES = 3;
     /** Below this many multiply-adds per product, permuting to get fewer, larger products wins. */
     private static final long SMALL_PRODUCT = 16384;
 
@@ -59,7 +64,7 @@ public final class Contract {
     }
 
     /** A dense tensor: its letters with sizes and strides, and its arrays. */
-    private static final class View {
+    static final class View {
         final String idx;
         final int[] size;
         final int[] stride;
@@ -166,6 +171,9 @@ public final class Contract {
         }
         if (inner.length() == 0) {
             broadcastProduct(a, b, out, vector);
+        } else if (strategy != LOOPS && strategy != CANONICAL
+                && LaneProducts.applies(a, b, out, batch.toString(), inner.toString(), strategy == LANES)) {
+            new LaneProducts(a, b, out, batch.toString(), rows.toString(), cols.toString(), inner.toString()).run(vector);
         } else {
             matrixProducts(a, b, out, batch.toString(), rows.toString(), cols.toString(), inner.toString(),
                     strategy, vector);
