@@ -497,7 +497,20 @@ public final class Contract {
         }
 
         void run() {
-            loop(0, 0, 0, 0, true);
+            if (outerCount == 0) {
+                loop(0, 0, 0, 0, true);
+                return;
+            }
+            // the first loop is over output positions: its iterations are independent
+            long work = (long) m * n * k * termA.length;
+            for (int size : loopSize) {
+                work *= size;
+            }
+            Parallel.forRange(loopSize[0], 1, work, (i0, i1) -> {
+                for (int i = i0; i < i1; i++) {
+                    loop(1, i * aStep[0], i * bStep[0], i * cStep[0], true);
+                }
+            });
         }
 
         /** Loop level {@code p}; {@code first} is whether every contracted loop index so far is 0. */

@@ -113,12 +113,15 @@ final class LaneProducts {
     }
 
     void run(boolean vector) {
-        for (int t0 = 0; t0 < lanes; t0 += TILE) {
-            int len = Math.min(TILE, lanes - t0);
-            for (int r = 0; r < cRow.length; r++) {
-                row(len, aRow[r] + t0, bRow[r] + t0, cRow[r] + t0, vector);
+        long work = (long) cRow.length * lanes * aInner.length * (aIm != null && bIm != null ? 4 : 1);
+        Parallel.forRange(cRow.length, 1, work, (r0, r1) -> {
+            for (int t0 = 0; t0 < lanes; t0 += TILE) {
+                int len = Math.min(TILE, lanes - t0);
+                for (int r = r0; r < r1; r++) {
+                    row(len, aRow[r] + t0, bRow[r] + t0, cRow[r] + t0, vector);
+                }
             }
-        }
+        });
     }
 
     private void row(int len, int ao, int bo, int co, boolean vector) {

@@ -3,6 +3,7 @@ package dev.ssmc.runtime.plan;
 import dev.ssmc.runtime.fft.RealFft;
 import dev.ssmc.runtime.kernels.ChunkedConv;
 import dev.ssmc.runtime.kernels.Layout;
+import dev.ssmc.runtime.kernels.Parallel;
 import dev.ssmc.runtime.kernels.Scan;
 import dev.ssmc.runtime.kernels.SsmKernels;
 import java.util.function.IntUnaryOperator;
@@ -149,6 +150,13 @@ public final class PlanSteps {
      * The FFT of size {@code n} along the time letter of {@code idx} ({@code length} samples,
      * zero-padded): the spectrum in order {@code rows(idx) + "k"}. {re, im}.
      */
+    /** Rows per part when FFTs are split between threads: whole groups of the vectorized FFT. */
+    private static final int FFT_GRAIN = 16;
+
+    private static long fftWork(int n, int rows) {
+        return (long) rows * n * (32 - Integer.numberOfLeadingZeros(n)) * 2;
+    }
+
     public static float[][] fft(String idx, char time, float[] x, int length, int n, IntUnaryOperator size) {
         String rows = rows(idx, time);
         float[] moved = Layout.map(idx, x, rows + time, size);
@@ -156,7 +164,9 @@ public final class PlanSteps {
         int bins = n / 2 + 1;
         float[] re = new float[nRows * bins];
         float[] im = new float[nRows * bins];
-        RealFft.forSize(n).forward(moved, 0, length, length, re, im, 0, bins, nRows);
+        RealFft fft = RealFft.forSize(n);
+        Parallel.forRange(nRows, FFT_GRAIN, fftWork(n, nRows), (r0, r1) ->
+                fft.forward(moved, r0 * length, length, length, re, im, r0 * bins, bins, r1 - r0));
         return new float[][] {re, im};
     }
 
@@ -171,7 +181,9 @@ public final class PlanSteps {
         int nRows = Math.toIntExact(Layout.count(rows, size));
         int bins = n / 2 + 1;
         float[] y = new float[nRows * length];
-        RealFft.forSize(n).inverse(r, i, 0, bins, y, 0, length, length, nRows);
+        RealFft fft = RealFft.forSize(n);
+        Parallel.forRange(nRows, FFT_GRAIN, fftWork(n, nRows), (r0, r1) ->
+                fft.inverse(r, i, r0 * bins, bins, y, r0 * length, length, length, r1 - r0));
         return y;
     }
 
