@@ -11,6 +11,8 @@ import dev.ssmc.compiler.ir.Planning;
 import dev.ssmc.compiler.ir.SsmMode;
 import dev.ssmc.compiler.plan.Profile;
 import dev.ssmc.compiler.syntax.check.Frontend;
+import dev.ssmc.runtime.kernels.FmaPeak;
+import dev.ssmc.runtime.kernels.VectorSupport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -48,7 +50,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 "median wall-clock time of the timed runs after the warm-up.",
                 "",
                 "'ssmc bench plans' measures how well the planner picks instead."},
-        subcommands = {BenchCommand.Plans.class})
+        subcommands = {BenchCommand.Plans.class, BenchCommand.Peak.class})
 public final class BenchCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "FILE", description = "A .ssm file: time its network (instead of --mode).")
     Path file;
@@ -230,7 +232,7 @@ public final class BenchCommand implements Callable<Integer> {
             description = {"For shapes drawn from a grid (batch 1..32, channels 4..128, states 4..64, length 256..16384)",
                     "of each mode, time every candidate plan of the training forward pass through the plan executor",
                     "(those the model predicts within 20x of its choice, at most 24 per shape) and report how often",
-                    "the chosen plan is within 10% of the fastest measured one (the fastest of --runs runs after a warm-up)."})
+                    "the chosen plan is within 10%% of the fastest measured one (the fastest of --runs runs after a warm-up)."})
     public static final class Plans implements Callable<Integer> {
         @Option(names = "--shapes", paramLabel = "N", description = "Shapes per mode (default: ${DEFAULT-VALUE}).")
         int perMode = 12;
@@ -281,6 +283,38 @@ public final class BenchCommand implements Callable<Integer> {
             }
             out.printf(Locale.ROOT, "overall: %d of %d shapes (%.0f%%) within 10%% of the fastest measured candidate%n",
                     within, points.size(), 100.0 * within / Math.max(1, points.size()));
+            return 0;
+        }
+    }
+
+    /** {@code ssmc bench peak}: the machine's peak float32 FMA rate, the yardstick of kernel efficiency. */
+    @Command(name = "peak", mixinStandardHelpOptions = true,
+            description = {"Measure this machine's peak float32 rate: a register-blocked loop of Vector API fused",
+                    "multiply-adds (16 independent accumulators, no memory traffic), on one thread and on --threads",
+                    "threads. Prints peak_gflops_1_thread and, last, peak_gflops."})
+    public static final class Peak implements Callable<Integer> {
+        @Option(names = "--threads", paramLabel = "N", description = "Threads of the second measurement (default: the available processors).")
+        int threads = Runtime.getRuntime().availableProcessors();
+
+        @Option(names = "--time", paramLabel = "SECONDS", description = "Seconds per measurement (default: ${DEFAULT-VALUE}).")
+        double seconds = 2;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (threads < 1 || !(seconds > 0)) {
+                throw new UserError("--threads must be at least 1 and --time positive");
+            }
+            if (!VectorSupport.available()) {
+                throw new UserError("the Vector API is not available in this JVM (start it with --add-modules jdk.incubator.vector)");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf(Locale.ROOT, "vector_lanes=%d%n", FmaPeak.lanes());
+            out.printf(Locale.ROOT, "peak_gflops_1_thread=%.1f%n", FmaPeak.flops(1, seconds) / 1e9);
+            out.printf(Locale.ROOT, "threads=%d%n", threads);
+            out.printf(Locale.ROOT, "peak_gflops=%.1f%n", FmaPeak.flops(threads, seconds) / 1e9);
             return 0;
         }
     }
