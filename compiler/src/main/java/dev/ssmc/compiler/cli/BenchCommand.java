@@ -32,24 +32,19 @@ import picocli.CommandLine.Model.CommandSpec;
  * ({@code --mode}) or a whole network ({@code FILE.ssm}); {@code ssmc bench plans} measures the planner.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {
-                "Time generated code: one SSM block (--mode) or a whole network (FILE.ssm),",
-                "planned for exactly the shapes timed, generated, compiled in memory and",
-                "initialized (init(seed)). --pass forward: a full-sequence forward pass over",
-                "the batch; train: the forward pass keeping what backward needs, then the",
-                "gradients of sum(y * g) for a random g; stream: the whole length fed through",
-                "one stream in chunks of --chunk samples.",
-                "A block has its activations off (norm none, postact identity): its",
-                "contraction and, for dws, its pointwise conv. Its sizes default to the",
-                "mode's comparison case: 64 channels in and out (16 for full), 16 states,",
-                "4 blocks for s5 and neck, batch 8 (stream: 1), length 4096. A network's",
-                "batch, length and chunk default to its plans (stream: batch 1).",
-                "Prints a line describing the case, then key=value lines: peak_heap_mb (the",
-                "heap pools' peak over the timed runs), alloc_mb_per_run, cpu_ms_median (the",
-                "thread's CPU time, steadier on shared cores) and, last, ms_median: the",
-                "median wall-clock time of the timed runs after the warm-up.",
-                "",
-                "'ssmc bench plans' measures how well the planner picks instead."},
+        description = "Time generated code: one SSM block (--mode) or a whole network (FILE.ssm), planned for "
+                + "exactly the shapes timed, generated, compiled in memory and initialized (init(seed)). "
+                + "--pass forward: a full-sequence forward pass over the batch; train: the forward pass "
+                + "keeping what backward needs, then the gradients of sum(y * g) for a random g; stream: "
+                + "the whole length fed through one stream in chunks of --chunk samples.%n%nA block has its "
+                + "activations off (norm none, postact identity): its contraction and, for dws, its "
+                + "pointwise conv. Its sizes default to the mode's comparison case: 64 channels in and out "
+                + "(16 for full), 16 states, 4 blocks for s5 and neck, batch 8 (stream: 1), length 4096. A "
+                + "network's batch, length and chunk default to its plans (stream: batch 1).%n%nPrints a line "
+                + "describing the case, then key=value lines: peak_heap_mb (the heap pools' peak over the "
+                + "timed runs), alloc_mb_per_run, cpu_ms_median (the thread's CPU time, steadier on shared "
+                + "cores) and, last, ms_median: the median wall-clock time of the timed runs after the "
+                + "warm-up.%n%n'ssmc bench plans' measures how well the planner picks instead.",
         subcommands = {BenchCommand.Plans.class, BenchCommand.Peak.class})
 public final class BenchCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "FILE", description = "A .ssm file: time its network (instead of --mode).")
@@ -229,10 +224,11 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** {@code ssmc bench plans}: how often the chosen plan is within 10% of the fastest measured candidate. */
     @Command(name = "plans", mixinStandardHelpOptions = true,
-            description = {"For shapes drawn from a grid (batch 1..32, channels 4..128, states 4..64, length 256..16384)",
-                    "of each mode, time every candidate plan of the training forward pass through the plan executor",
-                    "(those the model predicts within 20x of its choice, at most 24 per shape) and report how often",
-                    "the chosen plan is within 10%% of the fastest measured one (the fastest of --runs runs after a warm-up)."})
+            description = "For shapes drawn from a grid (batch 1..32, channels 4..128, states 4..64, length "
+                + "256..16384) of each mode, time every candidate plan of the training forward pass through "
+                + "the plan executor (those the model predicts within 20x of its choice, at most 24 per "
+                + "shape) and report how often the chosen plan is within 10%% of the fastest measured one "
+                + "(the fastest of --runs runs after a warm-up).")
     public static final class Plans implements Callable<Integer> {
         @Option(names = "--shapes", paramLabel = "N", description = "Shapes per mode (default: ${DEFAULT-VALUE}).")
         int perMode = 12;
@@ -289,9 +285,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** {@code ssmc bench peak}: the machine's peak float32 FMA rate, the yardstick of kernel efficiency. */
     @Command(name = "peak", mixinStandardHelpOptions = true,
-            description = {"Measure this machine's peak float32 rate: a register-blocked loop of Vector API fused",
-                    "multiply-adds (16 independent accumulators, no memory traffic), on one thread and on --threads",
-                    "threads. Prints peak_gflops_1_thread and, last, peak_gflops."})
+            description = "Measure this machine's peak float32 rate: a register-blocked loop of Vector API fused "
+                + "multiply-adds (16 independent accumulators, no memory traffic), on one thread and on "
+                + "--threads threads. Prints peak_gflops_1_thread and, last, peak_gflops.")
     public static final class Peak implements Callable<Integer> {
         @Option(names = "--threads", paramLabel = "N", description = "Threads of the second measurement (default: the available processors).")
         int threads = Runtime.getRuntime().availableProcessors();
