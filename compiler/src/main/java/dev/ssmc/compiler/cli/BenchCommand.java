@@ -42,8 +42,8 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "(16 for full), 16 states, 4 blocks for s5 and neck, batch 8 (stream: 1), length 4096. A "
                 + "network's batch, length and chunk default to its plans (stream: batch 1).%n%nPrints a line "
                 + "describing the case, then key=value lines: peak_heap_mb (the heap pools' peak over the "
-                + "timed runs), alloc_mb_per_run, cpu_ms_median (the thread's CPU time, steadier on shared "
-                + "cores) and, last, ms_median: the median wall-clock time of the timed runs after the "
+                + "timed runs), alloc_mb_per_run, cpu_ms_median (the CPU time of all Java threads, "
+                + "steadier on shared cores) and, last, ms_median: the median wall-clock time of the timed runs after the "
                 + "warm-up.%n%n'ssmc bench plans' measures how well the planner picks instead.",
         subcommands = {BenchCommand.Plans.class, BenchCommand.Peak.class})
 public final class BenchCommand implements Callable<Integer> {
