@@ -3,6 +3,7 @@ package dev.ssmc.compiler.cli;
 import dev.ssmc.compiler.bench.BenchPass;
 import dev.ssmc.compiler.bench.BlockCase;
 import dev.ssmc.compiler.bench.GeneratedWorkload;
+import dev.ssmc.compiler.bench.KernelShares;
 import dev.ssmc.compiler.bench.PlanFidelity;
 import dev.ssmc.compiler.bench.SingleShot;
 import dev.ssmc.compiler.ir.IrException;
@@ -12,6 +13,7 @@ import dev.ssmc.compiler.ir.SsmMode;
 import dev.ssmc.compiler.plan.Profile;
 import dev.ssmc.compiler.syntax.check.Frontend;
 import dev.ssmc.runtime.kernels.FmaPeak;
+import dev.ssmc.runtime.kernels.KernelMeter;
 import dev.ssmc.runtime.kernels.VectorSupport;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -98,11 +100,23 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--profile", paramLabel = "PROFILE", description = "A calibration profile (default: ~/.ssmc/profile.json or the shipped one).")
     Path profilePath;
 
+    @Option(names = "--kernels", description = "After the timing, run --runs more passes with the kernels metered and print, "
+            + "per kind of kernel, its share of the pass, its GFLOP/s and its percent of this machine's measured peak.")
+    boolean kernels;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
+        if (kernels) {
+            // before any kernel class loads: KernelMeter.ON is a constant read once
+            System.setProperty("ssmc.meter", "true");
+            if (!KernelMeter.ON) {
+                throw new UserError("--kernels: the kernels were loaded before their meter could be switched on;"
+                        + " run with SSMC_JAVA_OPTS=-Dssmc.meter=true");
+            }
+        }
         PrintWriter w = spec.commandLine().getOut();
         if (file == null && mode == null) {
             if (pass != null || batch != null || length != null || chunk != null) {
@@ -159,9 +173,13 @@ public final class BenchCommand implements Callable<Integer> {
             throw new UserError(e.getMessage());
         }
         SingleShot.Result r;
+        List<String> kernelLines = List.of();
         try {
             GeneratedWorkload work = GeneratedWorkload.of(network, benchPass, profile, seed);
             r = SingleShot.measure(work::run, new SingleShot.Settings(warmupRuns, warmupSeconds, runs, seconds));
+            if (kernels) {
+                kernelLines = KernelShares.measure(work::run, runs);
+            }
         } catch (OutOfMemoryError e) {
             throw new UserError(String.format(Locale.ROOT, "the pass needs more heap than the %.0f MB this JVM may use;"
                     + " give it more with SSMC_JAVA_OPTS=-Xmx...", Runtime.getRuntime().maxMemory() / (1024.0 * 1024.0)));
@@ -179,6 +197,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (!Double.isNaN(r.medianCpuMillis())) {
             w.printf(Locale.ROOT, "cpu_ms_median=%.3f%n", r.medianCpuMillis());
         }
+        kernelLines.forEach(w::println);
         w.printf(Locale.ROOT, "ms_median=%.3f%n", r.medianMillis());
         w.flush();
         return 0;

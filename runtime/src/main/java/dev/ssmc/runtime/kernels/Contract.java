@@ -60,7 +60,24 @@ public final class Contract {
 
     public static void pairwise(String aIdx, float[] aRe, float[] aIm, String bIdx, float[] bRe, float[] bIm,
                                 String outIdx, float[] outRe, float[] outIm, IntUnaryOperator sizeOf) {
+        long start = KernelMeter.start();
         pairwise(aIdx, aRe, aIm, bIdx, bRe, bIm, outIdx, outRe, outIm, sizeOf, AUTO, VectorSupport.enabled());
+        KernelMeter.stop("contract", start, KernelMeter.ON ? flops(aIdx, aIm != null, bIdx, bIm != null, outIm != null, sizeOf) : 0);
+    }
+
+    /** Operations of a contraction: one multiply-add per point of its letters, 2 to 8 flops each. */
+    static double flops(String aIdx, boolean aComplex, String bIdx, boolean bComplex, boolean outComplex,
+                        IntUnaryOperator sizeOf) {
+        double points = 1;
+        String letters = aIdx + bIdx;
+        for (int p = 0; p < letters.length(); p++) {
+            if (letters.indexOf(letters.charAt(p)) == p) {
+                points *= sizeOf.applyAsInt(letters.charAt(p));
+            }
+        }
+        int complexSides = (aComplex ? 1 : 0) + (bComplex ? 1 : 0);
+        int perPoint = complexSides == 2 ? (outComplex ? 8 : 4) : complexSides == 1 ? (outComplex ? 4 : 2) : 2;
+        return points * perPoint;
     }
 
     /** A dense tensor: its letters with sizes and strides, and its arrays. */

@@ -138,6 +138,16 @@ class ContractTest {
     // ---- the contractions of SSM blocks ----
 
     @Test
+    void flopsCountOneMultiplyAddPerPointOfTheLetters() {
+        IntUnaryOperator size = c -> switch (c) { case 'b' -> 2; case 'c' -> 3; case 'd' -> 5; default -> 7; };
+        // b*c*d*k = 210 points: the shared letters c and k count once
+        assertEquals(210 * 8, Contract.flops("bck", true, "dck", true, true, size));
+        assertEquals(210 * 4, Contract.flops("bck", true, "dck", true, false, size));
+        assertEquals(210 * 4, Contract.flops("bck", true, "dck", false, true, size));
+        assertEquals(210 * 2, Contract.flops("bck", false, "dck", false, false, size));
+    }
+
+    @Test
     void ssmBlockContractions() {
         Random rnd = new Random(41);
         IntUnaryOperator size = sizes("bcdnjmtlk", 2, 3, 4, 5, 2, 3, 17, 17, 9);
