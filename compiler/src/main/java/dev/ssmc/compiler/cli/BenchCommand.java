@@ -111,7 +111,9 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         if (kernels) {
             // before any kernel class loads: KernelMeter.ON is a constant read once
-            System.setProperty("ssmc.meter", "true");
+            if (!"detail".equals(System.getProperty("ssmc.meter"))) {
+                System.setProperty("ssmc.meter", "true");
+            }
             if (!KernelMeter.ON) {
                 throw new UserError("--kernels: the kernels were loaded before their meter could be switched on;"
                         + " run with SSMC_JAVA_OPTS=-Dssmc.meter=true");

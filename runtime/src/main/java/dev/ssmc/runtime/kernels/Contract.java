@@ -62,7 +62,11 @@ public final class Contract {
                                 String outIdx, float[] outRe, float[] outIm, IntUnaryOperator sizeOf) {
         long start = KernelMeter.start();
         pairwise(aIdx, aRe, aIm, bIdx, bRe, bIm, outIdx, outRe, outIm, sizeOf, AUTO, VectorSupport.enabled());
-        KernelMeter.stop("contract", start, KernelMeter.ON ? flops(aIdx, aIm != null, bIdx, bIm != null, outIm != null, sizeOf) : 0);
+        if (KernelMeter.ON) {
+            KernelMeter.stop(KernelMeter.DETAIL ? "contract " + aIdx + (aIm != null ? "~," : ",") + bIdx
+                            + (bIm != null ? "~->" : "->") + outIdx + (outIm != null ? "~" : "") : "contract",
+                    start, flops(aIdx, aIm != null, bIdx, bIm != null, outIm != null, sizeOf));
+        }
     }
 
     /** Operations of a contraction: one multiply-add per point of its letters, 2 to 8 flops each. */

@@ -8,7 +8,8 @@ import java.util.TreeMap;
  * Time and floating-point operations per kernel, for "what share of a pass does each kernel take,
  * and at what fraction of the machine's peak does it run" ({@code ssmc bench --kernels}).
  *
- * <p>Off unless the JVM runs with {@code -Dssmc.meter=true}: {@link #ON} is a constant, so the JIT
+ * <p>Off unless the JVM runs with {@code -Dssmc.meter=true} (or {@code detail}, which names every
+ * contraction by its index strings, {@code ~} marking complex operands): {@link #ON} is a constant, so the JIT
  * drops every metering call when it is off. The kernels the generated code calls record
  * themselves, outermost call only (an FFT that permutes its input counts the permutation as FFT
  * time), so the kinds add up to at most the pass's time.
@@ -18,8 +19,10 @@ import java.util.TreeMap;
  * {@code 2.5 n log2 n}.
  */
 public final class KernelMeter {
-    /** Whether kernels record themselves ({@code -Dssmc.meter=true}). */
-    public static final boolean ON = Boolean.getBoolean("ssmc.meter");
+    /** Whether kernels record themselves ({@code -Dssmc.meter=true}, or {@code detail}). */
+    public static final boolean ON = Boolean.getBoolean("ssmc.meter") || detailed();
+    /** Whether contractions record themselves by their index strings ({@code -Dssmc.meter=detail}). */
+    public static final boolean DETAIL = detailed();
 
     /** Totals of one kind of kernel. */
     public record Totals(long calls, long nanos, double flops) {
@@ -32,6 +35,10 @@ public final class KernelMeter {
     private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
 
     private KernelMeter() {
+    }
+
+    private static boolean detailed() {
+        return "detail".equals(System.getProperty("ssmc.meter"));
     }
 
     /** Marks a kernel's start; returns the time to give {@link #stop} (0 when metering is off). */

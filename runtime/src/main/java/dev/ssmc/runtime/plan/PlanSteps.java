@@ -57,16 +57,25 @@ public final class PlanSteps {
 
     private static float[] kernelByPowersUnmetered(float[] zRe, float[] zIm, int length, Part part) {
         int n = zRe.length;
-        float[] re = new float[n * length];
-        float[] im = new float[n * length];
-        SsmKernels.powersFromExponent(n, length, zRe, zIm, re, im);
         float[] out = new float[n * length];
-        for (int s = 0; s < n; s++) {
-            for (int t = 0; t < length; t++) {
-                int i = s * length + t;
-                out[i] = part.derivative() ? t * (part == Part.DERIVATIVE_IM ? im[i] : re[i]) : re[i];
+        // state by state through a row of scratch that stays in cache: the kernel is written once
+        // rather than made whole in complex form and then read again for the part wanted
+        Parallel.forRange(n, 1, 4L * n * length, (s0, s1) -> {
+            float[] re = new float[length];
+            float[] im = part == Part.DERIVATIVE_IM ? new float[length] : null;
+            for (int s = s0; s < s1; s++) {
+                SsmKernels.powerRow(zRe[s], zIm == null ? 0 : zIm[s], length, re, im, 0);
+                int o = s * length;
+                if (part == Part.KERNEL) {
+                    System.arraycopy(re, 0, out, o, length);
+                } else {
+                    float[] p = part == Part.DERIVATIVE_IM ? im : re;
+                    for (int t = 0; t < length; t++) {
+                        out[o + t] = t * p[t];
+                    }
+                }
             }
-        }
+        });
         return out;
     }
 
