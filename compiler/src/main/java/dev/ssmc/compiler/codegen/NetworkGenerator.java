@@ -47,6 +47,7 @@ public final class NetworkGenerator {
     private final String packageName;
     private final ClassName className;
     private final String sourceName;
+    private final Profile profile;
     private final Map<SsmLayer, String> blockNames = new HashMap<>();
 
     private NetworkGenerator(Network network, String packageName, Profile profile, String sourceName) {
@@ -56,6 +57,7 @@ public final class NetworkGenerator {
         this.packageName = packageName;
         this.className = ClassName.get(packageName, className(network.name()));
         this.sourceName = sourceName;
+        this.profile = profile;
         int i = 0;
         for (Node n : shapes.nodes()) {
             if (n instanceof SsmLayer l) {
@@ -79,6 +81,7 @@ public final class NetworkGenerator {
         TypeSpec.Builder type = TypeSpec.classBuilder(className)
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
                 .addSuperinterface(Poet.TRAINABLE)
+                .addSuperinterface(Poet.STREAMING_NETWORK)
                 .addJavadoc(classDoc());
         constants(type);
         type.addField(FieldSpec.builder(Poet.STRING_FLOATS_MAP, "params", Modifier.PRIVATE, Modifier.FINAL).build());
@@ -88,6 +91,7 @@ public final class NetworkGenerator {
         type.addMethod(constructor());
         type.addMethods(factories());
         type.addMethods(api());
+        type.addMethods(streamFactories());
         type.addMethod(MethodSpec.methodBuilder("add")
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addTypeVariable(com.palantir.javapoet.TypeVariableName.get("T", Poet.SSM_BLOCK))
@@ -99,6 +103,12 @@ public final class NetworkGenerator {
                 .build());
         for (NetworkPlan.BlockPlan b : plans.blocks()) {
             type.addType(block(b));
+        }
+        type.addType(streamClass());
+        for (NetworkPlan.BlockPlan b : plans.blocks()) {
+            SsmLayer l = b.layer();
+            type.addType(StepEmitter.stepClass(l, StepForm.of(l, b.passes().get(Pass.STREAM_STEP), profile),
+                    className.nestedClass(stepName(l))));
         }
         return JavaFile.builder(packageName, type.build())
                 .skipJavaLangImports(true)
@@ -119,7 +129,12 @@ public final class NetworkGenerator {
             d.add("<li>{@code $L} ($L): $L</li>\n", key(b.layer()), b.layer().mode().spelling(),
                     escape(b.passes().get(Pass.FORWARD).chosen().shape()));
         }
-        return d.add("</ul>\n").build();
+        d.add("</ul>\n");
+        d.add("\n<p>{@link #newStream()} streams one sequence in calls of any size, without allocating once it has\n")
+                .add("seen a call of a size; each SSM block steps frame by frame in the order of its streaming plan\n")
+                .add("(its {@code BlockNStep} class). One network serves any number of threads, each with its own\n")
+                .add("{@link Stream}.\n");
+        return d.build();
     }
 
     private static String escape(String s) {
@@ -409,6 +424,126 @@ public final class NetworkGenerator {
                 .addStatement("return v")
                 .build());
         return out;
+    }
+
+    // ---- streaming ----
+
+    private String stepName(SsmLayer l) {
+        return blockNames.get(l) + "Step";
+    }
+
+    private List<MethodSpec> streamFactories() {
+        ClassName stream = className.nestedClass("Stream");
+        List<MethodSpec> out = new ArrayList<>();
+        out.add(MethodSpec.methodBuilder("newStream").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+                .returns(stream)
+                .addJavadoc("A new stream at the start of a sequence, on the Vector API path when this JVM has the module\n"
+                        + "(and {@code -Dssmc.vector=false} does not turn it off), else on the scalar path. Thread-safe;\n"
+                        + "the stream copies the weights as they are now.\n")
+                .addStatement("return new Stream(key -> require(params, key), $T.enabled())", Poet.VECTOR_SUPPORT)
+                .build());
+        out.add(MethodSpec.methodBuilder("newStream").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+                .returns(stream)
+                .addJavadoc("A new stream on the Vector API path ({@code vector}) or the scalar path.\n\n"
+                        + "@throws IllegalStateException when the vector path is asked for and the JVM lacks the module\n")
+                .addParameter(boolean.class, "vector")
+                .beginControlFlow("if (vector && !$T.available())", Poet.VECTOR_SUPPORT)
+                .addStatement("throw new $T($S)", IllegalStateException.class,
+                        "the Vector API module is not in this JVM (--add-modules jdk.incubator.vector)")
+                .endControlFlow()
+                .addStatement("return new Stream(key -> require(params, key), vector)")
+                .build());
+        return out;
+    }
+
+    private TypeSpec streamClass() {
+        boolean classifier = network.head().isPresent();
+        CodeBlock.Builder doc = CodeBlock.builder()
+                .add("One stream of {@code $L}: the state of one sequence, fed in calls of any size (the contract is\n",
+                        network.name())
+                .add("{@link $T}'s). Frames are frame-major, $L float$L each.\n", Poet.NETWORK_STREAM, network.inChannels(),
+                        network.inChannels() == 1 ? "" : "s");
+        if (classifier) {
+            doc.add("\n<p>{@code process(in, off, len, out)} writes the $L logits of the mean of every feature frame so\n",
+                    shapes.classes())
+                    .add("far ($L floats per frame, one frame per $L input frames) and returns $L, or 0 before the first\n",
+                            shapes.featureChannels(), NetworkShapes.requiredMultiple(network.body()), shapes.classes())
+                    .add("feature frame; {@code processFeatures} writes the feature frames instead.\n");
+        } else {
+            doc.add("\n<p>{@code process(in, off, len, out)} writes the output frames the call completed ($L float$L\n",
+                    shapes.featureChannels(), shapes.featureChannels() == 1 ? "" : "s")
+                    .add("each), frame-major from {@code out[0]}, and returns the floats written; {@code out} needs\n")
+                    .add("{@code maxOutput(len)} floats.\n");
+        }
+        CodeBlock.Builder body = CodeBlock.builder().add("super($T.of(\n", Poet.FRAME_CHAIN).indent().indent();
+        if (network.body().isEmpty()) {
+            body.add("new $T($T.NONE, $T.IDENTITY, $S, $L, p)\n", Poet.ACTIVATION_FRAMES, Poet.NORM_KIND,
+                    Poet.POSTACT_KIND, "", network.inChannels());
+        } else {
+            body.add(frames(network.body()));
+        }
+        body.unindent().add("), ");
+        if (classifier) {
+            CodeBlock.Builder h = CodeBlock.builder().add("$T.of(", Poet.LIST);
+            List<Dense> layers = network.head().get().layers();
+            for (int i = 0; i < layers.size(); i++) {
+                Dense d = layers.get(i);
+                h.add("$Lnew $T($S, $L, $L, $T.$L)", i == 0 ? "" : ", ", Poet.HEAD_LINEAR, d.key(), d.in(), d.out(),
+                        Poet.POSTACT_KIND, Poet.constant(d.after().spelling()));
+            }
+            body.add("new $T($L, p));\n", Poet.HEAD_FRAMES, h.add(")").build());
+        } else {
+            body.add("null);\n");
+        }
+        body.unindent();
+        return TypeSpec.classBuilder("Stream").addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+                .superclass(Poet.CHAIN_STREAM)
+                .addJavadoc(doc.build())
+                .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE)
+                        .addParameter(Poet.PARAMS, "p").addParameter(boolean.class, "vector")
+                        .addCode(body.build())
+                        .build())
+                .build();
+    }
+
+    private CodeBlock frames(List<Node> nodes) {
+        CodeBlock.Builder b = CodeBlock.builder();
+        for (int i = 0; i < nodes.size(); i++) {
+            b.add(frame(nodes.get(i))).add(i + 1 < nodes.size() ? ",\n" : "\n");
+        }
+        return b.build();
+    }
+
+    /** The stream's node of an IR node: the runtime's frame nodes, the SSM blocks' generated steps. */
+    private CodeBlock frame(Node n) {
+        if (n instanceof SsmLayer s) {
+            CodeBlock in = s.mode() == SsmMode.DWS ? frameActivation(s.act(), s.inputNormKey(), s.inChannels())
+                    : CodeBlock.of("null");
+            CodeBlock out = s.activations() ? frameActivation(s.act(), s.outputNormKey(), s.ssmOutChannels())
+                    : CodeBlock.of("null");
+            return CodeBlock.of("new $L($L, $L, p, vector)", stepName(s), in, out);
+        }
+        if (n instanceof ActLayer a) {
+            return frameActivation(a.act(), a.normKey(), a.inChannels());
+        }
+        if (n instanceof Resample r) {
+            return CodeBlock.of("new $T($T.$L, $L, $L, $L, $S, p)", Poet.RESAMPLE_FRAMES, Poet.RESAMPLE_KIND,
+                    Poet.constant(r.mode().spelling()), r.ratio(), r.inChannels(), r.outChannels(), r.key());
+        }
+        Residual r = (Residual) n;
+        int c = r.inChannels();
+        return CodeBlock.builder().add("new $T($T.of(\n", Poet.RESIDUAL_FRAMES, Poet.FRAME_CHAIN).indent()
+                .add(frames(r.body())).unindent()
+                .add("), $L, $L)", frameActivation(new Activation(r.norm(), Postact.IDENTITY, 0), r.normKey(), c),
+                        frameActivation(new Activation(NormKind.NONE, r.postact(), 0), "", c))
+                .build();
+    }
+
+    /** An activation on frames (eval mode: dropout is the identity). */
+    private static CodeBlock frameActivation(Activation act, String key, int channels) {
+        return CodeBlock.of("new $T($T.$L, $T.$L, $S, $L, p)", Poet.ACTIVATION_FRAMES, Poet.NORM_KIND,
+                Poet.constant(act.norm().spelling()), Poet.POSTACT_KIND, Poet.constant(act.postact().spelling()), key,
+                channels);
     }
 
     // ---- SSM blocks ----
