@@ -271,6 +271,11 @@ final class StepEmitter {
         return c.build();
     }
 
+    /** Adds the new real parts to the vector accumulator: weighted by E unless E weighted the input. */
+    private Code accumulate(Code c) {
+        return form.eOnInput() ? c.s("acc = acc.add(nr)") : c.s("acc = $T.fromArray(S, e, i).fma(nr, acc)", FV);
+    }
+
     /** {@code x = a x + input} on state {@code i} (in locals pr, pi, sr, si; the new real part in nr). */
     private static void scalarUpdate(Code c, String input) {
         c.s("float pr = ar[i]").s("float pi = ai[i]").s("float sr = xr[i]").s("float si = xi[i]")
@@ -462,7 +467,7 @@ final class StepEmitter {
             c.s("$T ei = $T.fromArray(S, e, i)", FV, FV);
         }
         vectorUpdate(c, form.eOnInput() ? "ei.mul(uc)" : "uc");
-        c.s(form.eOnInput() ? "acc = acc.add(nr)" : "acc = $T.fromArray(S, e, i).fma(nr, acc)", FV).close()
+        accumulate(c).close()
                 .s("acc.intoArray(y, yo + c)").close().s("return c");
         return frameIo(lanesMethod("step", "Whole vectors of channels; returns the first channel left.", TypeName.INT))
                 .addCode(c.build()).build();
@@ -479,7 +484,7 @@ final class StepEmitter {
             c.s("$T ei = $T.fromArray(S, e, i)", FV, FV);
         }
         vectorUpdate(c, form.eOnInput() ? "ei.mul(in)" : "in");
-        c.s(form.eOnInput() ? "acc = acc.add(nr)" : "acc = $T.fromArray(S, e, i).fma(nr, acc)", FV).close()
+        accumulate(c).close()
                 .s("float sum = acc.reduceLanes($T.ADD)", Poet.VECTOR_OPERATORS)
                 .open("for (; k < N; k++)").s("int i = base + k");
         scalarUpdate(c, dwsInput("uc"));
@@ -500,7 +505,7 @@ final class StepEmitter {
             c.s("$T ei = $T.fromArray(S, e, i)", FV, FV);
         }
         vectorUpdate(c, form.eOnInput() ? "ei.mul(in)" : "in");
-        c.s(form.eOnInput() ? "acc = acc.add(nr)" : "acc = $T.fromArray(S, e, i).fma(nr, acc)", FV).close()
+        accumulate(c).close()
                 .s("acc.intoArray(y, yo + d)").close().s("return d");
         return frameIo(lanesMethod("step", "Whole vectors of output channels; returns the first one left.", TypeName.INT))
                 .addCode(c.build()).build();
@@ -531,7 +536,7 @@ final class StepEmitter {
             c.s("$T ei = $T.fromArray(S, e, i)", FV, FV);
         }
         vectorUpdate(c, form.eOnInput() ? "ei.mul(" + input + ")" : input);
-        c.s(form.eOnInput() ? "acc = acc.add(nr)" : "acc = $T.fromArray(S, e, i).fma(nr, acc)", FV).close()
+        accumulate(c).close()
                 .s("float sum = acc.reduceLanes($T.ADD)", Poet.VECTOR_OPERATORS)
                 .open("for (; q < PAIRS; q++)").s("int i = base + q");
         scalarUpdate(c, dwsInput(scalarInput));
@@ -612,7 +617,7 @@ final class StepEmitter {
             c.s("$T ei = $T.fromArray(S, e, i)", FV, FV);
         }
         vectorUpdate(c, form.eOnInput() ? "ei.mul(in)" : "in");
-        c.s(form.eOnInput() ? "acc = acc.add(nr)" : "acc = $T.fromArray(S, e, i).fma(nr, acc)", FV).close()
+        accumulate(c).close()
                 .s("float q = acc.reduceLanes($T.ADD)", Poet.VECTOR_OPERATORS)
                 .open("for (; m < N; m++)").s("int i = base + m");
         scalarUpdate(c, form.eOnInput() ? "e[i] * vj" : "vj");
