@@ -171,6 +171,7 @@ def main():
     p.add_argument('--chunk', type=int, default=1)
     p.add_argument('--threads', type=int, default=2)
     p.add_argument('--warmup', type=float, default=2.0, help='seconds of warm-up')
+    p.add_argument('--warmup-runs', dest='warmup_runs', type=int, default=3, help='at least this many warm-up runs')
     p.add_argument('--runs', type=int, default=10)
     a = p.parse_args()
     torch.set_num_threads(a.threads)
@@ -199,7 +200,7 @@ def main():
                 layer.stream(u, chunks)
     start = time.perf_counter()
     warm = 0
-    while warm < 3 or time.perf_counter() - start < a.warmup:
+    while warm < a.warmup_runs or time.perf_counter() - start < a.warmup:
         run()
         warm += 1
     times = []

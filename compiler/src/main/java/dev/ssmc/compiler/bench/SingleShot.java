@@ -18,12 +18,14 @@ import java.util.function.Supplier;
  * reset; the peak heap is the sum of the pools' peaks over the timed runs. With a generational
  * collector that includes garbage not yet collected (a young generation fills before it is
  * collected), so it is an upper bound of what the runs needed, set partly by the collector's
- * sizing. The bytes the running thread allocated per run (HotSpot's per-thread counter; the
- * runtime is single-threaded) tell what a pass allocates, independent of the collector.
+ * sizing. The bytes all threads allocated per run (HotSpot's per-thread counters summed over
+ * the live threads, so the kernels' worker pool counts) tell what a pass allocates, independent
+ * of the collector.
  *
- * <p>The running thread's CPU time of each run is recorded too: on cores shared with other
- * processes it is far less disturbed than the wall-clock time (it leaves out time the thread
- * waited for a core, and also the collector's own threads).
+ * <p>The CPU time of each run is recorded too, summed over the live Java threads (the caller, the
+ * kernels' workers, the JIT; not the collector's native threads): on cores shared with other
+ * processes it is far less disturbed than the wall-clock time, which includes time spent waiting
+ * for a core.
  */
 public final class SingleShot {
     private static final double MB = 1024.0 * 1024.0;
@@ -53,9 +55,9 @@ public final class SingleShot {
     /**
      * @param timedMillis     every timed run, in milliseconds, sorted
      * @param peakHeapMb      the heap pools' peak usage over the timed runs (MiB)
-     * @param cpuMillis       the running thread's CPU time of every timed run, in milliseconds, sorted;
+     * @param cpuMillis       the Java threads' CPU time of every timed run, in milliseconds, sorted;
      *                        empty when the JVM cannot measure it
-     * @param allocMbPerRun   bytes the thread allocated per timed run (MiB); NaN when the JVM cannot count them
+     * @param allocMbPerRun   bytes all threads allocated per timed run (MiB); NaN when the JVM cannot count them
      */
     public record Result(int warmupRuns, double warmupSeconds, double[] timedMillis, double[] cpuMillis,
                          double peakHeapMb, double allocMbPerRun) {
@@ -64,9 +66,9 @@ public final class SingleShot {
         }
 
         /**
-         * The median CPU time of the running thread (NaN when not measured): less disturbed than
-         * the wall-clock time when other processes share the cores, but it leaves out the
-         * collector's threads.
+         * The median CPU time of the Java threads per run (NaN when not measured): less disturbed than
+         * the wall-clock time when other processes share the cores; with the kernels' workers busy
+         * it can exceed the wall-clock time.
          */
         public double medianCpuMillis() {
             return cpuMillis.length == 0 ? Double.NaN : median(cpuMillis);
@@ -108,19 +110,21 @@ public final class SingleShot {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         com.sun.management.ThreadMXBean counting = threads instanceof com.sun.management.ThreadMXBean t
                 && t.isThreadAllocatedMemorySupported() && t.isThreadAllocatedMemoryEnabled() ? t : null;
-        long allocatedBefore = counting == null ? 0 : counting.getCurrentThreadAllocatedBytes();
+        long allocatedBefore = allocatedBytes(counting);
 
-        boolean cpu = threads.isCurrentThreadCpuTimeSupported() && threads.isThreadCpuTimeEnabled();
+        com.sun.management.ThreadMXBean timing = threads instanceof com.sun.management.ThreadMXBean t
+                && t.isThreadCpuTimeSupported() && t.isThreadCpuTimeEnabled() ? t : null;
+        boolean cpu = timing != null;
         double[] times = new double[Math.max(settings.runs(), 16)];
         double[] cpuTimes = new double[times.length];
         int n = 0;
         long timedStart = System.nanoTime();
         while (n < settings.runs() || System.nanoTime() - timedStart < settings.seconds() * 1e9) {
-            long c0 = cpu ? threads.getCurrentThreadCpuTime() : 0;
+            long c0 = cpu ? cpuNanos(timing) : 0;
             long t0 = System.nanoTime();
             sink = work.get();
             long t1 = System.nanoTime();
-            long c1 = cpu ? threads.getCurrentThreadCpuTime() : 0;
+            long c1 = cpu ? cpuNanos(timing) : 0;
             if (n == times.length) {
                 times = Arrays.copyOf(times, 2 * n);
                 cpuTimes = Arrays.copyOf(cpuTimes, 2 * n);
@@ -130,7 +134,7 @@ public final class SingleShot {
             sink = null;
         }
         // the recording arrays are a few KiB at most, noise next to a pass
-        double allocated = counting == null ? Double.NaN : counting.getCurrentThreadAllocatedBytes() - allocatedBefore;
+        double allocated = counting == null ? Double.NaN : allocatedBytes(counting) - allocatedBefore;
         long peak = 0;
         for (MemoryPoolMXBean p : heap) {
             peak += p.getPeakUsage().getUsed();
@@ -140,5 +144,29 @@ public final class SingleShot {
         double[] cpuTimed = cpu ? Arrays.copyOf(cpuTimes, n) : new double[0];
         Arrays.sort(cpuTimed);
         return new Result(warmups, warmupSeconds, timed, cpuTimed, peak / MB, allocated / n / MB);
+    }
+
+    /**
+     * The CPU time the live Java threads have used so far, in nanoseconds: to the nanosecond, where
+     * the process's own counter ticks in hundredths of a second on Linux.
+     */
+    private static long cpuNanos(com.sun.management.ThreadMXBean timing) {
+        long sum = 0;
+        for (long nanos : timing.getThreadCpuTime(timing.getAllThreadIds())) {
+            sum += Math.max(0, nanos);
+        }
+        return sum;
+    }
+
+    /** The bytes the live threads have allocated so far (0 without a counter). */
+    private static long allocatedBytes(com.sun.management.ThreadMXBean counting) {
+        if (counting == null) {
+            return 0;
+        }
+        long sum = 0;
+        for (long bytes : counting.getThreadAllocatedBytes(counting.getAllThreadIds())) {
+            sum += Math.max(0, bytes);
+        }
+        return sum;
     }
 }

@@ -3,6 +3,7 @@ package dev.ssmc.compiler.cli;
 import dev.ssmc.compiler.bench.BenchPass;
 import dev.ssmc.compiler.bench.BlockCase;
 import dev.ssmc.compiler.bench.GeneratedWorkload;
+import dev.ssmc.compiler.bench.KernelShares;
 import dev.ssmc.compiler.bench.PlanFidelity;
 import dev.ssmc.compiler.bench.SingleShot;
 import dev.ssmc.compiler.ir.IrException;
@@ -11,6 +12,9 @@ import dev.ssmc.compiler.ir.Planning;
 import dev.ssmc.compiler.ir.SsmMode;
 import dev.ssmc.compiler.plan.Profile;
 import dev.ssmc.compiler.syntax.check.Frontend;
+import dev.ssmc.runtime.kernels.FmaPeak;
+import dev.ssmc.runtime.kernels.KernelMeter;
+import dev.ssmc.runtime.kernels.VectorSupport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -30,25 +34,20 @@ import picocli.CommandLine.Model.CommandSpec;
  * ({@code --mode}) or a whole network ({@code FILE.ssm}); {@code ssmc bench plans} measures the planner.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {
-                "Time generated code: one SSM block (--mode) or a whole network (FILE.ssm),",
-                "planned for exactly the shapes timed, generated, compiled in memory and",
-                "initialized (init(seed)). --pass forward: a full-sequence forward pass over",
-                "the batch; train: the forward pass keeping what backward needs, then the",
-                "gradients of sum(y * g) for a random g; stream: the whole length fed through",
-                "one stream in chunks of --chunk samples.",
-                "A block has its activations off (norm none, postact identity): its",
-                "contraction and, for dws, its pointwise conv. Its sizes default to the",
-                "mode's comparison case: 64 channels in and out (16 for full), 16 states,",
-                "4 blocks for s5 and neck, batch 8 (stream: 1), length 4096. A network's",
-                "batch, length and chunk default to its plans (stream: batch 1).",
-                "Prints a line describing the case, then key=value lines: peak_heap_mb (the",
-                "heap pools' peak over the timed runs), alloc_mb_per_run, cpu_ms_median (the",
-                "thread's CPU time, steadier on shared cores) and, last, ms_median: the",
-                "median wall-clock time of the timed runs after the warm-up.",
-                "",
-                "'ssmc bench plans' measures how well the planner picks instead."},
-        subcommands = {BenchCommand.Plans.class})
+        description = "Time generated code: one SSM block (--mode) or a whole network (FILE.ssm), planned for "
+                + "exactly the shapes timed, generated, compiled in memory and initialized (init(seed)). "
+                + "--pass forward: a full-sequence forward pass over the batch; train: the forward pass "
+                + "keeping what backward needs, then the gradients of sum(y * g) for a random g; stream: "
+                + "the whole length fed through one stream in chunks of --chunk samples.%n%nA block has its "
+                + "activations off (norm none, postact identity): its contraction and, for dws, its "
+                + "pointwise conv. Its sizes default to the mode's comparison case: 64 channels in and out "
+                + "(16 for full), 16 states, 4 blocks for s5 and neck, batch 8 (stream: 1), length 4096. A "
+                + "network's batch, length and chunk default to its plans (stream: batch 1).%n%nPrints a line "
+                + "describing the case, then key=value lines: peak_heap_mb (the heap pools' peak over the "
+                + "timed runs), alloc_mb_per_run, cpu_ms_median (the CPU time of all Java threads, "
+                + "steadier on shared cores) and, last, ms_median: the median wall-clock time of the timed runs after the "
+                + "warm-up.%n%n'ssmc bench plans' measures how well the planner picks instead.",
+        subcommands = {BenchCommand.Plans.class, BenchCommand.Peak.class})
 public final class BenchCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "FILE", description = "A .ssm file: time its network (instead of --mode).")
     Path file;
@@ -101,11 +100,23 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--profile", paramLabel = "PROFILE", description = "A calibration profile (default: ~/.ssmc/profile.json or the shipped one).")
     Path profilePath;
 
+    @Option(names = "--kernels", description = "After the timing, run --runs more passes with the kernels metered and print, "
+            + "per kind of kernel, its share of the pass, its GFLOP/s and its percent of this machine's measured peak.")
+    boolean kernels;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
+        if (kernels) {
+            // before any kernel class loads: KernelMeter.ON is a constant read once
+            System.setProperty("ssmc.meter", "true");
+            if (!KernelMeter.ON) {
+                throw new UserError("--kernels: the kernels were loaded before their meter could be switched on;"
+                        + " run with SSMC_JAVA_OPTS=-Dssmc.meter=true");
+            }
+        }
         PrintWriter w = spec.commandLine().getOut();
         if (file == null && mode == null) {
             if (pass != null || batch != null || length != null || chunk != null) {
@@ -162,9 +173,13 @@ public final class BenchCommand implements Callable<Integer> {
             throw new UserError(e.getMessage());
         }
         SingleShot.Result r;
+        List<String> kernelLines = List.of();
         try {
             GeneratedWorkload work = GeneratedWorkload.of(network, benchPass, profile, seed);
             r = SingleShot.measure(work::run, new SingleShot.Settings(warmupRuns, warmupSeconds, runs, seconds));
+            if (kernels) {
+                kernelLines = KernelShares.measure(work::run, runs);
+            }
         } catch (OutOfMemoryError e) {
             throw new UserError(String.format(Locale.ROOT, "the pass needs more heap than the %.0f MB this JVM may use;"
                     + " give it more with SSMC_JAVA_OPTS=-Xmx...", Runtime.getRuntime().maxMemory() / (1024.0 * 1024.0)));
@@ -182,6 +197,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (!Double.isNaN(r.medianCpuMillis())) {
             w.printf(Locale.ROOT, "cpu_ms_median=%.3f%n", r.medianCpuMillis());
         }
+        kernelLines.forEach(w::println);
         w.printf(Locale.ROOT, "ms_median=%.3f%n", r.medianMillis());
         w.flush();
         return 0;
@@ -227,10 +243,11 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** {@code ssmc bench plans}: how often the chosen plan is within 10% of the fastest measured candidate. */
     @Command(name = "plans", mixinStandardHelpOptions = true,
-            description = {"For shapes drawn from a grid (batch 1..32, channels 4..128, states 4..64, length 256..16384)",
-                    "of each mode, time every candidate plan of the training forward pass through the plan executor",
-                    "(those the model predicts within 20x of its choice, at most 24 per shape) and report how often",
-                    "the chosen plan is within 10% of the fastest measured one (the fastest of --runs runs after a warm-up)."})
+            description = "For shapes drawn from a grid (batch 1..32, channels 4..128, states 4..64, length "
+                + "256..16384) of each mode, time every candidate plan of the training forward pass through "
+                + "the plan executor (those the model predicts within 20x of its choice, at most 24 per "
+                + "shape) and report how often the chosen plan is within 10%% of the fastest measured one "
+                + "(the fastest of --runs runs after a warm-up).")
     public static final class Plans implements Callable<Integer> {
         @Option(names = "--shapes", paramLabel = "N", description = "Shapes per mode (default: ${DEFAULT-VALUE}).")
         int perMode = 12;
@@ -281,6 +298,38 @@ public final class BenchCommand implements Callable<Integer> {
             }
             out.printf(Locale.ROOT, "overall: %d of %d shapes (%.0f%%) within 10%% of the fastest measured candidate%n",
                     within, points.size(), 100.0 * within / Math.max(1, points.size()));
+            return 0;
+        }
+    }
+
+    /** {@code ssmc bench peak}: the machine's peak float32 FMA rate, the yardstick of kernel efficiency. */
+    @Command(name = "peak", mixinStandardHelpOptions = true,
+            description = "Measure this machine's peak float32 rate: a register-blocked loop of Vector API fused "
+                + "multiply-adds (16 independent accumulators, no memory traffic), on one thread and on "
+                + "--threads threads. Prints peak_gflops_1_thread and, last, peak_gflops.")
+    public static final class Peak implements Callable<Integer> {
+        @Option(names = "--threads", paramLabel = "N", description = "Threads of the second measurement (default: the available processors).")
+        int threads = Runtime.getRuntime().availableProcessors();
+
+        @Option(names = "--time", paramLabel = "SECONDS", description = "Seconds per measurement (default: ${DEFAULT-VALUE}).")
+        double seconds = 2;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (threads < 1 || !(seconds > 0)) {
+                throw new UserError("--threads must be at least 1 and --time positive");
+            }
+            if (!VectorSupport.available()) {
+                throw new UserError("the Vector API is not available in this JVM (start it with --add-modules jdk.incubator.vector)");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf(Locale.ROOT, "vector_lanes=%d%n", FmaPeak.lanes());
+            out.printf(Locale.ROOT, "peak_gflops_1_thread=%.1f%n", FmaPeak.flops(1, seconds) / 1e9);
+            out.printf(Locale.ROOT, "threads=%d%n", threads);
+            out.printf(Locale.ROOT, "peak_gflops=%.1f%n", FmaPeak.flops(threads, seconds) / 1e9);
             return 0;
         }
     }

@@ -22,9 +22,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code ssmc eval FILE.ssm --checkpoint C --data DIR}: accuracy and confusion matrix on a split. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"Evaluate a classifier's checkpoint on a Speech Commands folder: the split's listed clips plus 24",
-                "silence items cut from its background noise with a fixed seed. Prints the confusion matrix, then",
-                "the line accuracy=X over N items."})
+        description = "Evaluate a classifier's checkpoint on a Speech Commands folder: the split's listed clips "
+                + "plus 24 silence items cut from its background noise with a fixed seed. Prints the "
+                + "confusion matrix, then the line accuracy=X over N items.")
 public final class EvalCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The .ssm file of the network.")
     Path file;

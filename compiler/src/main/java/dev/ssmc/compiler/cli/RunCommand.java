@@ -27,9 +27,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code ssmc run FILE.ssm --checkpoint C --input in.wav}: compiles the network in memory and streams a WAV through it. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Compile a network in memory, load its checkpoint and stream a WAV file through its generated",
-                "stream (newStream()) in the planned chunk. A classifier prints its top classes (named by the checkpoint's 'labels' metadata when it has",
-                "them); other networks write their output audio (--output)."})
+        description = "Compile a network in memory, load its checkpoint and stream a WAV file through its generated "
+                + "stream (newStream()) in the planned chunk. A classifier prints its top classes (named by the "
+                + "checkpoint's 'labels' metadata when it has them); other networks write their output audio (--output).")
 public final class RunCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The .ssm file.")
     Path file;

@@ -37,11 +37,12 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code ssmc train FILE.ssm --data DIR --epochs E -o RUN}: trains a keyword spotter on a Speech Commands folder. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train a classifier written in .ssm on a folder in the Speech Commands layout (12 classes: the 10",
-                "words, unknown, silence), through its generated code: AdamW with the reference's parameter groups, a",
-                "cosine (or one-cycle) schedule, gradient clipping, noise and time-shift augmentation. Writes to RUN a",
-                "checkpoint per epoch (epoch-NNN.safetensors, plus its .optimizer.safetensors for --resume), best.safetensors",
-                "(by validation accuracy), log.json and curves.png."})
+        description = "Train a classifier written in .ssm on a folder in the Speech Commands layout (12 "
+                + "classes: the 10 words, unknown, silence), through its generated code: AdamW with the "
+                + "reference's parameter groups, a cosine (or one-cycle) schedule, gradient clipping, noise "
+                + "and time-shift augmentation. Writes to RUN a checkpoint per epoch "
+                + "(epoch-NNN.safetensors, plus its .optimizer.safetensors for --resume), best.safetensors "
+                + "(by validation accuracy), log.json and curves.png.")
 public final class TrainCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The .ssm file of the network.")
     Path file;

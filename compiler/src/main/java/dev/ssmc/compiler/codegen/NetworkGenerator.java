@@ -29,6 +29,7 @@ import dev.ssmc.compiler.plan.Plan;
 import dev.ssmc.compiler.plan.Profile;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -567,57 +568,54 @@ public final class NetworkGenerator {
         t.addMethod(MethodSpec.methodBuilder("respond").addAnnotation(Override.class).addModifiers(Modifier.PROTECTED)
                 .returns(float[].class).addParameter(float[].class, "u").addParameter(int.class, "batch")
                 .addParameter(int.class, "length").addStatement("return forward(u, batch, length)").build());
-        CodeBlock.Builder grads = CodeBlock.builder()
-                .addStatement("$T<String, float[]> weights = new $T<>()", Map.class, HashMap.class);
+        t.addField(FieldSpec.builder(Poet.PLAN_CACHE, "cache", Modifier.PRIVATE, Modifier.FINAL)
+                .initializer("new $T()", Poet.PLAN_CACHE).build());
+        Map<Pass, NetworkPlan.PassPlan> passes = b.passes();
+        PlanEmitter forward = new PlanEmitter();
+        String y = forward.value(passes.get(Pass.FORWARD).chosen(), "KERNEL");
+        t.addMethod(MethodSpec.methodBuilder("forward").addModifiers(Modifier.PRIVATE).returns(float[].class)
+                .addJavadoc(planJavadoc(passes.get(Pass.FORWARD)))
+                .addParameter(float[].class, "u").addParameter(int.class, "batch").addParameter(int.class, "length")
+                .addCode(forward.code()).addStatement("return $L", y).build());
+
+        // every backward pass in one method, so that they share what they have in common
+        PlanEmitter backward = new PlanEmitter();
+        CodeBlock.Builder javadoc = CodeBlock.builder().add("The backward passes, sharing their common steps:\n<ul>\n");
         String input = null;
-        for (Map.Entry<Pass, NetworkPlan.PassPlan> e : b.passes().entrySet()) {
+        Map<String, String> weights = new LinkedHashMap<>();
+        String[] dynamics = new String[2];
+        for (Map.Entry<Pass, NetworkPlan.PassPlan> e : passes.entrySet()) {
             Pass pass = e.getKey();
-            if (pass.streaming()) {
+            if (pass.streaming() || pass == Pass.FORWARD) {
                 continue;
             }
+            javadoc.add("<li>").add(planJavadoc(e.getValue())).add("</li>\n");
             Plan plan = e.getValue().chosen();
-            String method = methodName(pass);
-            boolean dynamics = pass == Pass.GRAD_DYNAMICS;
-            for (String part : dynamics ? List.of("DERIVATIVE_RE", "DERIVATIVE_IM") : List.of("KERNEL")) {
-                String m = dynamics ? method + (part.endsWith("RE") ? "Re" : "Im") : method;
-                MethodSpec.Builder mb = MethodSpec.methodBuilder(m).addModifiers(Modifier.PRIVATE).returns(float[].class)
-                        .addJavadoc("$L: {@code $L}, predicted $L ms.\n", pass.label(), e.getValue().spec().einsum(),
-                                String.format(Locale.ROOT, "%.3f", plan.cost().seconds() * 1e3));
-                if (pass != Pass.GRAD_INPUT) {
-                    mb.addParameter(float[].class, "u");
-                }
-                if (pass != Pass.FORWARD) {
-                    mb.addParameter(float[].class, "g");
-                }
-                t.addMethod(mb.addParameter(int.class, "batch").addParameter(int.class, "length")
-                        .addCode(PlanEmitter.body(plan, part)).build());
-            }
             switch (pass) {
-                case GRAD_INPUT -> input = "gradInput(g, batch, length)";
-                case GRAD_B, GRAD_C, GRAD_E -> grads.addStatement("weights.put($S, $L(u, g, batch, length))",
-                        pass.name().substring(5), method);
-                default -> {
+                case GRAD_INPUT -> input = backward.value(plan, "KERNEL");
+                case GRAD_B, GRAD_C, GRAD_E -> weights.put(pass.name().substring(5), backward.value(plan, "KERNEL"));
+                case GRAD_DYNAMICS -> {
+                    dynamics[0] = backward.value(plan, "DERIVATIVE_RE");
+                    dynamics[1] = backward.value(plan, "DERIVATIVE_IM");
                 }
+                default -> throw new IllegalStateException("no backward pass " + pass);
             }
         }
-        grads.addStatement("return new $T($L, weights, gradDynamicsRe(u, g, batch, length), gradDynamicsIm(u, g, batch, length))",
-                Poet.BLOCK_GRADIENTS, input);
+        CodeBlock.Builder grads = CodeBlock.builder().add(backward.code())
+                .addStatement("$T<String, float[]> weights = new $T<>()", Map.class, HashMap.class);
+        weights.forEach((param, v) -> grads.addStatement("weights.put($S, $L)", param, v));
+        grads.addStatement("return new $T($L, weights, $L, $L)", Poet.BLOCK_GRADIENTS, input, dynamics[0], dynamics[1]);
         t.addMethod(MethodSpec.methodBuilder("blockGradients").addAnnotation(Override.class).addModifiers(Modifier.PROTECTED)
+                .addJavadoc(javadoc.add("</ul>\n").build())
                 .returns(Poet.BLOCK_GRADIENTS).addParameter(float[].class, "u").addParameter(float[].class, "g")
                 .addParameter(int.class, "batch").addParameter(int.class, "length").addCode(grads.build()).build());
         return t.build();
     }
 
-    private static String methodName(Pass p) {
-        return switch (p) {
-            case FORWARD -> "forward";
-            case GRAD_INPUT -> "gradInput";
-            case GRAD_B -> "gradB";
-            case GRAD_C -> "gradC";
-            case GRAD_E -> "gradE";
-            case GRAD_DYNAMICS -> "gradDynamics";
-            default -> throw new IllegalArgumentException(p.toString());
-        };
+    /** A pass's einsum and predicted time, for the generated javadoc. */
+    private static CodeBlock planJavadoc(NetworkPlan.PassPlan p) {
+        return CodeBlock.of("$L: {@code $L}, predicted $L ms.\n", p.chosen().spec().pass().label(), p.spec().einsum(),
+                String.format(Locale.ROOT, "%.3f", p.chosen().cost().seconds() * 1e3));
     }
 
     /** The block's index sizes: constants, with batch, length and frequency bins from the call. */

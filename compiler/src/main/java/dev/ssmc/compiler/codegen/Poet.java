@@ -18,6 +18,7 @@ final class Poet {
     static final ClassName LAYOUT = ClassName.get(RUNTIME + ".kernels", "Layout");
     static final ClassName PLAN_STEPS = ClassName.get(RUNTIME + ".plan", "PlanSteps");
     static final ClassName PART = PLAN_STEPS.nestedClass("Part");
+    static final ClassName PLAN_CACHE = ClassName.get(RUNTIME + ".plan", "PlanCache");
     static final ClassName REAL_FFT = ClassName.get(RUNTIME + ".fft", "RealFft");
     static final ClassName MODEL = ClassName.get(RUNTIME + ".model", "Model");
     static final ClassName MODEL_OUTPUTS = MODEL.nestedClass("Outputs");

@@ -14,6 +14,12 @@ public final class Layout {
 
     /** Writes (overwrites) {@code out}; tensors are row-major in their index strings' order. */
     public static void map(String from, float[] x, String to, float[] out, IntUnaryOperator sizeOf) {
+        long start = KernelMeter.start();
+        permute(from, x, to, out, sizeOf);
+        KernelMeter.stop("layout", start, 0);
+    }
+
+    private static void permute(String from, float[] x, String to, float[] out, IntUnaryOperator sizeOf) {
         int nt = to.length();
         int[] size = new int[nt];
         long total = 1;
