@@ -191,17 +191,10 @@ public final class NetworkGenerator {
                 .addStatement("$T p = key -> require(params, key)", Poet.PARAMS)
                 .addStatement("$T<$T> blocks = new $T<>()", List.class, Poet.SSM_BLOCK, ArrayList.class)
                 .add("$T<$T> body = $T.of(\n", List.class, Poet.LAYER, Poet.LIST).indent()
-                .add(layers(network.body()))
+                .add(nodes(network.body(), false))
                 .unindent().add(");\n");
         if (network.head().isPresent()) {
-            CodeBlock.Builder h = CodeBlock.builder().add("$T.of(", Poet.LIST);
-            List<Dense> layers = network.head().get().layers();
-            for (int i = 0; i < layers.size(); i++) {
-                Dense d = layers.get(i);
-                h.add("$Lnew $T($S, $L, $L, $T.$L)", i == 0 ? "" : ", ", Poet.HEAD_LINEAR, d.key(), d.in(), d.out(),
-                        Poet.POSTACT_KIND, Poet.constant(d.after().spelling()));
-            }
-            b.addStatement("this.model = new $T(body, new $T($L, p))", Poet.MODEL, Poet.HEAD, h.add(")").build());
+            b.addStatement("this.model = new $T(body, new $T($L, p))", Poet.MODEL, Poet.HEAD, headLinears());
         } else {
             b.addStatement("this.model = new $T(body, null)", Poet.MODEL);
         }
@@ -212,45 +205,69 @@ public final class NetworkGenerator {
                 .build();
     }
 
-    private CodeBlock layers(List<Node> nodes) {
+    /** The head's linear layers: {@code List.of(new Head.Linear(...), ...)}. */
+    private CodeBlock headLinears() {
+        CodeBlock.Builder h = CodeBlock.builder().add("$T.of(", Poet.LIST);
+        List<Dense> layers = network.head().orElseThrow().layers();
+        for (int i = 0; i < layers.size(); i++) {
+            Dense d = layers.get(i);
+            h.add("$Lnew $T($S, $L, $L, $T.$L)", i == 0 ? "" : ", ", Poet.HEAD_LINEAR, d.key(), d.in(), d.out(),
+                    Poet.POSTACT_KIND, Poet.constant(d.after().spelling()));
+        }
+        return h.add(")").build();
+    }
+
+    /** The nodes, one per line: the model's layers, or (stream) the stream's frame nodes. */
+    private CodeBlock nodes(List<Node> nodes, boolean stream) {
         CodeBlock.Builder b = CodeBlock.builder();
         for (int i = 0; i < nodes.size(); i++) {
-            b.add(layer(nodes.get(i))).add(i + 1 < nodes.size() ? ",\n" : "\n");
+            b.add(node(nodes.get(i), stream)).add(i + 1 < nodes.size() ? ",\n" : "\n");
         }
         return b.build();
     }
 
-    private CodeBlock layer(Node n) {
+    /**
+     * What an IR node becomes: a layer of the model (its SSM blocks registered in {@code blocks}), or
+     * (stream) a frame node of the stream, the runtime's for every node but the SSM blocks, whose
+     * steps are generated.
+     */
+    private CodeBlock node(Node n, boolean stream) {
         if (n instanceof SsmLayer s) {
-            CodeBlock in = s.mode() == SsmMode.DWS ? activation(s.act(), s.inputNormKey(), s.inChannels()) : CodeBlock.of("null");
-            CodeBlock out = s.activations() ? activation(s.act(), s.outputNormKey(), s.ssmOutChannels()) : CodeBlock.of("null");
-            return CodeBlock.of("add(blocks, new $L($L, $L, p))", blockNames.get(s), in, out);
+            CodeBlock in = s.mode() == SsmMode.DWS ? activation(s.act(), s.inputNormKey(), s.inChannels(), stream)
+                    : CodeBlock.of("null");
+            CodeBlock out = s.activations() ? activation(s.act(), s.outputNormKey(), s.ssmOutChannels(), stream)
+                    : CodeBlock.of("null");
+            return stream ? CodeBlock.of("new $L($L, $L, p, vector)", stepName(s), in, out)
+                    : CodeBlock.of("add(blocks, new $L($L, $L, p))", blockNames.get(s), in, out);
         }
         if (n instanceof ActLayer a) {
-            return activation(a.act(), a.normKey(), a.inChannels());
+            return activation(a.act(), a.normKey(), a.inChannels(), stream);
         }
         if (n instanceof Resample r) {
-            return CodeBlock.of("new $T($T.$L, $L, $L, $L, $S, p)", Poet.RESAMPLE_LAYER, Poet.RESAMPLE_KIND,
-                    Poet.constant(r.mode().spelling()), r.ratio(), r.inChannels(), r.outChannels(), r.key());
+            return CodeBlock.of("new $T($T.$L, $L, $L, $L, $S, p)", stream ? Poet.RESAMPLE_FRAMES : Poet.RESAMPLE_LAYER,
+                    Poet.RESAMPLE_KIND, Poet.constant(r.mode().spelling()), r.ratio(), r.inChannels(), r.outChannels(),
+                    r.key());
         }
         Residual r = (Residual) n;
         int c = r.inChannels();
-        return CodeBlock.builder().add("new $T($T.of(\n", Poet.RESIDUAL_LAYER, Poet.LIST).indent()
-                .add(layers(r.body())).unindent()
-                .add("), $L, $L)", activation(new Activation(r.norm(), Postact.IDENTITY, 0), r.normKey(), c),
-                        activation(new Activation(NormKind.NONE, r.postact(), 0), "", c))
+        return CodeBlock.builder().add("new $T($T.of(\n", stream ? Poet.RESIDUAL_FRAMES : Poet.RESIDUAL_LAYER,
+                        stream ? Poet.FRAME_CHAIN : Poet.LIST).indent()
+                .add(nodes(r.body(), stream)).unindent()
+                .add("), $L, $L)", activation(new Activation(r.norm(), Postact.IDENTITY, 0), r.normKey(), c, stream),
+                        activation(new Activation(NormKind.NONE, r.postact(), 0), "", c, stream))
                 .build();
     }
 
-    private static CodeBlock activation(Activation act, String key, int channels) {
-        if (act.dropout() > 0) {
+    /** An activation layer, or (stream) an activation on frames, in eval mode: there dropout is the identity. */
+    private static CodeBlock activation(Activation act, String key, int channels, boolean stream) {
+        if (!stream && act.dropout() > 0) {
             return CodeBlock.of("new $T($T.$L, $T.$L, $L, $S, $L, p)", Poet.ACTIVATION_LAYER, Poet.NORM_KIND,
                     Poet.constant(act.norm().spelling()), Poet.POSTACT_KIND, Poet.constant(act.postact().spelling()),
                     act.dropout(), key, channels);
         }
-        return CodeBlock.of("new $T($T.$L, $T.$L, $S, $L, p)", Poet.ACTIVATION_LAYER, Poet.NORM_KIND,
-                Poet.constant(act.norm().spelling()), Poet.POSTACT_KIND, Poet.constant(act.postact().spelling()), key,
-                channels);
+        return CodeBlock.of("new $T($T.$L, $T.$L, $S, $L, p)", stream ? Poet.ACTIVATION_FRAMES : Poet.ACTIVATION_LAYER,
+                Poet.NORM_KIND, Poet.constant(act.norm().spelling()), Poet.POSTACT_KIND,
+                Poet.constant(act.postact().spelling()), key, channels);
     }
 
     // ---- factories: of, load, init ----
@@ -478,21 +495,14 @@ public final class NetworkGenerator {
         }
         CodeBlock.Builder body = CodeBlock.builder().add("super($T.of(\n", Poet.FRAME_CHAIN).indent().indent();
         if (network.body().isEmpty()) {
-            body.add("new $T($T.NONE, $T.IDENTITY, $S, $L, p)\n", Poet.ACTIVATION_FRAMES, Poet.NORM_KIND,
-                    Poet.POSTACT_KIND, "", network.inChannels());
+            body.add(activation(new Activation(NormKind.NONE, Postact.IDENTITY, 0), "", network.inChannels(), true))
+                    .add("\n");
         } else {
-            body.add(frames(network.body()));
+            body.add(nodes(network.body(), true));
         }
         body.unindent().add("), ");
         if (classifier) {
-            CodeBlock.Builder h = CodeBlock.builder().add("$T.of(", Poet.LIST);
-            List<Dense> layers = network.head().get().layers();
-            for (int i = 0; i < layers.size(); i++) {
-                Dense d = layers.get(i);
-                h.add("$Lnew $T($S, $L, $L, $T.$L)", i == 0 ? "" : ", ", Poet.HEAD_LINEAR, d.key(), d.in(), d.out(),
-                        Poet.POSTACT_KIND, Poet.constant(d.after().spelling()));
-            }
-            body.add("new $T($L, p));\n", Poet.HEAD_FRAMES, h.add(")").build());
+            body.add("new $T($L, p));\n", Poet.HEAD_FRAMES, headLinears());
         } else {
             body.add("null);\n");
         }
@@ -505,46 +515,6 @@ public final class NetworkGenerator {
                         .addCode(body.build())
                         .build())
                 .build();
-    }
-
-    private CodeBlock frames(List<Node> nodes) {
-        CodeBlock.Builder b = CodeBlock.builder();
-        for (int i = 0; i < nodes.size(); i++) {
-            b.add(frame(nodes.get(i))).add(i + 1 < nodes.size() ? ",\n" : "\n");
-        }
-        return b.build();
-    }
-
-    /** The stream's node of an IR node: the runtime's frame nodes, the SSM blocks' generated steps. */
-    private CodeBlock frame(Node n) {
-        if (n instanceof SsmLayer s) {
-            CodeBlock in = s.mode() == SsmMode.DWS ? frameActivation(s.act(), s.inputNormKey(), s.inChannels())
-                    : CodeBlock.of("null");
-            CodeBlock out = s.activations() ? frameActivation(s.act(), s.outputNormKey(), s.ssmOutChannels())
-                    : CodeBlock.of("null");
-            return CodeBlock.of("new $L($L, $L, p, vector)", stepName(s), in, out);
-        }
-        if (n instanceof ActLayer a) {
-            return frameActivation(a.act(), a.normKey(), a.inChannels());
-        }
-        if (n instanceof Resample r) {
-            return CodeBlock.of("new $T($T.$L, $L, $L, $L, $S, p)", Poet.RESAMPLE_FRAMES, Poet.RESAMPLE_KIND,
-                    Poet.constant(r.mode().spelling()), r.ratio(), r.inChannels(), r.outChannels(), r.key());
-        }
-        Residual r = (Residual) n;
-        int c = r.inChannels();
-        return CodeBlock.builder().add("new $T($T.of(\n", Poet.RESIDUAL_FRAMES, Poet.FRAME_CHAIN).indent()
-                .add(frames(r.body())).unindent()
-                .add("), $L, $L)", frameActivation(new Activation(r.norm(), Postact.IDENTITY, 0), r.normKey(), c),
-                        frameActivation(new Activation(NormKind.NONE, r.postact(), 0), "", c))
-                .build();
-    }
-
-    /** An activation on frames (eval mode: dropout is the identity). */
-    private static CodeBlock frameActivation(Activation act, String key, int channels) {
-        return CodeBlock.of("new $T($T.$L, $T.$L, $S, $L, p)", Poet.ACTIVATION_FRAMES, Poet.NORM_KIND,
-                Poet.constant(act.norm().spelling()), Poet.POSTACT_KIND, Poet.constant(act.postact().spelling()), key,
-                channels);
     }
 
     // ---- SSM blocks ----

@@ -271,9 +271,18 @@ final class StepEmitter {
         return c.build();
     }
 
-    /** Adds the new real parts to the vector accumulator: weighted by E unless E weighted the input. */
-    private Code accumulate(Code c) {
-        return form.eOnInput() ? c.s("acc = acc.add(nr)") : c.s("acc = $T.fromArray(S, e, i).fma(nr, acc)", FV);
+    /**
+     * {@link #vectorUpdate} of the lanes from state {@code i} with E where the form puts it: on the
+     * input, or weighting the new real parts as they are added to the accumulator {@code acc}.
+     */
+    private Code vectorUpdateAndAdd(Code c, String input) {
+        if (form.eOnInput()) {
+            c.s("$T ei = $T.fromArray(S, e, i)", FV, FV);
+            vectorUpdate(c, "ei.mul(" + input + ")");
+            return c.s("acc = acc.add(nr)");
+        }
+        vectorUpdate(c, input);
+        return c.s("acc = $T.fromArray(S, e, i).fma(nr, acc)", FV);
     }
 
     /** {@code x = a x + input} on state {@code i} (in locals pr, pi, sr, si; the new real part in nr). */
@@ -321,12 +330,13 @@ final class StepEmitter {
         }
     }
 
-    private String dwsInput(String uc) {
-        return form.eOnInput() ? "e[i] * " + uc : uc;
-    }
-
-    private String dwsReadout() {
-        return form.eOnInput() ? "nr" : "e[i] * nr";
+    /**
+     * The scalar twin of {@link #vectorUpdateAndAdd}: {@link #scalarUpdate} of state {@code i} with E
+     * on its input, or weighting the new real part as it is added to {@code sum}.
+     */
+    private Code scalarUpdateAndAdd(Code c, String input, String sum) {
+        scalarUpdate(c, form.eOnInput() ? "e[i] * " + input : input);
+        return c.s("$L += $L", sum, form.eOnInput() ? "nr" : "e[i] * nr");
     }
 
     private MethodSpec dwsScalarByChannels() {
@@ -334,8 +344,7 @@ final class StepEmitter {
                 .open("for (int c = from; c < CIN; c++)").s("y[yo + c] = 0f").close()
                 .open("for (int k = 0; k < N; k++)").s("int base = k * CIN")
                 .open("for (int c = from; c < CIN; c++)").s("int i = base + c");
-        scalarUpdate(c, dwsInput("u[uo + c]"));
-        c.s("y[yo + c] += $L", dwsReadout()).close().close();
+        scalarUpdateAndAdd(c, "u[uo + c]", "y[yo + c]").close().close();
         return frameIo(method("scalarStep", "Channels {@code from ..} of a frame, lanes over channels (unit stride).")
                 .addParameter(int.class, "from")).addCode(c.build()).build();
     }
@@ -344,8 +353,7 @@ final class StepEmitter {
         Code c = new Code()
                 .open("for (int c = 0; c < CIN; c++)").s("float uc = u[uo + c]").s("float sum = 0f")
                 .open("for (int i = c * N; i < (c + 1) * N; i++)");
-        scalarUpdate(c, dwsInput("uc"));
-        c.s("sum += $L", dwsReadout()).close().s("y[yo + c] = sum").close();
+        scalarUpdateAndAdd(c, "uc", "sum").close().s("y[yo + c] = sum").close();
         return frameIo(method("scalarStep", "One frame, channel by channel.")).addCode(c.build()).build();
     }
 
@@ -354,8 +362,7 @@ final class StepEmitter {
                 .open("for (int d = from; d < COUT; d++)").s("y[yo + d] = 0f").close()
                 .open("for (int q = 0; q < PAIRS; q++)").s("float uc = u[uo + q / N]").s("int base = q * COUT")
                 .open("for (int d = from; d < COUT; d++)").s("int i = base + d");
-        scalarUpdate(c, dwsInput("uc"));
-        c.s("y[yo + d] += $L", dwsReadout()).close().close();
+        scalarUpdateAndAdd(c, "uc", "y[yo + d]").close().close();
         return frameIo(method("scalarStep", "Output channels {@code from ..} of a frame, lanes over output channels.")
                 .addParameter(int.class, "from")).addCode(c.build()).build();
     }
@@ -365,8 +372,7 @@ final class StepEmitter {
                 .open("for (int d = 0; d < COUT; d++)").s("float sum = 0f").s("int base = d * PAIRS")
                 .open("for (int ch = 0; ch < CIN; ch++)").s("float uc = u[uo + ch]")
                 .open("for (int k = 0; k < N; k++)").s("int i = base + ch * N + k");
-        scalarUpdate(c, dwsInput("uc"));
-        c.s("sum += $L", dwsReadout()).close().close().s("y[yo + d] = sum").close();
+        scalarUpdateAndAdd(c, "uc", "sum").close().close().s("y[yo + d] = sum").close();
         return frameIo(method("scalarStep", "One frame, output channel by output channel.")).addCode(c.build()).build();
     }
 
@@ -398,8 +404,7 @@ final class StepEmitter {
         Code c = new Code().open("for (int j = 0; j < BLOCKS; j++)");
         neckInput(c);
         c.s("float q = 0f").open("for (int i = j * N; i < (j + 1) * N; i++)");
-        scalarUpdate(c, form.eOnInput() ? "e[i] * vj" : "vj");
-        c.s("q += $L", form.eOnInput() ? "nr" : "e[i] * nr").close();
+        scalarUpdateAndAdd(c, "vj", "q").close();
         c.s("v[j] = $L", form.bAfter() ? "bIn[j] * q" : "q").close();
         return method("blocks", "Every block: its input, the update, {@code q[j]} into {@code v[j]}.")
                 .addParameter(float[].class, "u").addParameter(int.class, "uo").addCode(c.build()).build();
@@ -463,11 +468,7 @@ final class StepEmitter {
         c.s("int c = 0").open("for (; c < UPPER; c += S.length())")
                 .s("$T uc = $T.fromArray(S, u, uo + c)", FV, FV).s("$T acc = $T.zero(S)", FV, FV)
                 .open("for (int k = 0; k < N; k++)").s("int i = k * CIN + c");
-        if (form.eOnInput()) {
-            c.s("$T ei = $T.fromArray(S, e, i)", FV, FV);
-        }
-        vectorUpdate(c, form.eOnInput() ? "ei.mul(uc)" : "uc");
-        accumulate(c).close()
+        vectorUpdateAndAdd(c, "uc").close()
                 .s("acc.intoArray(y, yo + c)").close().s("return c");
         return frameIo(lanesMethod("step", "Whole vectors of channels; returns the first channel left.", TypeName.INT))
                 .addCode(c.build()).build();
@@ -480,15 +481,10 @@ final class StepEmitter {
         c.open("for (int c = 0; c < CIN; c++)").s("float uc = u[uo + c]").s("$T in = $T.broadcast(S, uc)", FV, FV)
                 .s("$T acc = $T.zero(S)", FV, FV).s("int base = c * N").s("int k = 0")
                 .open("for (; k < UPPER; k += S.length())").s("int i = base + k");
-        if (form.eOnInput()) {
-            c.s("$T ei = $T.fromArray(S, e, i)", FV, FV);
-        }
-        vectorUpdate(c, form.eOnInput() ? "ei.mul(in)" : "in");
-        accumulate(c).close()
+        vectorUpdateAndAdd(c, "in").close()
                 .s("float sum = acc.reduceLanes($T.ADD)", Poet.VECTOR_OPERATORS)
                 .open("for (; k < N; k++)").s("int i = base + k");
-        scalarUpdate(c, dwsInput("uc"));
-        c.s("sum += $L", dwsReadout()).close().s("y[yo + c] = sum").close();
+        scalarUpdateAndAdd(c, "uc", "sum").close().s("y[yo + c] = sum").close();
         return frameIo(lanesMethod("step", "One frame: per channel, whole vectors of its states, then the rest.",
                 TypeName.VOID)).addCode(c.build()).build();
     }
@@ -501,11 +497,7 @@ final class StepEmitter {
                 .comment("one flat loop over the (c, n) pairs: an accumulator carried through two loop levels is boxed")
                 .open("for (int q = 0; q < PAIRS; q++)").s("int i = q * COUT + d")
                 .s("$T in = $T.broadcast(S, u[uo + q / N])", FV, FV);
-        if (form.eOnInput()) {
-            c.s("$T ei = $T.fromArray(S, e, i)", FV, FV);
-        }
-        vectorUpdate(c, form.eOnInput() ? "ei.mul(in)" : "in");
-        accumulate(c).close()
+        vectorUpdateAndAdd(c, "in").close()
                 .s("acc.intoArray(y, yo + d)").close().s("return d");
         return frameIo(lanesMethod("step", "Whole vectors of output channels; returns the first one left.", TypeName.INT))
                 .addCode(c.build()).build();
@@ -532,15 +524,10 @@ final class StepEmitter {
         if (cin > 1) {
             c.s("$T in = $T.fromArray(S, uq, q)", FV, FV);
         }
-        if (form.eOnInput()) {
-            c.s("$T ei = $T.fromArray(S, e, i)", FV, FV);
-        }
-        vectorUpdate(c, form.eOnInput() ? "ei.mul(" + input + ")" : input);
-        accumulate(c).close()
+        vectorUpdateAndAdd(c, input).close()
                 .s("float sum = acc.reduceLanes($T.ADD)", Poet.VECTOR_OPERATORS)
                 .open("for (; q < PAIRS; q++)").s("int i = base + q");
-        scalarUpdate(c, dwsInput(scalarInput));
-        c.s("sum += $L", dwsReadout()).close().s("y[yo + d] = sum").close();
+        scalarUpdateAndAdd(c, scalarInput, "sum").close().s("y[yo + d] = sum").close();
         return frameIo(lanesMethod("step", "One frame: per output channel, whole vectors of its (c, n) pairs, then the rest.",
                 TypeName.VOID)).addCode(c.build()).build();
     }
@@ -613,15 +600,10 @@ final class StepEmitter {
         neckInput(c);
         c.s("$T in = $T.broadcast(S, vj)", FV, FV).s("$T acc = $T.zero(S)", FV, FV).s("int base = j * N").s("int m = 0")
                 .open("for (; m < UPPER; m += S.length())").s("int i = base + m");
-        if (form.eOnInput()) {
-            c.s("$T ei = $T.fromArray(S, e, i)", FV, FV);
-        }
-        vectorUpdate(c, form.eOnInput() ? "ei.mul(in)" : "in");
-        accumulate(c).close()
+        vectorUpdateAndAdd(c, "in").close()
                 .s("float q = acc.reduceLanes($T.ADD)", Poet.VECTOR_OPERATORS)
                 .open("for (; m < N; m++)").s("int i = base + m");
-        scalarUpdate(c, form.eOnInput() ? "e[i] * vj" : "vj");
-        c.s("q += $L", form.eOnInput() ? "nr" : "e[i] * nr").close();
+        scalarUpdateAndAdd(c, "vj", "q").close();
         c.s("v[j] = $L", form.bAfter() ? "bIn[j] * q" : "q").close();
         return lanesMethod("blocks", "Every block: its input, whole vectors of its states then the rest, {@code q[j]} into "
                 + "{@code v[j]}.", TypeName.VOID)
