@@ -1,6 +1,7 @@
 package dev.ssmc.compiler.bench;
 
 import dev.ssmc.compiler.codegen.InMemoryCompiler;
+import dev.ssmc.compiler.exec.NetworkStreams;
 import dev.ssmc.compiler.ir.Network;
 import dev.ssmc.compiler.ir.NetworkShapes;
 import dev.ssmc.compiler.ir.Planning;
@@ -93,12 +94,7 @@ public final class GeneratedWorkload {
             for (int b = 0; b < batch; b++) {
                 streams[b] = ((StreamingNetwork) instance).newStream();
                 streams[b].reserve(chunk * cin);
-                frames[b] = new float[length * cin];
-                for (int c = 0; c < cin; c++) {
-                    for (int t = 0; t < length; t++) {
-                        frames[b][t * cin + c] = input[(b * cin + c) * length + t];
-                    }
-                }
+                frames[b] = NetworkStreams.frames(input, b, cin, length);
                 collected[b] = new float[outFrames * shapes.featureChannels()];
             }
             this.out = new float[streams[0].maxFeatures(chunk * cin)];
@@ -214,12 +210,7 @@ public final class GeneratedWorkload {
         }
         int outFrames = produced / width;
         for (int b = 0; b < batch; b++) {
-            float[] all = collected[b];
-            for (int t = 0; t < outFrames; t++) {
-                for (int c = 0; c < width; c++) {
-                    features[(b * width + c) * outFrames + t] = all[t * width + c];
-                }
-            }
+            NetworkStreams.unframe(collected[b], features, b, width, outFrames);
         }
         return new Model.Outputs(new Signal(batch, width, outFrames, features),
                 classes > 0 ? Tensor.of(logits, batch, classes) : null);

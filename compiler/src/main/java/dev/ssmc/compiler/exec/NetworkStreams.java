@@ -27,6 +27,19 @@ public final class NetworkStreams {
     }
 
     /**
+     * Writes frame-major {@code frames[time][channels]} into batch item {@code b} of
+     * {@code x[batch][channels][length]}: the inverse of {@link #frames}.
+     */
+    public static void unframe(float[] frames, float[] x, int b, int channels, int length) {
+        int base = b * channels * length;
+        for (int t = 0; t < length; t++) {
+            for (int c = 0; c < channels; c++) {
+                x[base + c * length + t] = frames[t * channels + c];
+            }
+        }
+    }
+
+    /**
      * Every batch item of {@code input[batch, channels, time]} through a new stream of its own, fed
      * in chunks of {@code chunks[i]} frames: the feature frames each call produced, concatenated
      * ({@code [batch, featureChannels, frames]}), and for a classifier the logits after the last
@@ -79,11 +92,7 @@ public final class NetworkStreams {
         }
         float[] x = new float[batch * width * produced];
         for (int b = 0; b < batch; b++) {
-            for (int t = 0; t < produced; t++) {
-                for (int c = 0; c < width; c++) {
-                    x[(b * width + c) * produced + t] = features[b][t * width + c];
-                }
-            }
+            unframe(features[b], x, b, width, produced);
         }
         return new Execution.Outputs(Tensor.of(x, batch, width, produced),
                 logits == null ? null : Tensor.of(logits, batch, classes));

@@ -1,5 +1,6 @@
 package dev.ssmc.compiler.codegen;
 
+import static dev.ssmc.compiler.codegen.GeneratedStreamTest.append;
 import static dev.ssmc.compiler.codegen.GeneratedStreamTest.assertClose;
 import static dev.ssmc.compiler.codegen.GeneratedStreamTest.example;
 import static dev.ssmc.compiler.codegen.GeneratedStreamTest.features;
@@ -169,8 +170,7 @@ class GeneratedStreamContractTest {
             if (s.classes() > 0) {
                 all = Arrays.copyOf(out, n);
             } else {
-                all = Arrays.copyOf(all, all.length + n);
-                System.arraycopy(out, 0, all, all.length - n, n);
+                all = append(all, out, n);
             }
         }
         return all;

@@ -26,11 +26,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The generated {@code newStream()} computes what the network computes on the whole sequence
@@ -66,11 +65,7 @@ class GeneratedStreamTest {
         static Reference of(Compiled c, float[] frames, int length) {
             int cin = c.network().inChannels();
             float[] x = new float[frames.length];
-            for (int t = 0; t < length; t++) {
-                for (int ch = 0; ch < cin; ch++) {
-                    x[ch * length + t] = frames[t * cin + ch];
-                }
-            }
+            NetworkStreams.unframe(frames, x, 0, cin, length);
             Model.Outputs o = c.model().forward(new Signal(1, cin, length, x));
             Signal f = o.features();
             return new Reference(NetworkStreams.frames(f.x(), 0, f.channels(), f.length()),
@@ -116,18 +111,22 @@ class GeneratedStreamTest {
     static float[] features(NetworkStream s, float[] frames, int[] calls) {
         int cin = s.inChannels();
         float[] all = new float[0];
-        int got = 0;
         int at = 0;
         for (int size : calls) {
             float[] out = new float[s.maxFeatures(size * cin)];
             int n = s.processFeatures(frames, at * cin, size * cin, out);
             assertEquals(0, n % s.featureChannels(), "whole frames");
-            all = Arrays.copyOf(all, got + n);
-            System.arraycopy(out, 0, all, got, n);
-            got += n;
+            all = append(all, out, n);
             at += size;
         }
         return all;
+    }
+
+    /** {@code all} followed by the first {@code n} floats of {@code out}. */
+    static float[] append(float[] all, float[] out, int n) {
+        float[] grown = Arrays.copyOf(all, all.length + n);
+        System.arraycopy(out, 0, grown, all.length, n);
+        return grown;
     }
 
     /**
@@ -138,7 +137,6 @@ class GeneratedStreamTest {
     static float[] process(NetworkStream s, float[] frames, int[] calls, int multiple) {
         int cin = s.inChannels();
         float[] all = new float[0];
-        int got = 0;
         int at = 0;
         for (int size : calls) {
             float[] out = new float[s.maxOutput(size * cin)];
@@ -150,9 +148,7 @@ class GeneratedStreamTest {
                     all = Arrays.copyOf(out, n);
                 }
             } else {
-                all = Arrays.copyOf(all, got + n);
-                System.arraycopy(out, 0, all, got, n);
-                got += n;
+                all = append(all, out, n);
             }
         }
         return all;
@@ -235,7 +231,8 @@ class GeneratedStreamTest {
     }
 
     @Property(tries = 15)
-    void layersStreamAsTheyComputeWholeSequences(@ForAll("layers") JsonObject config, @ForAll long seed) {
+    void layersStreamAsTheyComputeWholeSequences(@ForAll(supplier = RandomConfigs.Layers.class) JsonObject config,
+                                                 @ForAll long seed) {
         Random rnd = new Random(seed);
         Compiled c = Compiled.of(ReferenceNetworks.layer(config, "layer", "property"), seed);
         int length = 1 + rnd.nextInt(60);
@@ -243,55 +240,38 @@ class GeneratedStreamTest {
     }
 
     @Property(tries = 10)
-    void classifiersStreamAsTheyComputeWholeSequences(@ForAll("classifiers") JsonObject kwargs, @ForAll long seed) {
-        Random rnd = new Random(seed);
-        Compiled c = Compiled.of(ReferenceNetworks.classifier(kwargs, "classifier", "property"), seed);
-        int m = c.multiple();
-        int length = m * (1 + rnd.nextInt(Math.max(1, 90 / m)));
-        check(c, length, rnd, splits(rnd, length, m));
+    void classifiersStreamAsTheyComputeWholeSequences(
+            @ForAll(supplier = RandomConfigs.Classifiers.class) JsonObject kwargs, @ForAll long seed) {
+        checkWholeWindows(ReferenceNetworks.classifier(kwargs, "classifier", "property"), seed);
     }
 
     @Property(tries = 10)
-    void denoisersStreamAsTheyComputeWholeSequences(@ForAll("denoisers") JsonObject kwargs, @ForAll long seed) {
+    void denoisersStreamAsTheyComputeWholeSequences(@ForAll(supplier = RandomConfigs.Denoisers.class) JsonObject kwargs,
+                                                    @ForAll long seed) {
+        checkWholeWindows(ReferenceNetworks.denoiser(kwargs, "denoiser", "property"), seed);
+    }
+
+    /** A network with resampling over a random whole number of its windows (about 90 frames at most). */
+    private static void checkWholeWindows(Network network, long seed) {
         Random rnd = new Random(seed);
-        Compiled c = Compiled.of(ReferenceNetworks.denoiser(kwargs, "denoiser", "property"), seed);
+        Compiled c = Compiled.of(network, seed);
         int m = c.multiple();
         int length = m * (1 + rnd.nextInt(Math.max(1, 90 / m)));
         check(c, length, rnd, splits(rnd, length, m));
     }
 
-    @Test
-    void theKeywordSpotterStreamsAsItComputesWholeSequences() throws IOException {
-        Network net = example("kws/kws.ssm");
-        Random rnd = new Random(11);
-        Compiled c = Compiled.of(net, 11);
-        int length = 128 * 7;
-        check(c, length, rnd, List.of(split(rnd, length, 300), ones(length), steady(length, net.planning().chunk()),
-                steady(length, 100)));
-    }
-
-    @Test
-    void theDenoiserStreamsAsItComputesWholeSequences() throws IOException {
-        Network net = example("denoise/denoise.ssm");
-        Random rnd = new Random(12);
-        Compiled c = Compiled.of(net, 12);
-        int length = 64 * 9;
-        check(c, length, rnd, List.of(split(rnd, length, 150), ones(length), steady(length, net.planning().chunk()),
-                steady(length, 37)));
-    }
-
-    @Provide
-    Arbitrary<JsonObject> layers() {
-        return RandomConfigs.layers();
-    }
-
-    @Provide
-    Arbitrary<JsonObject> classifiers() {
-        return RandomConfigs.classifiers();
-    }
-
-    @Provide
-    Arbitrary<JsonObject> denoisers() {
-        return RandomConfigs.denoisers();
+    /**
+     * An example network, from a seed, over {@code length} frames: in random calls of up to
+     * {@code longest} frames, single frames, its planned chunk and steady calls of {@code odd} frames.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"kws/kws.ssm, 11, 896, 300, 100", "denoise/denoise.ssm, 12, 576, 150, 37"})
+    void theExamplesStreamAsTheyComputeWholeSequences(String file, long seed, int length, int longest, int odd)
+            throws IOException {
+        Network net = example(file);
+        Random rnd = new Random(seed);
+        Compiled c = Compiled.of(net, seed);
+        check(c, length, rnd, List.of(split(rnd, length, longest), ones(length), steady(length, net.planning().chunk()),
+                steady(length, odd)));
     }
 }
