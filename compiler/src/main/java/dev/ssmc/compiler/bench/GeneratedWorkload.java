@@ -1,6 +1,7 @@
 package dev.ssmc.compiler.bench;
 
 import dev.ssmc.compiler.codegen.InMemoryCompiler;
+import dev.ssmc.compiler.exec.NetworkStreams;
 import dev.ssmc.compiler.ir.Network;
 import dev.ssmc.compiler.ir.NetworkShapes;
 import dev.ssmc.compiler.ir.Planning;
@@ -8,11 +9,13 @@ import dev.ssmc.compiler.ir.ShapeInference;
 import dev.ssmc.compiler.plan.Profile;
 import dev.ssmc.runtime.model.Model;
 import dev.ssmc.runtime.model.Signal;
+import dev.ssmc.runtime.stream.NetworkStream;
+import dev.ssmc.runtime.stream.StreamingNetwork;
+import dev.ssmc.runtime.tensor.Tensor;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.InvocationTargetException;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -27,8 +30,10 @@ import java.util.SplittableRandom;
  * pass keeping what the backward pass needs, then the gradients of {@code sum(features * g)}
  * (plus {@code sum(logits * gLogits)} with a head) for every trainable tensor and the input: what
  * {@code y = layer(x); y.backward(g)} computes in PyTorch;</li>
- * <li>{@link BenchPass#STREAM}: the whole input fed through one new stream in chunks of
- * {@code chunk} samples.</li>
+ * <li>{@link BenchPass#STREAM}: the whole input fed through the generated class's own stream
+ * ({@code newStream()}, one per batch item, made once and reset before each pass, as a real-time
+ * loop keeps its stream) in chunks of {@code chunk} samples; the result is the output frames
+ * (and a classifier's final logits), in preallocated arrays reused by every pass.</li>
  * </ul>
  * Used by {@code ssmc bench} and by the JMH benchmarks, so both time the same thing.
  */
@@ -38,14 +43,19 @@ public final class GeneratedWorkload {
     private final int batch;
     private final int length;
     private final int chunk;
-    private final Model model;
     private final MethodHandle forward;
     private final MethodHandle backward;
     private final float[] input;
     private final float[] gradFeatures;
     private final float[] gradLogits;
-    private final Signal signal;
-    private final int[] chunks;
+    /** STREAM: one stream per batch item, its frame-major input, the call's output and the collected output. */
+    private final NetworkStream[] streams;
+    private final float[][] frames;
+    private final float[] out;
+    private final float[][] collected;
+    private final float[] features;
+    private final float[] logits;
+    private final float[] last;
 
     private GeneratedWorkload(Network network, BenchPass pass, Object instance, long seed) {
         this.network = network;
@@ -57,7 +67,6 @@ public final class GeneratedWorkload {
         NetworkShapes shapes = ShapeInference.infer(network);
         Class<?> type = instance.getClass();
         try {
-            this.model = (Model) type.getMethod("model").invoke(instance);
             MethodHandles.Lookup lookup = MethodHandles.publicLookup();
             this.forward = lookup.findVirtual(type, "forward",
                     MethodType.methodType(Model.Outputs.class, float[].class, int.class, int.class)).bindTo(instance);
@@ -76,9 +85,31 @@ public final class GeneratedWorkload {
             this.gradFeatures = null;
             this.gradLogits = null;
         }
-        this.signal = new Signal(batch, network.inChannels(), length, input);
-        this.chunks = new int[length / chunk];
-        Arrays.fill(chunks, chunk);
+        if (pass == BenchPass.STREAM) {
+            int cin = network.inChannels();
+            this.streams = new NetworkStream[batch];
+            this.frames = new float[batch][];
+            this.collected = new float[batch][];
+            int outFrames = shapes.outputLength(length);
+            for (int b = 0; b < batch; b++) {
+                streams[b] = ((StreamingNetwork) instance).newStream();
+                streams[b].reserve(chunk * cin);
+                frames[b] = NetworkStreams.frames(input, b, cin, length);
+                collected[b] = new float[outFrames * shapes.featureChannels()];
+            }
+            this.out = new float[streams[0].maxFeatures(chunk * cin)];
+            this.features = new float[batch * outFrames * shapes.featureChannels()];
+            this.logits = new float[batch * shapes.classes()];
+            this.last = new float[shapes.classes()];
+        } else {
+            this.last = null;
+            this.streams = null;
+            this.frames = null;
+            this.out = null;
+            this.collected = null;
+            this.features = null;
+            this.logits = null;
+        }
     }
 
     /**
@@ -154,12 +185,35 @@ public final class GeneratedWorkload {
     }
 
     /**
-     * One stream of the whole input, chunk by chunk, through a new stream. This is the one place
-     * to switch to the generated class's allocation-free {@code newStream()} API when it lands;
-     * until then it is the runtime model's {@code stream}.
+     * Each batch item's whole input, chunk by chunk, through its stream from the start; the
+     * features (the output frames) as {@code [batch][channels][frames]} and a classifier's logits.
      */
     private Object streamOnce() {
-        return model.stream(signal, chunks);
+        int cin = network.inChannels();
+        int width = streams[0].featureChannels();
+        int classes = streams[0].classes();
+        int produced = 0;
+        for (int b = 0; b < batch; b++) {
+            NetworkStream s = streams[b];
+            s.reset();
+            float[] all = collected[b];
+            produced = 0;
+            for (int at = 0; at < length; at += chunk) {
+                int n = s.processFeatures(frames[b], at * cin, chunk * cin, out);
+                System.arraycopy(out, 0, all, produced, n);
+                produced += n;
+            }
+            if (classes > 0) {
+                s.logits(last);
+                System.arraycopy(last, 0, logits, b * classes, classes);
+            }
+        }
+        int outFrames = produced / width;
+        for (int b = 0; b < batch; b++) {
+            NetworkStreams.unframe(collected[b], features, b, width, outFrames);
+        }
+        return new Model.Outputs(new Signal(batch, width, outFrames, features),
+                classes > 0 ? Tensor.of(logits, batch, classes) : null);
     }
 
     public Network network() {

@@ -8,9 +8,8 @@ import dev.ssmc.runtime.io.Audio;
 import dev.ssmc.runtime.io.SafeTensors;
 import dev.ssmc.runtime.io.Wav;
 import dev.ssmc.runtime.io.WavEncoding;
-import dev.ssmc.runtime.model.Model;
-import dev.ssmc.runtime.model.Signal;
-import dev.ssmc.runtime.tensor.Tensor;
+import dev.ssmc.runtime.stream.NetworkStream;
+import dev.ssmc.runtime.stream.StreamingNetwork;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
@@ -28,9 +27,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code ssmc run FILE.ssm --checkpoint C --input in.wav}: compiles the network in memory and streams a WAV through it. */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Compile a network in memory, load its checkpoint and stream a WAV file through it in the "
-                + "planned chunk. A classifier prints its top classes (named by the checkpoint's 'labels' "
-                + "metadata when it has them); other networks write their output audio (--output).")
+        description = "Compile a network in memory, load its checkpoint and stream a WAV file through its generated "
+                + "stream (newStream()) in the planned chunk. A classifier prints its top classes (named by the "
+                + "checkpoint's 'labels' metadata when it has them); other networks write their output audio (--output).")
 public final class RunCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The .ssm file.")
     Path file;
@@ -80,51 +79,72 @@ public final class RunCommand implements Callable<Integer> {
                     + " expects " + network.sampleRate() + " Hz; resample it first (e.g. sox in.wav -r "
                     + network.sampleRate() + " out.wav)");
         }
-        Object instance = load(network);
-        Model model;
-        try {
-            model = (Model) instance.getClass().getMethod("model").invoke(instance);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
+        NetworkStream stream = ((StreamingNetwork) load(network)).newStream();
         int samples = audio.frames();
+        if (samples == 0) {
+            throw new UserError(input + ": no samples");
+        }
         // pad with silence to whole resampling windows, so the last samples come out too
         long multiple = dev.ssmc.compiler.ir.NetworkShapes.requiredMultiple(network.body());
         int frames = (int) ((samples + multiple - 1) / multiple * multiple);
-        float[] x = new float[network.inChannels() * frames];
-        for (int ch = 0; ch < network.inChannels(); ch++) {
-            System.arraycopy(audio.channels()[ch], 0, x, ch * frames, samples);
+        int cin = network.inChannels();
+        float[] x = new float[cin * frames]; // frame-major: one time step of every channel after the other
+        for (int ch = 0; ch < cin; ch++) {
+            float[] samplesOf = audio.channels()[ch];
+            for (int t = 0; t < samples; t++) {
+                x[t * cin + ch] = samplesOf[t];
+            }
         }
         int step = chunk != null ? chunk : Math.max(1, network.planning().chunk());
         if (step < 1) {
             throw new UserError("--chunk must be at least 1");
         }
-        List<Integer> sizes = new ArrayList<>();
-        for (int at = 0; at < frames; at += step) {
-            sizes.add(Math.min(step, frames - at));
-        }
+        boolean classifier = stream.classes() > 0;
+        int width = stream.featureChannels();
+        stream.reserve(step * cin);
+        float[] out = new float[stream.maxOutput(step * cin)];
+        float[] logits = new float[stream.classes()];
+        float[] y = classifier ? null : new float[stream.maxOutput(frames * cin)];
+        int produced = 0; // floats of output audio
+        boolean decided = false;
         long start = System.nanoTime();
-        Model.Outputs out = model.stream(new Signal(1, network.inChannels(), frames, x),
-                sizes.stream().mapToInt(Integer::intValue).toArray());
+        for (int at = 0; at < frames; at += step) {
+            int len = Math.min(step, frames - at) * cin;
+            int n = stream.process(x, at * cin, len, out);
+            if (classifier) {
+                if (n > 0) {
+                    System.arraycopy(out, 0, logits, 0, n);
+                    decided = true;
+                }
+            } else {
+                System.arraycopy(out, 0, y, produced, n);
+                produced += n;
+            }
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
         PrintWriter w = spec.commandLine().getOut();
         w.printf(Locale.ROOT, "%s: %d samples (%.2f s of audio) streamed in chunks of %d in %.3f s%n", input, samples,
                 samples / (double) Math.max(1, audio.sampleRate()), step, seconds);
-        if (out.logits() != null) {
-            printTop(w, out.logits(), labels());
+        if (classifier) {
+            if (!decided) {
+                throw new UserError(input + ": too short for one feature frame of network " + network.name());
+            }
+            printTop(w, logits, labels());
         } else {
             if (output == null) {
                 throw new UserError("network " + network.name() + " outputs audio: give --output FILE.wav");
             }
-            Signal y = out.features();
-            int kept = (int) Math.min(y.length(), (long) samples * y.length() / frames); // drop the padding
-            float[][] channels = new float[y.channels()][kept];
-            for (int ch = 0; ch < y.channels(); ch++) {
-                System.arraycopy(y.x(), ch * y.length(), channels[ch], 0, kept);
+            int outFrames = produced / width;
+            int kept = (int) Math.min(outFrames, (long) samples * outFrames / frames); // drop the padding
+            float[][] channels = new float[width][kept];
+            for (int ch = 0; ch < width; ch++) {
+                for (int t = 0; t < kept; t++) {
+                    channels[ch][t] = y[t * width + ch];
+                }
             }
-            int rate = (int) ((long) audio.sampleRate() * y.length() / frames);
+            int rate = (int) ((long) audio.sampleRate() * outFrames / frames);
             Wav.write(output, new Audio(rate, channels), WavEncoding.FLOAT32);
-            w.printf("wrote %s (%d samples, %d channel%s)%n", output, kept, y.channels(), y.channels() == 1 ? "" : "s");
+            w.printf("wrote %s (%d samples, %d channel%s)%n", output, kept, width, width == 1 ? "" : "s");
         }
         w.flush();
         return 0;
@@ -163,8 +183,7 @@ public final class RunCommand implements Callable<Integer> {
         return s == null ? List.of() : Arrays.asList(s.split(","));
     }
 
-    private void printTop(PrintWriter w, Tensor logits, List<String> labels) {
-        float[] z = logits.data();
+    private void printTop(PrintWriter w, float[] z, List<String> labels) {
         double max = Double.NEGATIVE_INFINITY;
         for (float v : z) {
             max = Math.max(max, v);

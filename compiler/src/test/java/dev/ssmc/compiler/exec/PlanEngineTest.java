@@ -15,10 +15,8 @@ import dev.ssmc.runtime.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 
 /**
  * The plan engine (float32, planned SSM blocks, runtime layers) computes what the oracle computes,
@@ -26,17 +24,19 @@ import net.jqwik.api.Provide;
  */
 class PlanEngineTest {
     @Property(tries = 60)
-    void layersMatchTheOracle(@ForAll("layers") JsonObject config, @ForAll long seed) {
+    void layersMatchTheOracle(@ForAll(supplier = RandomConfigs.Layers.class) JsonObject config, @ForAll long seed) {
         check(ReferenceNetworks.layer(config, config.toString(), "property"), seed, 40);
     }
 
     @Property(tries = 30)
-    void classifiersMatchTheOracle(@ForAll("classifiers") JsonObject kwargs, @ForAll long seed) {
+    void classifiersMatchTheOracle(@ForAll(supplier = RandomConfigs.Classifiers.class) JsonObject kwargs,
+            @ForAll long seed) {
         check(ReferenceNetworks.classifier(kwargs, kwargs.toString(), "property"), seed, 96);
     }
 
     @Property(tries = 30)
-    void denoisersMatchTheOracle(@ForAll("denoisers") JsonObject kwargs, @ForAll long seed) {
+    void denoisersMatchTheOracle(@ForAll(supplier = RandomConfigs.Denoisers.class) JsonObject kwargs,
+            @ForAll long seed) {
         check(ReferenceNetworks.denoiser(kwargs, kwargs.toString(), "property"), seed, 96);
     }
 
@@ -78,20 +78,5 @@ class PlanEngineTest {
         for (int i = 0; i < w.length; i++) {
             assertTrue(Math.abs(w[i] - g[i]) <= tol, what + ": element " + i + " is " + g[i] + ", want " + w[i]);
         }
-    }
-
-    @Provide
-    Arbitrary<JsonObject> layers() {
-        return RandomConfigs.layers();
-    }
-
-    @Provide
-    Arbitrary<JsonObject> classifiers() {
-        return RandomConfigs.classifiers();
-    }
-
-    @Provide
-    Arbitrary<JsonObject> denoisers() {
-        return RandomConfigs.denoisers();
     }
 }

@@ -3,6 +3,7 @@ package dev.ssmc.runtime.stream;
 import dev.ssmc.runtime.kernels.VectorSupport;
 import dev.ssmc.runtime.model.BlockMode;
 import dev.ssmc.runtime.model.BlockShape;
+import dev.ssmc.runtime.model.Discretization;
 import dev.ssmc.runtime.model.Params;
 
 /**
@@ -46,8 +47,11 @@ public abstract class SsmFrames implements FrameNode {
         this(shape, key, inputAct, outputAct, params, VectorSupport.enabled());
     }
 
-    /** As above, with the pointwise conv's path chosen ({@code vector} needs the Vector API module). */
-    SsmFrames(BlockShape shape, String key, ActivationFrames inputAct, ActivationFrames outputAct, Params params,
+    /**
+     * As above, with the pointwise conv's path chosen ({@code vector} needs the Vector API module):
+     * for subclasses whose own step has both paths, to run one of them throughout.
+     */
+    protected SsmFrames(BlockShape shape, String key, ActivationFrames inputAct, ActivationFrames outputAct, Params params,
               boolean vector) {
         this.vectorMix = vector;
         this.shape = shape;
@@ -88,6 +92,15 @@ public abstract class SsmFrames implements FrameNode {
 
     public final BlockShape shape() {
         return shape;
+    }
+
+    /**
+     * The discretized operands of the block at {@code key} ({@code A}, {@code log_dt}, {@code B},
+     * {@code C}, {@code E} under it, each checked against the reference's size for {@code shape}):
+     * what a specialized step precomputes its multipliers and weights from.
+     */
+    protected static Discretization discretization(BlockShape shape, String key, Params params) {
+        return Discretization.of(shape, RecurrentSsmFrames.localParams(shape, key, params));
     }
 
     /**
