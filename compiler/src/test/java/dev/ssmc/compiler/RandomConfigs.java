@@ -8,9 +8,13 @@ import dev.ssmc.compiler.ir.SsmMode;
 import java.util.Random;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ArbitrarySupplier;
 import net.jqwik.api.Combinators;
 
-/** Random reference configs (one layer, a classifier, a denoiser) with causal norms, for properties over engines. */
+/**
+ * Random reference configs (one layer, a classifier, a denoiser) with causal norms, for properties over engines:
+ * {@code @ForAll(supplier = RandomConfigs.Layers.class) JsonObject config}.
+ */
 public final class RandomConfigs {
     private static final NormKind[] CAUSAL_NORMS = {NormKind.NONE, NormKind.BATCH, NormKind.LAYER_FEATURE, NormKind.RMS};
 
@@ -113,5 +117,29 @@ public final class RandomConfigs {
                     k.addProperty("postact", new String[] {"silu", "relu", "lelu", "sigmoid"}[rnd.nextInt(4)]);
                     return k;
                 });
+    }
+
+    /** {@link #layers()} as a supplier for {@code @ForAll}. */
+    public static final class Layers implements ArbitrarySupplier<JsonObject> {
+        @Override
+        public Arbitrary<JsonObject> get() {
+            return layers();
+        }
+    }
+
+    /** {@link #classifiers()} as a supplier for {@code @ForAll}. */
+    public static final class Classifiers implements ArbitrarySupplier<JsonObject> {
+        @Override
+        public Arbitrary<JsonObject> get() {
+            return classifiers();
+        }
+    }
+
+    /** {@link #denoisers()} as a supplier for {@code @ForAll}. */
+    public static final class Denoisers implements ArbitrarySupplier<JsonObject> {
+        @Override
+        public Arbitrary<JsonObject> get() {
+            return denoisers();
+        }
     }
 }

@@ -22,7 +22,10 @@ public final class RandomWeights {
             for (int i = 0; i < d.length; i++) {
                 double v;
                 if (key.endsWith("log_dt")) {
-                    v = -1 - 5 * rnd.nextDouble();
+                    // dt in [0.05, 0.6]: over the short sequences of tests, slower states leave signals near zero,
+                    // where a norm over channels (rms, layer-feature) amplifies float32 rounding past any tolerance;
+                    // the golden files cover dt down to 1e-3 on realistic lengths
+                    v = -3 + 2.5 * rnd.nextDouble();
                 } else if (key.endsWith(".A") || key.equals("A")) {
                     // (raw real, imaginary): Re = -softplus(raw), Im spread over a few radians
                     v = i % 2 == 0 ? rnd.nextGaussian() : 3 * rnd.nextGaussian();

@@ -1,8 +1,20 @@
 package dev.ssmc.compiler.cli;
 
+import dev.ssmc.compiler.bench.BenchPass;
+import dev.ssmc.compiler.bench.BlockCase;
+import dev.ssmc.compiler.bench.GeneratedWorkload;
+import dev.ssmc.compiler.bench.KernelShares;
 import dev.ssmc.compiler.bench.PlanFidelity;
+import dev.ssmc.compiler.bench.SingleShot;
+import dev.ssmc.compiler.ir.IrException;
+import dev.ssmc.compiler.ir.Network;
+import dev.ssmc.compiler.ir.Planning;
 import dev.ssmc.compiler.ir.SsmMode;
 import dev.ssmc.compiler.plan.Profile;
+import dev.ssmc.compiler.syntax.check.Frontend;
+import dev.ssmc.runtime.kernels.FmaPeak;
+import dev.ssmc.runtime.kernels.KernelMeter;
+import dev.ssmc.runtime.kernels.VectorSupport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -13,27 +25,231 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code ssmc bench}: measurements. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure plans and generated code.",
-        subcommands = {BenchCommand.Plans.class})
-public final class BenchCommand implements Runnable {
+/**
+ * {@code ssmc bench}: measurements. At the top level, times generated code: one SSM block
+ * ({@code --mode}) or a whole network ({@code FILE.ssm}); {@code ssmc bench plans} measures the planner.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Time generated code: one SSM block (--mode) or a whole network (FILE.ssm), planned for "
+                + "exactly the shapes timed, generated, compiled in memory and initialized (init(seed)). "
+                + "--pass forward: a full-sequence forward pass over the batch; train: the forward pass "
+                + "keeping what backward needs, then the gradients of sum(y * g) for a random g; stream: "
+                + "the whole length fed through one stream in chunks of --chunk samples.%n%nA block has its "
+                + "activations off (norm none, postact identity): its contraction and, for dws, its "
+                + "pointwise conv. Its sizes default to the mode's comparison case: 64 channels in and out "
+                + "(16 for full), 16 states, 4 blocks for s5 and neck, batch 8 (stream: 1), length 4096. A "
+                + "network's batch, length and chunk default to its plans (stream: batch 1).%n%nPrints a line "
+                + "describing the case, then key=value lines: peak_heap_mb (the heap pools' peak over the "
+                + "timed runs), alloc_mb_per_run, cpu_ms_median (the CPU time of all Java threads, "
+                + "steadier on shared cores) and, last, ms_median: the median wall-clock time of the timed runs after the "
+                + "warm-up.%n%n'ssmc bench plans' measures how well the planner picks instead.",
+        subcommands = {BenchCommand.Plans.class, BenchCommand.Peak.class})
+public final class BenchCommand implements Callable<Integer> {
+    @Parameters(arity = "0..1", paramLabel = "FILE", description = "A .ssm file: time its network (instead of --mode).")
+    Path file;
+
+    @Option(names = "--network", paramLabel = "NAME", description = "The network to time when FILE has several.")
+    String networkName;
+
+    @Option(names = "--mode", paramLabel = "MODE", description = "Time one SSM block of this mode: dws, s5, neck or full.")
+    String mode;
+
+    @Option(names = "--pass", paramLabel = "PASS", description = "train, forward or stream.")
+    String pass;
+
+    @Option(names = "--batch", paramLabel = "B", description = "Sequences per pass (default: 8, or the network's training batch; 1 to stream).")
+    Integer batch;
+
+    @Option(names = "--in", paramLabel = "C", description = "Block input channels (default: 64, 16 for full).")
+    Integer in;
+
+    @Option(names = "--out", paramLabel = "D", description = "Block output channels (default: --in).")
+    Integer out;
+
+    @Option(names = "--states", paramLabel = "N", description = "Block states, per block for s5 and neck (default: 16).")
+    Integer states;
+
+    @Option(names = "--blocks", paramLabel = "J", description = "State blocks of an s5 or neck block (default: 4; dws and full have 1).")
+    Integer blocks;
+
+    @Option(names = "--length", paramLabel = "L", description = "Samples per sequence (default: 4096, or the network's training length).")
+    Integer length;
+
+    @Option(names = "--chunk", paramLabel = "T", description = "Samples per streaming chunk; must divide --length (default: 1, or the network's planned chunk).")
+    Integer chunk;
+
+    @Option(names = "--warmup", paramLabel = "SECONDS", description = "Warm-up time, at least (default: ${DEFAULT-VALUE}).")
+    double warmupSeconds = SingleShot.Settings.DEFAULT.warmupSeconds();
+
+    @Option(names = "--warmup-runs", paramLabel = "N", description = "Warm-up runs, at least (default: ${DEFAULT-VALUE}).")
+    int warmupRuns = SingleShot.Settings.DEFAULT.warmupRuns();
+
+    @Option(names = "--runs", paramLabel = "N", description = "Timed runs, at least (default: ${DEFAULT-VALUE}).")
+    int runs = SingleShot.Settings.DEFAULT.runs();
+
+    @Option(names = "--time", paramLabel = "SECONDS", description = "The timed runs go on for at least this long (default: ${DEFAULT-VALUE}).")
+    double seconds = SingleShot.Settings.DEFAULT.seconds();
+
+    @Option(names = "--seed", description = "Seed of the initialization and the random inputs (default: ${DEFAULT-VALUE}).")
+    long seed = 1;
+
+    @Option(names = "--profile", paramLabel = "PROFILE", description = "A calibration profile (default: ~/.ssmc/profile.json or the shipped one).")
+    Path profilePath;
+
+    @Option(names = "--kernels", description = "After the timing, run --runs more passes with the kernels metered and print, "
+            + "per kind of kernel, its share of the pass, its GFLOP/s and its percent of this machine's measured peak.")
+    boolean kernels;
+
     @Spec
     CommandSpec spec;
 
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() throws IOException {
+        if (kernels) {
+            // before any kernel class loads: KernelMeter.ON is a constant read once
+            if (!"detail".equals(System.getProperty("ssmc.meter"))) {
+                System.setProperty("ssmc.meter", "true");
+            }
+            if (!KernelMeter.ON) {
+                throw new UserError("--kernels: the kernels were loaded before their meter could be switched on;"
+                        + " run with SSMC_JAVA_OPTS=-Dssmc.meter=true");
+            }
+        }
+        PrintWriter w = spec.commandLine().getOut();
+        if (file == null && mode == null) {
+            if (pass != null || batch != null || length != null || chunk != null) {
+                throw new UserError("give --mode MODE (one SSM block) or a .ssm FILE to time");
+            }
+            spec.commandLine().usage(w);
+            return 0;
+        }
+        if (file != null && mode != null) {
+            throw new UserError("give either a .ssm FILE or --mode, not both");
+        }
+        if (pass == null) {
+            throw new UserError("give --pass train, forward or stream");
+        }
+        BenchPass benchPass;
+        try {
+            benchPass = BenchPass.parse(pass);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+        if (runs < 1 || warmupRuns < 0 || !(warmupSeconds >= 0) || !(seconds >= 0)) {
+            throw new UserError("--runs must be at least 1; --warmup, --warmup-runs and --time not negative");
+        }
+        if (chunk != null && benchPass != BenchPass.STREAM) {
+            throw new UserError("--chunk applies to --pass stream only");
+        }
+        Profile profile = Profiles.load(profilePath);
+        String what;
+        Network network;
+        try {
+            if (file != null) {
+                if (in != null || out != null || states != null || blocks != null) {
+                    throw new UserError("--in, --out, --states and --blocks describe a block (--mode); a network's come from its file");
+                }
+                Frontend.Compilation c = Frontend.compile(file);
+                if (!c.ok()) {
+                    spec.commandLine().getErr().print(c.render());
+                    spec.commandLine().getErr().flush();
+                    return Main.USER_ERROR;
+                }
+                network = network(c, benchPass);
+                what = "network " + network.name() + " (" + file + ")";
+            } else {
+                BlockCase block = block();
+                network = block.network(planning(benchPass, BlockCase.COMPARISON_BATCH, BlockCase.COMPARISON_LENGTH, 1));
+                what = block.describe();
+            }
+            GeneratedWorkload.check(network, benchPass);
+            Planning p = network.planning();
+            w.printf(Locale.ROOT, "bench %s; pass %s, batch %d, length %d%s%n", what, benchPass.spelling(), p.batch(),
+                    p.length(), benchPass == BenchPass.STREAM ? ", chunk " + p.chunk() : "");
+            w.flush();
+        } catch (IllegalArgumentException | IrException e) {
+            throw new UserError(e.getMessage());
+        }
+        SingleShot.Result r;
+        List<String> kernelLines = List.of();
+        try {
+            GeneratedWorkload work = GeneratedWorkload.of(network, benchPass, profile, seed);
+            r = SingleShot.measure(work::run, new SingleShot.Settings(warmupRuns, warmupSeconds, runs, seconds));
+            if (kernels) {
+                kernelLines = KernelShares.measure(work::run, runs);
+            }
+        } catch (OutOfMemoryError e) {
+            throw new UserError(String.format(Locale.ROOT, "the pass needs more heap than the %.0f MB this JVM may use;"
+                    + " give it more with SSMC_JAVA_OPTS=-Xmx...", Runtime.getRuntime().maxMemory() / (1024.0 * 1024.0)));
+        }
+        w.printf(Locale.ROOT, "warmup_runs=%d%n", r.warmupRuns());
+        w.printf(Locale.ROOT, "warmup_s=%.2f%n", r.warmupSeconds());
+        w.printf(Locale.ROOT, "runs=%d%n", r.runs());
+        w.printf(Locale.ROOT, "ms_min=%.3f%n", r.minMillis());
+        w.printf(Locale.ROOT, "ms_max=%.3f%n", r.maxMillis());
+        w.printf(Locale.ROOT, "peak_heap_mb=%.1f%n", r.peakHeapMb());
+        w.printf(Locale.ROOT, "max_heap_mb=%.0f%n", Runtime.getRuntime().maxMemory() / (1024.0 * 1024.0));
+        if (!Double.isNaN(r.allocMbPerRun())) {
+            w.printf(Locale.ROOT, "alloc_mb_per_run=%.2f%n", r.allocMbPerRun());
+        }
+        if (!Double.isNaN(r.medianCpuMillis())) {
+            w.printf(Locale.ROOT, "cpu_ms_median=%.3f%n", r.medianCpuMillis());
+        }
+        kernelLines.forEach(w::println);
+        w.printf(Locale.ROOT, "ms_median=%.3f%n", r.medianMillis());
+        w.flush();
+        return 0;
+    }
+
+    /** The block of --mode and the size options, defaults from the mode's comparison case. */
+    private BlockCase block() {
+        SsmMode m;
+        try {
+            m = SsmMode.parse(mode);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--mode: " + e.getMessage());
+        }
+        BlockCase d = BlockCase.comparison(m);
+        int cin = in != null ? in : d.in();
+        int cout = out != null ? out : in != null ? in : d.out();
+        return new BlockCase(m, cin, cout, states != null ? states : d.states(), blocks != null ? blocks : d.blocks());
+    }
+
+    /** The shapes to plan and time for: the options, else the defaults; stream runs batch 1 unless told. */
+    private Planning planning(BenchPass p, int defaultBatch, int defaultLength, int defaultChunk) {
+        int b = batch != null ? batch : p == BenchPass.STREAM ? 1 : defaultBatch;
+        return new Planning(b, length != null ? length : defaultLength, chunk != null ? chunk : defaultChunk);
+    }
+
+    /** FILE's network, re-planned for the shapes timed. */
+    private Network network(Frontend.Compilation c, BenchPass p) {
+        List<Frontend.CheckedNetwork> nets = c.networks();
+        Network n;
+        if (networkName == null) {
+            if (nets.size() != 1) {
+                throw new UserError(file + " holds " + nets.size() + " networks; name one with --network");
+            }
+            n = nets.get(0).network();
+        } else {
+            n = nets.stream().map(Frontend.CheckedNetwork::network).filter(x -> x.name().equals(networkName)).findFirst()
+                    .orElseThrow(() -> new UserError(file + " has no network '" + networkName + "'"));
+        }
+        Planning planned = n.planning();
+        return new Network(n.name(), n.origin(), n.inChannels(), n.sampleRate(), n.body(), n.head(),
+                planning(p, planned.batch(), planned.length(), planned.chunk()));
     }
 
     /** {@code ssmc bench plans}: how often the chosen plan is within 10% of the fastest measured candidate. */
     @Command(name = "plans", mixinStandardHelpOptions = true,
-            description = {"For shapes drawn from a grid (batch 1..32, channels 4..128, states 4..64, length 256..16384)",
-                    "of each mode, time every candidate plan of the training forward pass through the plan executor",
-                    "(those the model predicts within 20x of its choice, at most 24 per shape) and report how often",
-                    "the chosen plan is within 10% of the fastest measured one (the fastest of --runs runs after a warm-up)."})
+            description = "For shapes drawn from a grid (batch 1..32, channels 4..128, states 4..64, length "
+                + "256..16384) of each mode, time every candidate plan of the training forward pass through "
+                + "the plan executor (those the model predicts within 20x of its choice, at most 24 per "
+                + "shape) and report how often the chosen plan is within 10%% of the fastest measured one "
+                + "(the fastest of --runs runs after a warm-up).")
     public static final class Plans implements Callable<Integer> {
         @Option(names = "--shapes", paramLabel = "N", description = "Shapes per mode (default: ${DEFAULT-VALUE}).")
         int perMode = 12;
@@ -84,6 +300,38 @@ public final class BenchCommand implements Runnable {
             }
             out.printf(Locale.ROOT, "overall: %d of %d shapes (%.0f%%) within 10%% of the fastest measured candidate%n",
                     within, points.size(), 100.0 * within / Math.max(1, points.size()));
+            return 0;
+        }
+    }
+
+    /** {@code ssmc bench peak}: the machine's peak float32 FMA rate, the yardstick of kernel efficiency. */
+    @Command(name = "peak", mixinStandardHelpOptions = true,
+            description = "Measure this machine's peak float32 rate: a register-blocked loop of Vector API fused "
+                + "multiply-adds (16 independent accumulators, no memory traffic), on one thread and on "
+                + "--threads threads. Prints peak_gflops_1_thread and, last, peak_gflops.")
+    public static final class Peak implements Callable<Integer> {
+        @Option(names = "--threads", paramLabel = "N", description = "Threads of the second measurement (default: the available processors).")
+        int threads = Runtime.getRuntime().availableProcessors();
+
+        @Option(names = "--time", paramLabel = "SECONDS", description = "Seconds per measurement (default: ${DEFAULT-VALUE}).")
+        double seconds = 2;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (threads < 1 || !(seconds > 0)) {
+                throw new UserError("--threads must be at least 1 and --time positive");
+            }
+            if (!VectorSupport.available()) {
+                throw new UserError("the Vector API is not available in this JVM (start it with --add-modules jdk.incubator.vector)");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf(Locale.ROOT, "vector_lanes=%d%n", FmaPeak.lanes());
+            out.printf(Locale.ROOT, "peak_gflops_1_thread=%.1f%n", FmaPeak.flops(1, seconds) / 1e9);
+            out.printf(Locale.ROOT, "threads=%d%n", threads);
+            out.printf(Locale.ROOT, "peak_gflops=%.1f%n", FmaPeak.flops(threads, seconds) / 1e9);
             return 0;
         }
     }

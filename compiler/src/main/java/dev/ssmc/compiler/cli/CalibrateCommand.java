@@ -15,10 +15,11 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code ssmc calibrate}: measures this machine and writes the profile the planner costs plans with. */
 @Command(name = "calibrate", mixinStandardHelpOptions = true,
-        description = {"Measure this machine's speed for each kind of step the planner costs (matrix products, FFTs,",
-                "scans, kernel making, elementwise products, memory bandwidth, per-step overhead) with the runtime's",
-                "kernels, and write the profile. explain and the other planning commands read ~/.ssmc/profile.json",
-                "when it exists, else the profile that ships with ssmc."})
+        description = "Measure this machine's speed for each kind of step the planner costs (matrix products, "
+                + "FFTs, scans, kernel making, elementwise products, memory bandwidth, per-step overhead) "
+                + "with the runtime's kernels, and write the profile. explain and the other planning "
+                + "commands read ~/.ssmc/profile.json when it exists, else the profile that ships with "
+                + "ssmc.")
 public final class CalibrateCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Where to write the profile (default: ~/.ssmc/profile.json).")
     Path output;

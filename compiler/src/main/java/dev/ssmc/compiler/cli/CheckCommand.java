@@ -13,8 +13,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code ssmc check FILE...}: runs the front end and prints diagnostics, or one summary line per network. */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Check .ssm files: print their errors (exit status 1), or one line per network with its layers,",
-                "parameters, time ratio and receptive field."})
+        description = "Check .ssm files: print their errors (exit status 1), or one line per network with its "
+                + "layers, parameters, time ratio and receptive field.")
 public final class CheckCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "the .ssm files to check")
     List<Path> files;

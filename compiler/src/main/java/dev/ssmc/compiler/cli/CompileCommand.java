@@ -15,9 +15,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code ssmc compile FILE.ssm... -o DIR [--package P]}: writes the Java source of every network. */
 @Command(name = "compile", mixinStandardHelpOptions = true,
-        description = {"Write the Java source of every network in the .ssm files (or directories of them): one class",
-                "per network, with its planned SSM blocks. Files that have not changed since their last compile into",
-                "the same directory are skipped (--force regenerates)."})
+        description = "Write the Java source of every network in the .ssm files (or directories of them): one "
+                + "class per network, with its planned SSM blocks. Files that have not changed since their "
+                + "last compile into the same directory are skipped (--force regenerates).")
 public final class CompileCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = ".ssm files, or directories searched for them.")
     List<Path> sources;

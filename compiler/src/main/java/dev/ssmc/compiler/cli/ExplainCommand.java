@@ -23,11 +23,12 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code ssmc explain FILE.ssm}: the plan of every block and pass, with its cost and the alternatives. */
 @Command(name = "explain", mixinStandardHelpOptions = true,
-        description = {"Show, for every SSM block and pass (training forward, each gradient, the streaming step and",
-                "chunk), the chosen plan (contraction tree, FFT placement, time algorithm), its predicted cost, the",
-                "runner-up, the plan of the reference's fixed rule and its cost, and the largest intermediate.",
-                "Notation: * convolution, x correlation, # cross-correlation, fft(..)/ifft(..) where the time axis is",
-                "transformed, V~ a kernel made in closed form in frequency, V' the multipliers a scan runs on."})
+        description = "Show, for every SSM block and pass (training forward, each gradient, the streaming step "
+                + "and chunk), the chosen plan (contraction tree, FFT placement, time algorithm), its "
+                + "predicted cost, the runner-up, the plan of the reference's fixed rule and its cost, and "
+                + "the largest intermediate.%nNotation: * convolution, x correlation, # cross-correlation, "
+                + "fft(..)/ifft(..) where the time axis is transformed, V~ a kernel made in closed form in "
+                + "frequency, V' the multipliers a scan runs on.")
 public final class ExplainCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "A .ssm file.")
     Path file;

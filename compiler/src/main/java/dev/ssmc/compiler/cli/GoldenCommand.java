@@ -19,9 +19,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code ssmc golden DIR}: checks every engine against the reference's golden files. */
 @Command(name = "golden", mixinStandardHelpOptions = true,
-        description = {"Rebuild the layer or network of every .safetensors golden file in DIR from its config,",
-                "run its input through each engine and compare with the reference's outputs.",
-                "Tolerance per tensor: |x - ref| <= 1e-4 * max|ref| + 1e-6. Last line: N passed, M failed."})
+        description = "Rebuild the layer or network of every .safetensors golden file in DIR from its config, "
+                + "run its input through each engine and compare with the reference's outputs. Tolerance "
+                + "per tensor: |x - ref| <= 1e-4 * max|ref| + 1e-6. Last line: N passed, M failed.")
 public final class GoldenCommand implements Callable<Integer> {
     @Parameters(paramLabel = "DIR", description = "A directory of golden .safetensors files.")
     Path dir;

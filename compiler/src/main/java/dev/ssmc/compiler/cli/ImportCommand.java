@@ -19,9 +19,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code ssmc import --config CONFIG.json [--checkpoint CKPT] [-o NAME.ssm]}: a reference config as .ssm source. */
 @Command(name = "import", mixinStandardHelpOptions = true,
-        description = {"Write the .ssm source of a reference constructor config (Centaurus, CentaurusSE, or one SSMLayer).",
-                "CONFIG is a JSON file, or a golden .safetensors file whose metadata holds the config.",
-                "With --checkpoint, also check that the checkpoint's tensor names and shapes are the network's."})
+        description = "Write the .ssm source of a reference constructor config (Centaurus, CentaurusSE, or one "
+                + "SSMLayer). CONFIG is a JSON file, or a golden .safetensors file whose metadata holds the "
+                + "config. With --checkpoint, also check that the checkpoint's tensor names and shapes are "
+                + "the network's.")
 public final class ImportCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "CONFIG", description = "the config (.json or .safetensors)")
     Path config;

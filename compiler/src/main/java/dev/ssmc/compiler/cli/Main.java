@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
         description = "Compiler for Centaurus-style state-space-model networks.",
         subcommands = {CheckCommand.class, FmtCommand.class, ImportCommand.class, GoldenCommand.class,
                 PathCommand.class, ExplainCommand.class, CalibrateCommand.class,
-                BenchCommand.class, CompileCommand.class})
+                BenchCommand.class, CompileCommand.class, RunCommand.class,
+                InitCommand.class, TrainCommand.class, EvalCommand.class})
 public final class Main implements Runnable {
     /** Exit status of a user error. */
     public static final int USER_ERROR = 1;

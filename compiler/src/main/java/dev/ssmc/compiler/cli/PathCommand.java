@@ -12,9 +12,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code ssmc path EINSUM --sizes a=2,b=3}: the optimal pairwise path of a plain einsum. */
 @Command(name = "path", mixinStandardHelpOptions = true,
-        description = {"Print the optimal pairwise contraction path of a plain einsum (no convolution) and its",
-                "cost under opt_einsum's FLOP convention: a step costs the product of the sizes of every index",
-                "it touches, times 2 when it sums an index away. The last line is flops=N."})
+        description = "Print the optimal pairwise contraction path of a plain einsum (no convolution) and its "
+                + "cost under opt_einsum's FLOP convention: a step costs the product of the sizes of every "
+                + "index it touches, times 2 when it sums an index away. The last line is flops=N.")
 public final class PathCommand implements Callable<Integer> {
     @Parameters(paramLabel = "EINSUM", description = "The expression, e.g. 'bct,nc,dn->bdt'.")
     String expression;

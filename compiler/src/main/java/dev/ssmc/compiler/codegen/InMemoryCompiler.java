@@ -36,6 +36,21 @@ public final class InMemoryCompiler {
         }
     }
 
+    /** The package networks compiled in memory live in. */
+    public static final String PACKAGE = "ssmc.memory";
+
+    /** The generated class of a network, compiled and loaded. */
+    public static Class<?> networkClass(dev.ssmc.compiler.ir.Network network, dev.ssmc.compiler.plan.Profile profile,
+                                        String sourceName) {
+        String className = PACKAGE + "." + NetworkGenerator.className(network.name());
+        String source = NetworkGenerator.generate(network, PACKAGE, profile, sourceName).toString();
+        try {
+            return compile(Map.of(className, source)).loadClass(className);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("the generated class " + className + " was not compiled", e);
+        }
+    }
+
     /** Compiles {@code sources} (fully qualified class name to source) and returns a loader of the classes. */
     public static ClassLoader compile(Map<String, String> sources) {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();

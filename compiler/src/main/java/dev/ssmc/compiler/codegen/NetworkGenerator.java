@@ -29,6 +29,7 @@ import dev.ssmc.compiler.plan.Plan;
 import dev.ssmc.compiler.plan.Profile;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -47,6 +48,7 @@ public final class NetworkGenerator {
     private final String packageName;
     private final ClassName className;
     private final String sourceName;
+    private final Profile profile;
     private final Map<SsmLayer, String> blockNames = new HashMap<>();
 
     private NetworkGenerator(Network network, String packageName, Profile profile, String sourceName) {
@@ -56,6 +58,7 @@ public final class NetworkGenerator {
         this.packageName = packageName;
         this.className = ClassName.get(packageName, className(network.name()));
         this.sourceName = sourceName;
+        this.profile = profile;
         int i = 0;
         for (Node n : shapes.nodes()) {
             if (n instanceof SsmLayer l) {
@@ -78,6 +81,8 @@ public final class NetworkGenerator {
     private JavaFile file() {
         TypeSpec.Builder type = TypeSpec.classBuilder(className)
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+                .addSuperinterface(Poet.TRAINABLE)
+                .addSuperinterface(Poet.STREAMING_NETWORK)
                 .addJavadoc(classDoc());
         constants(type);
         type.addField(FieldSpec.builder(Poet.STRING_FLOATS_MAP, "params", Modifier.PRIVATE, Modifier.FINAL).build());
@@ -87,6 +92,7 @@ public final class NetworkGenerator {
         type.addMethod(constructor());
         type.addMethods(factories());
         type.addMethods(api());
+        type.addMethods(streamFactories());
         type.addMethod(MethodSpec.methodBuilder("add")
                 .addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addTypeVariable(com.palantir.javapoet.TypeVariableName.get("T", Poet.SSM_BLOCK))
@@ -98,6 +104,12 @@ public final class NetworkGenerator {
                 .build());
         for (NetworkPlan.BlockPlan b : plans.blocks()) {
             type.addType(block(b));
+        }
+        type.addType(streamClass());
+        for (NetworkPlan.BlockPlan b : plans.blocks()) {
+            SsmLayer l = b.layer();
+            type.addType(StepEmitter.stepClass(l, StepForm.of(l, b.passes().get(Pass.STREAM_STEP), profile),
+                    className.nestedClass(stepName(l))));
         }
         return JavaFile.builder(packageName, type.build())
                 .skipJavaLangImports(true)
@@ -118,7 +130,12 @@ public final class NetworkGenerator {
             d.add("<li>{@code $L} ($L): $L</li>\n", key(b.layer()), b.layer().mode().spelling(),
                     escape(b.passes().get(Pass.FORWARD).chosen().shape()));
         }
-        return d.add("</ul>\n").build();
+        d.add("</ul>\n");
+        d.add("\n<p>{@link #newStream()} streams one sequence in calls of any size, without allocating once it has\n")
+                .add("seen a call of a size; each SSM block steps frame by frame in the order of its streaming plan\n")
+                .add("(its {@code BlockNStep} class). One network serves any number of threads, each with its own\n")
+                .add("{@link Stream}.\n");
+        return d.build();
     }
 
     private static String escape(String s) {
@@ -174,17 +191,10 @@ public final class NetworkGenerator {
                 .addStatement("$T p = key -> require(params, key)", Poet.PARAMS)
                 .addStatement("$T<$T> blocks = new $T<>()", List.class, Poet.SSM_BLOCK, ArrayList.class)
                 .add("$T<$T> body = $T.of(\n", List.class, Poet.LAYER, Poet.LIST).indent()
-                .add(layers(network.body()))
+                .add(nodes(network.body(), false))
                 .unindent().add(");\n");
         if (network.head().isPresent()) {
-            CodeBlock.Builder h = CodeBlock.builder().add("$T.of(", Poet.LIST);
-            List<Dense> layers = network.head().get().layers();
-            for (int i = 0; i < layers.size(); i++) {
-                Dense d = layers.get(i);
-                h.add("$Lnew $T($S, $L, $L, $T.$L)", i == 0 ? "" : ", ", Poet.HEAD_LINEAR, d.key(), d.in(), d.out(),
-                        Poet.POSTACT_KIND, Poet.constant(d.after().spelling()));
-            }
-            b.addStatement("this.model = new $T(body, new $T($L, p))", Poet.MODEL, Poet.HEAD, h.add(")").build());
+            b.addStatement("this.model = new $T(body, new $T($L, p))", Poet.MODEL, Poet.HEAD, headLinears());
         } else {
             b.addStatement("this.model = new $T(body, null)", Poet.MODEL);
         }
@@ -195,40 +205,69 @@ public final class NetworkGenerator {
                 .build();
     }
 
-    private CodeBlock layers(List<Node> nodes) {
+    /** The head's linear layers: {@code List.of(new Head.Linear(...), ...)}. */
+    private CodeBlock headLinears() {
+        CodeBlock.Builder h = CodeBlock.builder().add("$T.of(", Poet.LIST);
+        List<Dense> layers = network.head().orElseThrow().layers();
+        for (int i = 0; i < layers.size(); i++) {
+            Dense d = layers.get(i);
+            h.add("$Lnew $T($S, $L, $L, $T.$L)", i == 0 ? "" : ", ", Poet.HEAD_LINEAR, d.key(), d.in(), d.out(),
+                    Poet.POSTACT_KIND, Poet.constant(d.after().spelling()));
+        }
+        return h.add(")").build();
+    }
+
+    /** The nodes, one per line: the model's layers, or (stream) the stream's frame nodes. */
+    private CodeBlock nodes(List<Node> nodes, boolean stream) {
         CodeBlock.Builder b = CodeBlock.builder();
         for (int i = 0; i < nodes.size(); i++) {
-            b.add(layer(nodes.get(i))).add(i + 1 < nodes.size() ? ",\n" : "\n");
+            b.add(node(nodes.get(i), stream)).add(i + 1 < nodes.size() ? ",\n" : "\n");
         }
         return b.build();
     }
 
-    private CodeBlock layer(Node n) {
+    /**
+     * What an IR node becomes: a layer of the model (its SSM blocks registered in {@code blocks}), or
+     * (stream) a frame node of the stream, the runtime's for every node but the SSM blocks, whose
+     * steps are generated.
+     */
+    private CodeBlock node(Node n, boolean stream) {
         if (n instanceof SsmLayer s) {
-            CodeBlock in = s.mode() == SsmMode.DWS ? activation(s.act(), s.inputNormKey(), s.inChannels()) : CodeBlock.of("null");
-            CodeBlock out = s.activations() ? activation(s.act(), s.outputNormKey(), s.ssmOutChannels()) : CodeBlock.of("null");
-            return CodeBlock.of("add(blocks, new $L($L, $L, p))", blockNames.get(s), in, out);
+            CodeBlock in = s.mode() == SsmMode.DWS ? activation(s.act(), s.inputNormKey(), s.inChannels(), stream)
+                    : CodeBlock.of("null");
+            CodeBlock out = s.activations() ? activation(s.act(), s.outputNormKey(), s.ssmOutChannels(), stream)
+                    : CodeBlock.of("null");
+            return stream ? CodeBlock.of("new $L($L, $L, p, vector)", stepName(s), in, out)
+                    : CodeBlock.of("add(blocks, new $L($L, $L, p))", blockNames.get(s), in, out);
         }
         if (n instanceof ActLayer a) {
-            return activation(a.act(), a.normKey(), a.inChannels());
+            return activation(a.act(), a.normKey(), a.inChannels(), stream);
         }
         if (n instanceof Resample r) {
-            return CodeBlock.of("new $T($T.$L, $L, $L, $L, $S, p)", Poet.RESAMPLE_LAYER, Poet.RESAMPLE_KIND,
-                    Poet.constant(r.mode().spelling()), r.ratio(), r.inChannels(), r.outChannels(), r.key());
+            return CodeBlock.of("new $T($T.$L, $L, $L, $L, $S, p)", stream ? Poet.RESAMPLE_FRAMES : Poet.RESAMPLE_LAYER,
+                    Poet.RESAMPLE_KIND, Poet.constant(r.mode().spelling()), r.ratio(), r.inChannels(), r.outChannels(),
+                    r.key());
         }
         Residual r = (Residual) n;
         int c = r.inChannels();
-        return CodeBlock.builder().add("new $T($T.of(\n", Poet.RESIDUAL_LAYER, Poet.LIST).indent()
-                .add(layers(r.body())).unindent()
-                .add("), $L, $L)", activation(new Activation(r.norm(), Postact.IDENTITY, 0), r.normKey(), c),
-                        activation(new Activation(NormKind.NONE, r.postact(), 0), "", c))
+        return CodeBlock.builder().add("new $T($T.of(\n", stream ? Poet.RESIDUAL_FRAMES : Poet.RESIDUAL_LAYER,
+                        stream ? Poet.FRAME_CHAIN : Poet.LIST).indent()
+                .add(nodes(r.body(), stream)).unindent()
+                .add("), $L, $L)", activation(new Activation(r.norm(), Postact.IDENTITY, 0), r.normKey(), c, stream),
+                        activation(new Activation(NormKind.NONE, r.postact(), 0), "", c, stream))
                 .build();
     }
 
-    private static CodeBlock activation(Activation act, String key, int channels) {
-        return CodeBlock.of("new $T($T.$L, $T.$L, $S, $L, p)", Poet.ACTIVATION_LAYER, Poet.NORM_KIND,
-                Poet.constant(act.norm().spelling()), Poet.POSTACT_KIND, Poet.constant(act.postact().spelling()), key,
-                channels);
+    /** An activation layer, or (stream) an activation on frames, in eval mode: there dropout is the identity. */
+    private static CodeBlock activation(Activation act, String key, int channels, boolean stream) {
+        if (!stream && act.dropout() > 0) {
+            return CodeBlock.of("new $T($T.$L, $T.$L, $L, $S, $L, p)", Poet.ACTIVATION_LAYER, Poet.NORM_KIND,
+                    Poet.constant(act.norm().spelling()), Poet.POSTACT_KIND, Poet.constant(act.postact().spelling()),
+                    act.dropout(), key, channels);
+        }
+        return CodeBlock.of("new $T($T.$L, $T.$L, $S, $L, p)", stream ? Poet.ACTIVATION_FRAMES : Poet.ACTIVATION_LAYER,
+                Poet.NORM_KIND, Poet.constant(act.norm().spelling()), Poet.POSTACT_KIND,
+                Poet.constant(act.postact().spelling()), key, channels);
     }
 
     // ---- factories: of, load, init ----
@@ -335,16 +374,21 @@ public final class NetworkGenerator {
                 .addStatement("$T.save(file, PARAMETERS, params, $T.of($S, $S))", Poet.CHECKPOINTS, Poet.MAP, "network",
                         network.name())
                 .build());
-        out.add(MethodSpec.methodBuilder("parameters").addModifiers(Modifier.PUBLIC).returns(Poet.STRING_FLOATS_MAP)
+        out.add(MethodSpec.methodBuilder("parameterList").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+                .returns(ParameterizedTypeName.get(Poet.LIST, Poet.PARAMETER))
+                .addStatement("return PARAMETERS")
+                .build());
+        out.add(MethodSpec.methodBuilder("parameters").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+                .returns(Poet.STRING_FLOATS_MAP)
                 .addJavadoc("The stored tensors by key: the live arrays (an optimizer updates them in place, then\n"
                         + "calls {@link #prepare}).\n")
                 .addStatement("return $T.unmodifiableMap(params)", Poet.COLLECTIONS)
                 .build());
-        out.add(MethodSpec.methodBuilder("prepare").addModifiers(Modifier.PUBLIC)
+        out.add(MethodSpec.methodBuilder("prepare").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
                 .addJavadoc("Recomputes what the SSM blocks derive from the stored tensors (after they changed).\n")
                 .addStatement("blocks.forEach($T::prepare)", Poet.SSM_BLOCK)
                 .build());
-        out.add(MethodSpec.methodBuilder("model").addModifiers(Modifier.PUBLIC).returns(Poet.MODEL)
+        out.add(MethodSpec.methodBuilder("model").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC).returns(Poet.MODEL)
                 .addJavadoc("The network as the runtime's layers: forward, streaming in chunks, gradients.\n")
                 .addStatement("return model")
                 .build());
@@ -400,6 +444,79 @@ public final class NetworkGenerator {
         return out;
     }
 
+    // ---- streaming ----
+
+    private String stepName(SsmLayer l) {
+        return blockNames.get(l) + "Step";
+    }
+
+    private List<MethodSpec> streamFactories() {
+        ClassName stream = className.nestedClass("Stream");
+        List<MethodSpec> out = new ArrayList<>();
+        out.add(MethodSpec.methodBuilder("newStream").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+                .returns(stream)
+                .addJavadoc("A new stream at the start of a sequence, on the Vector API path when this JVM has the module\n"
+                        + "(and {@code -Dssmc.vector=false} does not turn it off), else on the scalar path. Thread-safe;\n"
+                        + "the stream copies the weights as they are now.\n")
+                .addStatement("return new Stream(key -> require(params, key), $T.enabled())", Poet.VECTOR_SUPPORT)
+                .build());
+        out.add(MethodSpec.methodBuilder("newStream").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+                .returns(stream)
+                .addJavadoc("A new stream on the Vector API path ({@code vector}) or the scalar path.\n\n"
+                        + "@throws IllegalStateException when the vector path is asked for and the JVM lacks the module\n")
+                .addParameter(boolean.class, "vector")
+                .beginControlFlow("if (vector && !$T.available())", Poet.VECTOR_SUPPORT)
+                .addStatement("throw new $T($S)", IllegalStateException.class,
+                        "the Vector API module is not in this JVM (--add-modules jdk.incubator.vector)")
+                .endControlFlow()
+                .addStatement("return new Stream(key -> require(params, key), vector)")
+                .build());
+        return out;
+    }
+
+    private TypeSpec streamClass() {
+        boolean classifier = network.head().isPresent();
+        CodeBlock.Builder doc = CodeBlock.builder()
+                .add("One stream of {@code $L}: the state of one sequence, fed in calls of any size (the contract is\n",
+                        network.name())
+                .add("{@link $T}'s). Frames are frame-major, $L float$L each.\n", Poet.NETWORK_STREAM, network.inChannels(),
+                        network.inChannels() == 1 ? "" : "s");
+        if (classifier) {
+            doc.add("\n<p>{@code process(in, off, len, out)} writes the $L logits of the mean of every feature frame so\n",
+                    shapes.classes())
+                    .add("far ($L floats per frame, one frame per $L input frames) and returns $L, or 0 before the first\n",
+                            shapes.featureChannels(), NetworkShapes.requiredMultiple(network.body()), shapes.classes())
+                    .add("feature frame; {@code processFeatures} writes the feature frames instead.\n");
+        } else {
+            doc.add("\n<p>{@code process(in, off, len, out)} writes the output frames the call completed ($L float$L\n",
+                    shapes.featureChannels(), shapes.featureChannels() == 1 ? "" : "s")
+                    .add("each), frame-major from {@code out[0]}, and returns the floats written; {@code out} needs\n")
+                    .add("{@code maxOutput(len)} floats.\n");
+        }
+        CodeBlock.Builder body = CodeBlock.builder().add("super($T.of(\n", Poet.FRAME_CHAIN).indent().indent();
+        if (network.body().isEmpty()) {
+            body.add(activation(new Activation(NormKind.NONE, Postact.IDENTITY, 0), "", network.inChannels(), true))
+                    .add("\n");
+        } else {
+            body.add(nodes(network.body(), true));
+        }
+        body.unindent().add("), ");
+        if (classifier) {
+            body.add("new $T($L, p));\n", Poet.HEAD_FRAMES, headLinears());
+        } else {
+            body.add("null);\n");
+        }
+        body.unindent();
+        return TypeSpec.classBuilder("Stream").addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+                .superclass(Poet.CHAIN_STREAM)
+                .addJavadoc(doc.build())
+                .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE)
+                        .addParameter(Poet.PARAMS, "p").addParameter(boolean.class, "vector")
+                        .addCode(body.build())
+                        .build())
+                .build();
+    }
+
     // ---- SSM blocks ----
 
     private TypeSpec block(NetworkPlan.BlockPlan b) {
@@ -421,57 +538,54 @@ public final class NetworkGenerator {
         t.addMethod(MethodSpec.methodBuilder("respond").addAnnotation(Override.class).addModifiers(Modifier.PROTECTED)
                 .returns(float[].class).addParameter(float[].class, "u").addParameter(int.class, "batch")
                 .addParameter(int.class, "length").addStatement("return forward(u, batch, length)").build());
-        CodeBlock.Builder grads = CodeBlock.builder()
-                .addStatement("$T<String, float[]> weights = new $T<>()", Map.class, HashMap.class);
+        t.addField(FieldSpec.builder(Poet.PLAN_CACHE, "cache", Modifier.PRIVATE, Modifier.FINAL)
+                .initializer("new $T()", Poet.PLAN_CACHE).build());
+        Map<Pass, NetworkPlan.PassPlan> passes = b.passes();
+        PlanEmitter forward = new PlanEmitter();
+        String y = forward.value(passes.get(Pass.FORWARD).chosen(), "KERNEL");
+        t.addMethod(MethodSpec.methodBuilder("forward").addModifiers(Modifier.PRIVATE).returns(float[].class)
+                .addJavadoc(planJavadoc(passes.get(Pass.FORWARD)))
+                .addParameter(float[].class, "u").addParameter(int.class, "batch").addParameter(int.class, "length")
+                .addCode(forward.code()).addStatement("return $L", y).build());
+
+        // every backward pass in one method, so that they share what they have in common
+        PlanEmitter backward = new PlanEmitter();
+        CodeBlock.Builder javadoc = CodeBlock.builder().add("The backward passes, sharing their common steps:\n<ul>\n");
         String input = null;
-        for (Map.Entry<Pass, NetworkPlan.PassPlan> e : b.passes().entrySet()) {
+        Map<String, String> weights = new LinkedHashMap<>();
+        String[] dynamics = new String[2];
+        for (Map.Entry<Pass, NetworkPlan.PassPlan> e : passes.entrySet()) {
             Pass pass = e.getKey();
-            if (pass.streaming()) {
+            if (pass.streaming() || pass == Pass.FORWARD) {
                 continue;
             }
+            javadoc.add("<li>").add(planJavadoc(e.getValue())).add("</li>\n");
             Plan plan = e.getValue().chosen();
-            String method = methodName(pass);
-            boolean dynamics = pass == Pass.GRAD_DYNAMICS;
-            for (String part : dynamics ? List.of("DERIVATIVE_RE", "DERIVATIVE_IM") : List.of("KERNEL")) {
-                String m = dynamics ? method + (part.endsWith("RE") ? "Re" : "Im") : method;
-                MethodSpec.Builder mb = MethodSpec.methodBuilder(m).addModifiers(Modifier.PRIVATE).returns(float[].class)
-                        .addJavadoc("$L: {@code $L}, predicted $L ms.\n", pass.label(), e.getValue().spec().einsum(),
-                                String.format(Locale.ROOT, "%.3f", plan.cost().seconds() * 1e3));
-                if (pass != Pass.GRAD_INPUT) {
-                    mb.addParameter(float[].class, "u");
-                }
-                if (pass != Pass.FORWARD) {
-                    mb.addParameter(float[].class, "g");
-                }
-                t.addMethod(mb.addParameter(int.class, "batch").addParameter(int.class, "length")
-                        .addCode(PlanEmitter.body(plan, part)).build());
-            }
             switch (pass) {
-                case GRAD_INPUT -> input = "gradInput(g, batch, length)";
-                case GRAD_B, GRAD_C, GRAD_E -> grads.addStatement("weights.put($S, $L(u, g, batch, length))",
-                        pass.name().substring(5), method);
-                default -> {
+                case GRAD_INPUT -> input = backward.value(plan, "KERNEL");
+                case GRAD_B, GRAD_C, GRAD_E -> weights.put(pass.name().substring(5), backward.value(plan, "KERNEL"));
+                case GRAD_DYNAMICS -> {
+                    dynamics[0] = backward.value(plan, "DERIVATIVE_RE");
+                    dynamics[1] = backward.value(plan, "DERIVATIVE_IM");
                 }
+                default -> throw new IllegalStateException("no backward pass " + pass);
             }
         }
-        grads.addStatement("return new $T($L, weights, gradDynamicsRe(u, g, batch, length), gradDynamicsIm(u, g, batch, length))",
-                Poet.BLOCK_GRADIENTS, input);
+        CodeBlock.Builder grads = CodeBlock.builder().add(backward.code())
+                .addStatement("$T<String, float[]> weights = new $T<>()", Map.class, HashMap.class);
+        weights.forEach((param, v) -> grads.addStatement("weights.put($S, $L)", param, v));
+        grads.addStatement("return new $T($L, weights, $L, $L)", Poet.BLOCK_GRADIENTS, input, dynamics[0], dynamics[1]);
         t.addMethod(MethodSpec.methodBuilder("blockGradients").addAnnotation(Override.class).addModifiers(Modifier.PROTECTED)
+                .addJavadoc(javadoc.add("</ul>\n").build())
                 .returns(Poet.BLOCK_GRADIENTS).addParameter(float[].class, "u").addParameter(float[].class, "g")
                 .addParameter(int.class, "batch").addParameter(int.class, "length").addCode(grads.build()).build());
         return t.build();
     }
 
-    private static String methodName(Pass p) {
-        return switch (p) {
-            case FORWARD -> "forward";
-            case GRAD_INPUT -> "gradInput";
-            case GRAD_B -> "gradB";
-            case GRAD_C -> "gradC";
-            case GRAD_E -> "gradE";
-            case GRAD_DYNAMICS -> "gradDynamics";
-            default -> throw new IllegalArgumentException(p.toString());
-        };
+    /** A pass's einsum and predicted time, for the generated javadoc. */
+    private static CodeBlock planJavadoc(NetworkPlan.PassPlan p) {
+        return CodeBlock.of("$L: {@code $L}, predicted $L ms.\n", p.chosen().spec().pass().label(), p.spec().einsum(),
+                String.format(Locale.ROOT, "%.3f", p.chosen().cost().seconds() * 1e3));
     }
 
     /** The block's index sizes: constants, with batch, length and frequency bins from the call. */

@@ -2,9 +2,11 @@ package dev.ssmc.compiler.codegen;
 
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import java.util.Locale;
+import javax.lang.model.element.Modifier;
 
 /** The JavaPoet names and small code helpers the generator uses, in one place. */
 final class Poet {
@@ -16,6 +18,7 @@ final class Poet {
     static final ClassName LAYOUT = ClassName.get(RUNTIME + ".kernels", "Layout");
     static final ClassName PLAN_STEPS = ClassName.get(RUNTIME + ".plan", "PlanSteps");
     static final ClassName PART = PLAN_STEPS.nestedClass("Part");
+    static final ClassName PLAN_CACHE = ClassName.get(RUNTIME + ".plan", "PlanCache");
     static final ClassName REAL_FFT = ClassName.get(RUNTIME + ".fft", "RealFft");
     static final ClassName MODEL = ClassName.get(RUNTIME + ".model", "Model");
     static final ClassName MODEL_OUTPUTS = MODEL.nestedClass("Outputs");
@@ -23,6 +26,7 @@ final class Poet {
     static final ClassName SIGNAL = ClassName.get(RUNTIME + ".model", "Signal");
     static final ClassName GRADS = ClassName.get(RUNTIME + ".model", "Grads");
     static final ClassName PARAMS = ClassName.get(RUNTIME + ".model", "Params");
+    static final ClassName TRAINABLE = ClassName.get(RUNTIME + ".model", "Trainable");
     static final ClassName PARAMETER = ClassName.get(RUNTIME + ".model", "Parameter");
     static final ClassName ROLE = PARAMETER.nestedClass("Role");
     static final ClassName CHECKPOINTS = ClassName.get(RUNTIME + ".model", "Checkpoints");
@@ -35,6 +39,21 @@ final class Poet {
     static final ClassName RESIDUAL_LAYER = ClassName.get(RUNTIME + ".model", "ResidualLayer");
     static final ClassName HEAD = ClassName.get(RUNTIME + ".model", "Head");
     static final ClassName HEAD_LINEAR = HEAD.nestedClass("Linear");
+    static final ClassName DISCRETIZATION = ClassName.get(RUNTIME + ".model", "Discretization");
+    static final ClassName VECTOR_SUPPORT = ClassName.get(RUNTIME + ".kernels", "VectorSupport");
+    static final ClassName NETWORK_STREAM = ClassName.get(RUNTIME + ".stream", "NetworkStream");
+    static final ClassName STREAMING_NETWORK = ClassName.get(RUNTIME + ".stream", "StreamingNetwork");
+    static final ClassName CHAIN_STREAM = ClassName.get(RUNTIME + ".stream", "ChainStream");
+    static final ClassName FRAME_CHAIN = ClassName.get(RUNTIME + ".stream", "FrameChain");
+    static final ClassName SSM_FRAMES = ClassName.get(RUNTIME + ".stream", "SsmFrames");
+    static final ClassName ACTIVATION_FRAMES = ClassName.get(RUNTIME + ".stream", "ActivationFrames");
+    static final ClassName RESAMPLE_FRAMES = ClassName.get(RUNTIME + ".stream", "ResampleFrames");
+    static final ClassName RESIDUAL_FRAMES = ClassName.get(RUNTIME + ".stream", "ResidualFrames");
+    static final ClassName HEAD_FRAMES = ClassName.get(RUNTIME + ".stream", "HeadFrames");
+    static final ClassName FLOAT_VECTOR = ClassName.get("jdk.incubator.vector", "FloatVector");
+    static final ClassName VECTOR_SPECIES = ClassName.get("jdk.incubator.vector", "VectorSpecies");
+    static final ClassName VECTOR_OPERATORS = ClassName.get("jdk.incubator.vector", "VectorOperators");
+    static final TypeName FLOAT_SPECIES = ParameterizedTypeName.get(VECTOR_SPECIES, ClassName.get(Float.class));
     static final ClassName NORM_KIND = ClassName.get(RUNTIME + ".nn", "NormKind");
     static final ClassName POSTACT_KIND = ClassName.get(RUNTIME + ".nn", "PostactKind");
     static final ClassName RESAMPLE_KIND = ClassName.get(RUNTIME + ".nn", "ResampleKind");
@@ -66,6 +85,18 @@ final class Poet {
         return b.add("}").build();
     }
 
+    /** A private {@code static final int} constant. */
+    static FieldSpec privateConstant(String name, int value) {
+        return FieldSpec.builder(TypeName.INT, name, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                .initializer("$L", value).build();
+    }
+
+    /** A final {@code float[]} field of {@code size} (a constant expression) with a one-line javadoc. */
+    static FieldSpec floats(String name, String size, String doc) {
+        return FieldSpec.builder(FLOATS, name, Modifier.PRIVATE,
+                Modifier.FINAL).addJavadoc(doc + "\n").initializer("new float[$L]", size).build();
+    }
+
     /** A Java identifier in upper camel case from a network name ("keyword-spotter" to KeywordSpotter). */
     static String upperCamel(String name) {
         StringBuilder sb = new StringBuilder();
@@ -82,5 +113,41 @@ final class Poet {
             sb.insert(0, 'N');
         }
         return sb.toString();
+    }
+
+    /** A method body built statement by statement: a thin fluent wrapper of {@link CodeBlock.Builder}. */
+    static final class Code {
+        private final CodeBlock.Builder b = CodeBlock.builder();
+
+        /** A statement (the semicolon is added). */
+        Code s(String format, Object... args) {
+            b.addStatement(format, args);
+            return this;
+        }
+
+        /** {@code format {} and the lines up to {@link #close}, indented. */
+        Code open(String format, Object... args) {
+            b.beginControlFlow(format, args);
+            return this;
+        }
+
+        Code orElse() {
+            b.nextControlFlow("else");
+            return this;
+        }
+
+        Code close() {
+            b.endControlFlow();
+            return this;
+        }
+
+        Code comment(String format, Object... args) {
+            b.add("// " + format + "\n", args);
+            return this;
+        }
+
+        CodeBlock build() {
+            return b.build();
+        }
     }
 }

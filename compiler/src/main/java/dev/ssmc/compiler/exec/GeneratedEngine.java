@@ -1,22 +1,23 @@
 package dev.ssmc.compiler.exec;
 
 import dev.ssmc.compiler.codegen.InMemoryCompiler;
-import dev.ssmc.compiler.codegen.NetworkGenerator;
 import dev.ssmc.compiler.ir.Network;
 import dev.ssmc.compiler.ir.ParamSpec;
 import dev.ssmc.compiler.ir.Weights;
 import dev.ssmc.compiler.plan.Profile;
-import dev.ssmc.runtime.model.Model;
+import dev.ssmc.runtime.model.Trainable;
+import dev.ssmc.runtime.stream.StreamingNetwork;
+import dev.ssmc.runtime.tensor.Tensor;
 import java.lang.reflect.InvocationTargetException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Runs networks through the Java ssmc generates for them: the source is generated, compiled in
- * memory and loaded, and the weights handed to its {@code of} factory.
+ * memory and loaded, and the weights handed to its {@code of} factory. Whole sequences and
+ * gradients run through its {@code model()}; streaming through its own streams ({@code newStream()}).
  */
 public final class GeneratedEngine implements Engine {
-    private static final String PACKAGE = "dev.ssmc.generated";
     private final Profile profile;
 
     public GeneratedEngine() {
@@ -35,30 +36,40 @@ public final class GeneratedEngine implements Engine {
     @Override
     public Execution bind(Network network, Weights weights) {
         Object instance = instantiate(network, weights, profile);
-        try {
-            Model model = (Model) instance.getClass().getMethod("model").invoke(instance);
-            return new PlanEngine.ModelExecution(network, model);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("the generated class of " + network.name() + " has no model()", e);
-        }
+        Execution model = new PlanEngine.ModelExecution(network, ((Trainable) instance).model());
+        StreamingNetwork streams = (StreamingNetwork) instance;
+        return new Execution() {
+            @Override
+            public Outputs forward(Tensor input) {
+                return model.forward(input);
+            }
+
+            /** Through the generated streams ({@code newStream()}), one per batch item. */
+            @Override
+            public Outputs stream(Tensor input, int[] chunks) {
+                return NetworkStreams.stream(streams, input, chunks);
+            }
+
+            @Override
+            public Map<String, Tensor> gradients(Tensor input, Tensor gradFeatures, Tensor gradLogits) {
+                return model.gradients(input, gradFeatures, gradLogits);
+            }
+        };
     }
 
     /** An instance of the network's generated class holding copies of {@code weights}. */
     public static Object instantiate(Network network, Weights weights, Profile profile) {
-        String className = NetworkGenerator.className(network.name());
-        String source = NetworkGenerator.generate(network, PACKAGE, profile, network.name() + ".ssm").toString();
-        ClassLoader loader = InMemoryCompiler.compile(Map.of(PACKAGE + "." + className, source));
+        Class<?> type = InMemoryCompiler.networkClass(network, profile, network.name() + ".ssm");
         Map<String, float[]> values = new LinkedHashMap<>();
         for (ParamSpec p : network.parameters()) {
             values.put(p.key(), weights.tensor(p.key()).data().clone());
         }
         try {
-            Class<?> type = loader.loadClass(PACKAGE + "." + className);
             return type.getMethod("of", Map.class).invoke(null, values);
         } catch (InvocationTargetException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot load the generated class " + className, e);
+            throw new IllegalStateException("cannot call the generated class " + type.getName(), e);
         }
     }
 }

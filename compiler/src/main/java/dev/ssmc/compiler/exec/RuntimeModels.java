@@ -65,12 +65,13 @@ public final class RuntimeModels {
         for (Node n : nodes) {
             if (n instanceof SsmLayer s) {
                 ActivationLayer in = s.mode() == SsmMode.DWS ? new ActivationLayer(norm(s.act().norm()),
-                        postact(s.act().postact()), s.inputNormKey(), s.inChannels(), p) : null;
+                        postact(s.act().postact()), s.act().dropout(), s.inputNormKey(), s.inChannels(), p) : null;
                 ActivationLayer outAct = s.activations() ? new ActivationLayer(norm(s.act().norm()),
-                        postact(s.act().postact()), s.outputNormKey(), s.ssmOutChannels(), p) : null;
+                        postact(s.act().postact()), s.act().dropout(), s.outputNormKey(), s.ssmOutChannels(), p) : null;
                 out.add(blocks.make(s, shape(s), in, outAct, p));
             } else if (n instanceof ActLayer a) {
-                out.add(new ActivationLayer(norm(a.act().norm()), postact(a.act().postact()), a.normKey(), a.inChannels(), p));
+                out.add(new ActivationLayer(norm(a.act().norm()), postact(a.act().postact()), a.act().dropout(), a.normKey(),
+                        a.inChannels(), p));
             } else if (n instanceof Resample r) {
                 out.add(new dev.ssmc.runtime.model.ResampleLayer(ResampleKind.of(r.mode().spelling()), r.ratio(), r.inChannels(), r.outChannels(),
                         r.key(), p));

@@ -15,7 +15,8 @@ import java.util.stream.Stream;
 /**
  * Runs golden files through engines and compares each engine's outputs with the reference's:
  * {@code output}, {@code features}, {@code stream.output} and {@code stream.features} (the input
- * fed in the file's chunks). Gradients are reported as skipped.
+ * fed in the file's chunks), and every {@code grad.*} tensor (eval mode; an engine without a
+ * backward pass has them reported as skipped).
  */
 public final class GoldenRunner {
     private final List<Engine> engines;

@@ -13,6 +13,7 @@ import dev.ssmc.compiler.ir.SsmLayer;
 import dev.ssmc.compiler.ir.Weights;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -21,6 +22,10 @@ import java.util.Optional;
  * with each state's kernel; streaming goes through the recurrence, for any chunk sizes down to one
  * sample. It shares no kernels with the runtime: it is slow and obviously right, and every fast
  * path is tested against it. Eval mode: BatchNorm uses its running statistics, dropout is off.
+ *
+ * <p>The backward pass ({@link #gradients}) differentiates each op's direct formulas by hand, in
+ * the same plain style: each op recomputes what its forward computed from its input, then walks
+ * its formulas backwards.
  */
 public final class Oracle {
     private final Network network;
@@ -59,6 +64,116 @@ public final class Oracle {
             x = op.full(x);
         }
         return new Result(x, head.isPresent() ? applyHead(mean(x)) : null);
+    }
+
+    /**
+     * The gradients of {@code sum(features * gFeatures) + sum(logits * gLogits)} in eval mode: by the
+     * input, and by every trainable parameter that reaches the loss (checkpoint key to values
+     * flattened like the stored tensor; a parameter the loss does not reach may be missing).
+     */
+    public record Gradients(double[][][] input, Map<String, double[]> parameters) {
+    }
+
+    /**
+     * The backward pass of {@link #forward} at {@code input}: see {@link Gradients}. Either gradient
+     * may be null (zero); {@code gLogits} needs a head.
+     */
+    public Gradients gradients(double[][][] input, double[][][] gFeatures, double[][] gLogits) {
+        checkInput(input);
+        List<double[][][]> trace = OracleOp.trace(body, input);
+        double[][][] features = trace.get(trace.size() - 1);
+        int batch = features.length;
+        int channels = features[0].length;
+        int length = Signals.length(features);
+        double[][][] g = Signals.zeros(batch, channels, length);
+        if (gFeatures != null) {
+            checkShape("gFeatures", gFeatures, batch, channels, length);
+            for (int b = 0; b < batch; b++) {
+                for (int c = 0; c < channels; c++) {
+                    System.arraycopy(gFeatures[b][c], 0, g[b][c], 0, length);
+                }
+            }
+        }
+        ParamGradients grads = new ParamGradients();
+        if (gLogits != null) {
+            if (head.isEmpty()) {
+                throw new IllegalArgumentException("network '" + network.name() + "' has no head, so no logits to differentiate");
+            }
+            // the mean over time spreads the features' gradient evenly over the samples
+            double[][] gMean = headBackward(mean(features), gLogits, grads);
+            for (int b = 0; b < batch; b++) {
+                for (int c = 0; c < channels; c++) {
+                    for (int t = 0; t < length; t++) {
+                        g[b][c][t] += gMean[b][c] / length;
+                    }
+                }
+            }
+        }
+        double[][][] gInput = OracleOp.backward(body, trace, g, grads);
+        return new Gradients(gInput, grads.asMap());
+    }
+
+    private static void checkShape(String name, double[][][] x, int batch, int channels, int length) {
+        if (x.length != batch || x[0].length != channels || Signals.length(x) != length) {
+            throw new IllegalArgumentException(name + " must have the features' shape [" + batch + ", " + channels
+                    + ", " + length + "], got [" + x.length + ", " + x[0].length + ", " + Signals.length(x) + "]");
+        }
+    }
+
+    /**
+     * The backward pass of {@link #applyHead} at {@code features}, given {@code gy}, the gradient by
+     * the logits: the gradient by the features; the dense layers' gradients go to {@code grads}.
+     */
+    private double[][] headBackward(double[][] features, double[][] gy, ParamGradients grads) {
+        List<Dense> layers = head.orElseThrow().layers();
+        // forward again, keeping each dense layer's input and pre-activation
+        List<double[][]> inputs = new ArrayList<>();
+        List<double[][]> pre = new ArrayList<>();
+        double[][] x = features;
+        for (int i = 0; i < layers.size(); i++) {
+            double[][] w = headWeights.get(i);
+            double[] bias = headBiases.get(i);
+            double[][] z = new double[x.length][w.length];
+            double[][] y = new double[x.length][];
+            for (int b = 0; b < x.length; b++) {
+                for (int o = 0; o < w.length; o++) {
+                    double s = bias[o];
+                    for (int k = 0; k < w[o].length; k++) {
+                        s += w[o][k] * x[b][k];
+                    }
+                    z[b][o] = s;
+                }
+                y[b] = ActivationOp.applyPostact(layers.get(i).after(), z[b].clone());
+            }
+            inputs.add(x);
+            pre.add(z);
+            x = y;
+        }
+        if (gy.length != x.length || gy[0].length != x[0].length) {
+            throw new IllegalArgumentException("gLogits must have the logits' shape [" + x.length + ", " + x[0].length
+                    + "], got [" + gy.length + ", " + gy[0].length + "]");
+        }
+        double[][] g = gy;
+        for (int i = layers.size() - 1; i >= 0; i--) {
+            Dense d = layers.get(i);
+            double[][] w = headWeights.get(i);
+            double[][] in = inputs.get(i);
+            double[] gw = grads.of(Keys.join(d.key(), "weight"), d.out() * d.in());
+            double[] gb = grads.of(Keys.join(d.key(), "bias"), d.out());
+            double[][] gIn = new double[in.length][d.in()];
+            for (int b = 0; b < in.length; b++) {
+                double[] gz = ActivationOp.postactBackward(d.after(), pre.get(i)[b], g[b]);
+                for (int o = 0; o < d.out(); o++) {
+                    gb[o] += gz[o];
+                    for (int k = 0; k < d.in(); k++) {
+                        gw[o * d.in() + k] += gz[o] * in[b][k];
+                        gIn[b][k] += w[o][k] * gz[o];
+                    }
+                }
+            }
+            g = gIn;
+        }
+        return g;
     }
 
     /** A stream over {@code batch} sequences fed chunk by chunk. */

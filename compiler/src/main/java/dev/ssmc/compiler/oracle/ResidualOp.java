@@ -30,6 +30,25 @@ final class ResidualOp implements OracleOp {
     }
 
     @Override
+    public double[][][] backward(double[][][] x, double[][][] gy, ParamGradients grads) {
+        List<double[][][]> trace = OracleOp.trace(body, x);
+        double[][][] h = trace.get(trace.size() - 1);
+        int length = Signals.length(h);
+        double[][][] sum = add(x, bodyNorm.full(h), length);
+        double[][][] gSum = post.backward(sum, gy, grads);
+        // the sum's gradient reaches the input twice: through the body and directly
+        double[][][] gx = OracleOp.backward(body, trace, bodyNorm.backward(h, gSum, grads), grads);
+        for (int b = 0; b < x.length; b++) {
+            for (int c = 0; c < x[0].length; c++) {
+                for (int t = 0; t < length; t++) {
+                    gx[b][c][t] += gSum[b][c][t];
+                }
+            }
+        }
+        return gx;
+    }
+
+    @Override
     public StreamOp stream(int batch) {
         List<StreamOp> streams = body.stream().map(op -> op.stream(batch)).toList();
         return new StreamOp() {

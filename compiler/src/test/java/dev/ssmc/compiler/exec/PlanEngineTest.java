@@ -15,10 +15,8 @@ import dev.ssmc.runtime.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 
 /**
  * The plan engine (float32, planned SSM blocks, runtime layers) computes what the oracle computes,
@@ -26,18 +24,20 @@ import net.jqwik.api.Provide;
  */
 class PlanEngineTest {
     @Property(tries = 60)
-    void layersMatchTheOracle(@ForAll("layers") JsonObject config, @ForAll long seed) {
-        check(ReferenceNetworks.layer(config, "random", "property"), seed, 40);
+    void layersMatchTheOracle(@ForAll(supplier = RandomConfigs.Layers.class) JsonObject config, @ForAll long seed) {
+        check(ReferenceNetworks.layer(config, config.toString(), "property"), seed, 40);
     }
 
     @Property(tries = 30)
-    void classifiersMatchTheOracle(@ForAll("classifiers") JsonObject kwargs, @ForAll long seed) {
-        check(ReferenceNetworks.classifier(kwargs, "random", "property"), seed, 96);
+    void classifiersMatchTheOracle(@ForAll(supplier = RandomConfigs.Classifiers.class) JsonObject kwargs,
+            @ForAll long seed) {
+        check(ReferenceNetworks.classifier(kwargs, kwargs.toString(), "property"), seed, 96);
     }
 
     @Property(tries = 30)
-    void denoisersMatchTheOracle(@ForAll("denoisers") JsonObject kwargs, @ForAll long seed) {
-        check(ReferenceNetworks.denoiser(kwargs, "random", "property"), seed, 96);
+    void denoisersMatchTheOracle(@ForAll(supplier = RandomConfigs.Denoisers.class) JsonObject kwargs,
+            @ForAll long seed) {
+        check(ReferenceNetworks.denoiser(kwargs, kwargs.toString(), "property"), seed, 96);
     }
 
     private static void check(Network net, long seed, int maxLength) {
@@ -49,12 +49,13 @@ class PlanEngineTest {
         Execution.Outputs oracle = new OracleEngine().bind(net, w).forward(input);
         Execution plan = new PlanEngine().bind(net, w);
         Execution.Outputs full = plan.forward(input);
-        assertClose(oracle.features(), full.features(), "forward features");
+        String what = net.name() + " seed " + seed + ": ";
+        assertClose(oracle.features(), full.features(), what + "forward features");
         if (oracle.logits() != null) {
-            assertClose(oracle.logits(), full.logits(), "forward logits");
+            assertClose(oracle.logits(), full.logits(), what + "forward logits");
         }
         Execution.Outputs streamed = plan.stream(input, chunks(rnd, length));
-        assertClose(oracle.features(), streamed.features(), "streamed features");
+        assertClose(oracle.features(), streamed.features(), what + "streamed features");
     }
 
     static int[] chunks(Random rnd, int length) {
@@ -77,20 +78,5 @@ class PlanEngineTest {
         for (int i = 0; i < w.length; i++) {
             assertTrue(Math.abs(w[i] - g[i]) <= tol, what + ": element " + i + " is " + g[i] + ", want " + w[i]);
         }
-    }
-
-    @Provide
-    Arbitrary<JsonObject> layers() {
-        return RandomConfigs.layers();
-    }
-
-    @Provide
-    Arbitrary<JsonObject> classifiers() {
-        return RandomConfigs.classifiers();
-    }
-
-    @Provide
-    Arbitrary<JsonObject> denoisers() {
-        return RandomConfigs.denoisers();
     }
 }

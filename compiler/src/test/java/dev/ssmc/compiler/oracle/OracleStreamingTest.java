@@ -16,10 +16,8 @@ import dev.ssmc.runtime.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 
 /**
  * The oracle's two executions agree: the recurrence fed in any chunks (down to one sample)
@@ -28,19 +26,22 @@ import net.jqwik.api.Provide;
  */
 class OracleStreamingTest {
     @Property(tries = 200)
-    void layerStreamsEqualFullSequence(@ForAll("layers") JsonObject config, @ForAll long seed) {
+    void layerStreamsEqualFullSequence(@ForAll(supplier = RandomConfigs.Layers.class) JsonObject config,
+            @ForAll long seed) {
         Network net = ReferenceNetworks.layer(config, "random", "property");
         assertStreamingMatches(net, seed, 40);
     }
 
     @Property(tries = 100)
-    void classifierStreamsEqualFullSequence(@ForAll("classifiers") JsonObject kwargs, @ForAll long seed) {
+    void classifierStreamsEqualFullSequence(@ForAll(supplier = RandomConfigs.Classifiers.class) JsonObject kwargs,
+            @ForAll long seed) {
         Network net = ReferenceNetworks.classifier(kwargs, "random", "property");
         assertStreamingMatches(net, seed, 96);
     }
 
     @Property(tries = 100)
-    void denoiserStreamsEqualFullSequence(@ForAll("denoisers") JsonObject kwargs, @ForAll long seed) {
+    void denoiserStreamsEqualFullSequence(@ForAll(supplier = RandomConfigs.Denoisers.class) JsonObject kwargs,
+            @ForAll long seed) {
         Network net = ReferenceNetworks.denoiser(kwargs, "random", "property");
         assertStreamingMatches(net, seed, 96);
     }
@@ -82,20 +83,5 @@ class OracleStreamingTest {
         for (int i = 0; i < w.length; i++) {
             assertTrue(Math.abs(w[i] - g[i]) <= tol, "element " + i + ": full " + w[i] + " vs streamed " + g[i]);
         }
-    }
-
-    @Provide
-    Arbitrary<JsonObject> layers() {
-        return RandomConfigs.layers();
-    }
-
-    @Provide
-    Arbitrary<JsonObject> classifiers() {
-        return RandomConfigs.classifiers();
-    }
-
-    @Provide
-    Arbitrary<JsonObject> denoisers() {
-        return RandomConfigs.denoisers();
     }
 }

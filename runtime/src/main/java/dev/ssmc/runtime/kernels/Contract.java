@@ -27,7 +27,10 @@ import java.util.function.IntUnaryOperator;
  * {@code [batch, M, K]} / {@code [batch, K, N]} and the output is produced as
  * {@code [batch, M, N]} and permuted into place. Without contracted letters the product is a
  * broadcast multiply along the output's innermost dimension (vectorized when both operands are
- * contiguous or constant along it), which is what products in frequency are.
+ * contiguous or constant along it), which is what products in frequency are. When a batch letter
+ * is innermost in both operands and the output (a frequency, in the channel mixing that happens
+ * in frequency), the products are many small ones with strided operands, each too small to repay
+ * packing; {@link LaneProducts} instead sums {@code a * b} lane by lane along that letter.
  * Intermediates live in per-thread scratch arrays.
  */
 public final class Contract {
@@ -36,6 +39,8 @@ public final class Contract {
     static final int LOOPS = 1;
     /** Always permute operands and output into canonical order (tests force it). */
     static final int CANONICAL = 2;
+    /** Take the lane path whenever it applies (tests force it). */
+    static final int LANES = 3;
     /** Below this many multiply-adds per product, permuting to get fewer, larger products wins. */
     private static final long SMALL_PRODUCT = 16384;
 
@@ -55,11 +60,32 @@ public final class Contract {
 
     public static void pairwise(String aIdx, float[] aRe, float[] aIm, String bIdx, float[] bRe, float[] bIm,
                                 String outIdx, float[] outRe, float[] outIm, IntUnaryOperator sizeOf) {
+        long start = KernelMeter.start();
         pairwise(aIdx, aRe, aIm, bIdx, bRe, bIm, outIdx, outRe, outIm, sizeOf, AUTO, VectorSupport.enabled());
+        if (KernelMeter.ON) {
+            KernelMeter.stop(KernelMeter.DETAIL ? "contract " + aIdx + (aIm != null ? "~," : ",") + bIdx
+                            + (bIm != null ? "~->" : "->") + outIdx + (outIm != null ? "~" : "") : "contract",
+                    start, flops(aIdx, aIm != null, bIdx, bIm != null, outIm != null, sizeOf));
+        }
+    }
+
+    /** Operations of a contraction: one multiply-add per point of its letters, 2 to 8 flops each. */
+    static double flops(String aIdx, boolean aComplex, String bIdx, boolean bComplex, boolean outComplex,
+                        IntUnaryOperator sizeOf) {
+        double points = 1;
+        String letters = aIdx + bIdx;
+        for (int p = 0; p < letters.length(); p++) {
+            if (letters.indexOf(letters.charAt(p)) == p) {
+                points *= sizeOf.applyAsInt(letters.charAt(p));
+            }
+        }
+        int complexSides = (aComplex ? 1 : 0) + (bComplex ? 1 : 0);
+        int perPoint = complexSides == 2 ? (outComplex ? 8 : 4) : complexSides == 1 ? (outComplex ? 4 : 2) : 2;
+        return points * perPoint;
     }
 
     /** A dense tensor: its letters with sizes and strides, and its arrays. */
-    private static final class View {
+    static final class View {
         final String idx;
         final int[] size;
         final int[] stride;
@@ -166,6 +192,9 @@ public final class Contract {
         }
         if (inner.length() == 0) {
             broadcastProduct(a, b, out, vector);
+        } else if (strategy != LOOPS && strategy != CANONICAL
+                && LaneProducts.applies(a, b, out, batch.toString(), inner.toString(), strategy == LANES)) {
+            new LaneProducts(a, b, out, batch.toString(), rows.toString(), cols.toString(), inner.toString()).run(vector);
         } else {
             matrixProducts(a, b, out, batch.toString(), rows.toString(), cols.toString(), inner.toString(),
                     strategy, vector);
@@ -489,7 +518,20 @@ public final class Contract {
         }
 
         void run() {
-            loop(0, 0, 0, 0, true);
+            if (outerCount == 0) {
+                loop(0, 0, 0, 0, true);
+                return;
+            }
+            // the first loop is over output positions: its iterations are independent
+            long work = (long) m * n * k * termA.length;
+            for (int size : loopSize) {
+                work *= size;
+            }
+            Parallel.forRange(loopSize[0], 1, work, (i0, i1) -> {
+                for (int i = i0; i < i1; i++) {
+                    loop(1, i * aStep[0], i * bStep[0], i * cStep[0], true);
+                }
+            });
         }
 
         /** Loop level {@code p}; {@code first} is whether every contracted loop index so far is 0. */

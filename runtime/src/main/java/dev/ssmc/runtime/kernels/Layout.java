@@ -14,6 +14,12 @@ public final class Layout {
 
     /** Writes (overwrites) {@code out}; tensors are row-major in their index strings' order. */
     public static void map(String from, float[] x, String to, float[] out, IntUnaryOperator sizeOf) {
+        long start = KernelMeter.start();
+        permute(from, x, to, out, sizeOf);
+        KernelMeter.stop("layout", start, 0);
+    }
+
+    private static void permute(String from, float[] x, String to, float[] out, IntUnaryOperator sizeOf) {
         int nt = to.length();
         int[] size = new int[nt];
         long total = 1;
@@ -45,6 +51,9 @@ public final class Layout {
             sumCount *= sSize[i];
         }
         if (total == 0) {
+            return;
+        }
+        if (ns == 0 && nt >= 2 && transposeTiled(from, x, to, out, sizeOf, size, xStride)) {
             return;
         }
         // Outer odometer over all letters of `to` but the last; the last runs as a strided inner loop.
@@ -91,6 +100,85 @@ public final class Layout {
                 }
                 base -= toStrideInX[d] * size[d];
                 idx[d] = 0;
+            }
+        }
+    }
+
+    /** Tile edge of the blocked transpose: 16 x 16 floats stay in L1 on both sides. */
+    private static final int TILE = 16;
+
+    /**
+     * A pure permutation whose output-contiguous letter is not the input-contiguous one: a
+     * transpose of those two letters in tiles, so that both the reads and the writes run along
+     * cache lines (the plain loop reads with a large stride). Returns false when it does not apply.
+     */
+    private static boolean transposeTiled(String from, float[] x, String to, float[] out, IntUnaryOperator sizeOf,
+                                          int[] size, int[] xStride) {
+        int nt = to.length();
+        char a = to.charAt(nt - 1);               // contiguous in out
+        char b = from.charAt(from.length() - 1);  // contiguous in x
+        if (a == b || from.length() != nt) {
+            return false;
+        }
+        int ta = nt - 1;
+        int tb = to.indexOf(b);
+        int sizeA = size[ta];
+        int sizeB = size[tb];
+        if (sizeA < TILE / 2 || sizeB < TILE / 2) {
+            return false; // too thin to be worth tiles
+        }
+        int[] outStride = new int[nt];
+        int acc = 1;
+        for (int i = nt - 1; i >= 0; i--) {
+            outStride[i] = acc;
+            acc *= size[i];
+        }
+        int strideAinX = xStride[from.indexOf(a)];
+        int strideBinOut = outStride[tb];
+        // the other letters: an odometer over their joint positions in x and out
+        int others = nt - 2;
+        int[] oSize = new int[others];
+        int[] oX = new int[others];
+        int[] oOut = new int[others];
+        int k = 0;
+        for (int i = 0; i < nt; i++) {
+            if (i != ta && i != tb) {
+                oSize[k] = size[i];
+                oX[k] = xStride[from.indexOf(to.charAt(i))];
+                oOut[k] = outStride[i];
+                k++;
+            }
+        }
+        int[] idx = new int[others];
+        int baseX = 0;
+        int baseOut = 0;
+        while (true) {
+            for (int b0 = 0; b0 < sizeB; b0 += TILE) {
+                int b1 = Math.min(sizeB, b0 + TILE);
+                for (int a0 = 0; a0 < sizeA; a0 += TILE) {
+                    int a1 = Math.min(sizeA, a0 + TILE);
+                    for (int j = b0; j < b1; j++) {
+                        int o = baseOut + j * strideBinOut;
+                        int xi = baseX + j;
+                        for (int i = a0; i < a1; i++) {
+                            out[o + i] = x[xi + i * strideAinX];
+                        }
+                    }
+                }
+            }
+            int d = others - 1;
+            for (; d >= 0; d--) {
+                baseX += oX[d];
+                baseOut += oOut[d];
+                if (++idx[d] < oSize[d]) {
+                    break;
+                }
+                baseX -= oX[d] * oSize[d];
+                baseOut -= oOut[d] * oSize[d];
+                idx[d] = 0;
+            }
+            if (d < 0) {
+                return true;
             }
         }
     }

@@ -42,10 +42,14 @@ public final class Scan {
     static void vector(int lanes, int length, float[] aRe, float[] aIm, float[] vRe, float[] vIm, int vOff,
                        float[] xRe, float[] xIm, float[] outRe, float[] outIm, int outOff, boolean reverse) {
         check(lanes, length);
-        int done = ScanVector.run(lanes, length, aRe, aIm, vRe, vIm, vOff, xRe, xIm, outRe, outIm, outOff, reverse);
-        if (done < lanes) {
-            lanes(done, lanes, lanes, length, aRe, aIm, vRe, vIm, vOff, xRe, xIm, outRe, outIm, outOff, reverse);
-        }
+        // lanes are independent: split them between threads in whole pairs of vectors
+        Parallel.forRange(lanes, ScanVector.PAIR, 8L * lanes * length, (from, to) -> {
+            int done = ScanVector.run(from, to, lanes, length, aRe, aIm, vRe, vIm, vOff, xRe, xIm, outRe, outIm, outOff,
+                    reverse);
+            if (done < to) {
+                lanes(done, to, lanes, length, aRe, aIm, vRe, vIm, vOff, xRe, xIm, outRe, outIm, outOff, reverse);
+            }
+        });
     }
 
     static void scalar(int lanes, int length, float[] aRe, float[] aIm, float[] vRe, float[] vIm, int vOff,

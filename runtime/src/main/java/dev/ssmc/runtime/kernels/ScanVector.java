@@ -14,14 +14,17 @@ final class ScanVector {
     private ScanVector() {
     }
 
-    /** Runs whole vectors of lanes; returns the first lane left to the scalar tail. */
-    static int run(int lanes, int length, float[] aRe, float[] aIm, float[] vRe, float[] vIm, int vOff,
-                   float[] xRe, float[] xIm, float[] outRe, float[] outIm, int outOff, boolean reverse) {
-        int s = 0;
-        for (; s + 2 * W <= lanes; s += 2 * W) {
+    /** Lanes of a pair of vectors: the grain in which lanes are split between threads. */
+    static final int PAIR = 2 * W;
+
+    /** Runs whole vectors of lanes {@code [from, to)}; returns the first lane left to the scalar tail. */
+    static int run(int from, int to, int lanes, int length, float[] aRe, float[] aIm, float[] vRe, float[] vIm,
+                   int vOff, float[] xRe, float[] xIm, float[] outRe, float[] outIm, int outOff, boolean reverse) {
+        int s = from;
+        for (; s + 2 * W <= to; s += 2 * W) {
             pair(s, lanes, length, aRe, aIm, vRe, vIm, vOff, xRe, xIm, outRe, outIm, outOff, reverse);
         }
-        for (; s + W <= lanes; s += W) {
+        for (; s + W <= to; s += W) {
             single(s, lanes, length, aRe, aIm, vRe, vIm, vOff, xRe, xIm, outRe, outIm, outOff, reverse);
         }
         return s;

@@ -1,11 +1,15 @@
 package dev.ssmc.runtime.model;
 
+import dev.ssmc.runtime.nn.Dropout;
 import dev.ssmc.runtime.nn.Norm;
 import dev.ssmc.runtime.nn.NormKind;
 import dev.ssmc.runtime.nn.Postact;
 import dev.ssmc.runtime.nn.PostactKind;
 
-/** {@code act(F)}: a norm (eval mode: BatchNorm uses its running statistics) then a postact. */
+/**
+ * {@code act(F)}: a norm, a postact, then dropout in training. In eval mode BatchNorm uses its
+ * running statistics; in training its batch's, and it updates the running ones in place.
+ */
 public final class ActivationLayer implements Layer {
     private final NormKind norm;
     private final PostactKind postact;
@@ -16,9 +20,20 @@ public final class ActivationLayer implements Layer {
     private final float[] bias;
     private final float[] runningMean;
     private final float[] runningVar;
+    private final float dropout;
 
     /** @param key the norm's checkpoint prefix */
     public ActivationLayer(NormKind norm, PostactKind postact, String key, int channels, Params p) {
+        this(norm, postact, 0, key, channels, p);
+    }
+
+    /**
+     * @param dropout the probability of dropping a channel in training (the reference's Dropout1d,
+     *                applied only from {@link Dropout#MIN_FEATURES} channels)
+     * @param key     the norm's checkpoint prefix
+     */
+    public ActivationLayer(NormKind norm, PostactKind postact, double dropout, String key, int channels, Params p) {
+        this.dropout = (float) dropout;
         this.norm = norm;
         this.postact = postact;
         this.channels = channels;
@@ -40,8 +55,8 @@ public final class ActivationLayer implements Layer {
         return forward(x, null);
     }
 
-    /** What the backward pass needs: the input, the norm's statistics and output. */
-    private record Saved(Signal x, float[] stats, float[] normed) {
+    /** What the backward pass needs: the input, the norm's statistics and output, the dropout mask (or null). */
+    private record Saved(Signal x, float[] stats, float[] normed, float[] mask, boolean training) {
     }
 
     @Override
@@ -49,13 +64,19 @@ public final class ActivationLayer implements Layer {
         if (x.length() == 0) {
             return Signal.zeros(x.batch(), outChannels(), 0); // a chunk that brought no output yet
         }
+        boolean training = tape != null && tape.training();
         float[] y = new float[x.x().length];
         float[] stats = new float[Norm.savedSize(norm, x.batch(), channels, x.length())];
-        Norm.forward(norm, x.batch(), channels, x.length(), x.x(), y, weight, bias, runningMean, runningVar, stats, false);
+        Norm.forward(norm, x.batch(), channels, x.length(), x.x(), y, weight, bias, runningMean, runningVar, stats, training);
         float[] z = new float[x.batch() * outChannels() * x.length()];
         Postact.forward(postact, x.batch(), channels, x.length(), y, z);
+        float[] mask = null;
+        if (training && Dropout.active(dropout, channels, true)) {
+            mask = new float[x.batch() * outChannels()];
+            Dropout.forward(x.batch(), outChannels(), x.length(), z, z, dropout, channels, true, tape.random(), mask);
+        }
         if (tape != null) {
-            tape.push(new Saved(x, stats, y));
+            tape.push(new Saved(x, stats, y, mask, training));
         }
         return new Signal(x.batch(), outChannels(), x.length(), z);
     }
@@ -64,12 +85,17 @@ public final class ActivationLayer implements Layer {
     public Signal backward(Signal dy, Tape tape, Grads grads) {
         Saved s = tape.pop();
         Signal x = s.x();
+        float[] dz = dy.x();
+        if (s.mask() != null) {
+            dz = new float[dy.x().length];
+            Dropout.backward(x.batch(), outChannels(), x.length(), dy.x(), dz, s.mask());
+        }
         float[] dNormed = new float[x.x().length];
-        Postact.backward(postact, x.batch(), channels, x.length(), s.normed(), dy.x(), dNormed);
+        Postact.backward(postact, x.batch(), channels, x.length(), s.normed(), dz, dNormed);
         float[] dx = new float[x.x().length];
         float[] dWeight = weight == null ? null : grads.of(weightKey, weight.length);
         float[] dBias = bias == null ? null : grads.of(biasKey, bias.length);
-        Norm.backward(norm, x.batch(), channels, x.length(), x.x(), dNormed, dx, weight, dWeight, dBias, s.stats(), false,
+        Norm.backward(norm, x.batch(), channels, x.length(), x.x(), dNormed, dx, weight, dWeight, dBias, s.stats(), s.training(),
                 new float[Norm.scratchSize(norm, x.batch(), channels, x.length())]);
         return new Signal(x.batch(), channels, x.length(), dx);
     }

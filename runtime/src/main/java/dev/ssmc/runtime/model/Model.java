@@ -62,11 +62,25 @@ public final class Model {
      * input's, and every parameter's in {@code grads}.
      */
     public Signal gradients(Signal input, Tensor gFeatures, Tensor gLogits, Grads grads) {
-        Tape tape = new Tape();
+        Tape tape = Tape.eval();
+        return backward(forward(input, tape), gFeatures, gLogits, tape, grads);
+    }
+
+    /** A forward pass recording on {@code tape} (a training or an eval tape) what {@link #backward} needs. */
+    public Outputs forward(Signal input, Tape tape) {
         Signal x = input;
         for (Layer l : body) {
             x = l.forward(x, tape);
         }
+        return new Outputs(x, head == null ? null : head.apply(x));
+    }
+
+    /**
+     * The backward pass of {@link #forward(Signal, Tape)}: from the gradients of the features and of
+     * the logits (either may be null), the input's gradient; the parameters' go to {@code grads}.
+     */
+    public Signal backward(Outputs out, Tensor gFeatures, Tensor gLogits, Tape tape, Grads grads) {
+        Signal x = out.features();
         float[] d = new float[x.x().length];
         if (gFeatures != null) {
             gFeatures.requireShape("the features' gradient", x.batch(), x.channels(), x.length());

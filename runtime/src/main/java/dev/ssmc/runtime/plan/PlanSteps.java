@@ -2,7 +2,9 @@ package dev.ssmc.runtime.plan;
 
 import dev.ssmc.runtime.fft.RealFft;
 import dev.ssmc.runtime.kernels.ChunkedConv;
+import dev.ssmc.runtime.kernels.KernelMeter;
 import dev.ssmc.runtime.kernels.Layout;
+import dev.ssmc.runtime.kernels.Parallel;
 import dev.ssmc.runtime.kernels.Scan;
 import dev.ssmc.runtime.kernels.SsmKernels;
 import java.util.function.IntUnaryOperator;
@@ -47,17 +49,33 @@ public final class PlanSteps {
 
     /** The real kernel over time, {@code [states][length]}: {@code Re(a^l)} or a part of {@code l a^l}. */
     public static float[] kernelByPowers(float[] zRe, float[] zIm, int length, Part part) {
+        long start = KernelMeter.start();
+        float[] result = kernelByPowersUnmetered(zRe, zIm, length, part);
+        KernelMeter.stop("kernel", start, 6.0 * zRe.length * length); // a complex product per lag
+        return result;
+    }
+
+    private static float[] kernelByPowersUnmetered(float[] zRe, float[] zIm, int length, Part part) {
         int n = zRe.length;
-        float[] re = new float[n * length];
-        float[] im = new float[n * length];
-        SsmKernels.powersFromExponent(n, length, zRe, zIm, re, im);
         float[] out = new float[n * length];
-        for (int s = 0; s < n; s++) {
-            for (int t = 0; t < length; t++) {
-                int i = s * length + t;
-                out[i] = part.derivative() ? t * (part == Part.DERIVATIVE_IM ? im[i] : re[i]) : re[i];
+        // state by state through a row of scratch that stays in cache: the kernel is written once
+        // rather than made whole in complex form and then read again for the part wanted
+        Parallel.forRange(n, 1, 4L * n * length, (s0, s1) -> {
+            float[] re = new float[length];
+            float[] im = part == Part.DERIVATIVE_IM ? new float[length] : null;
+            for (int s = s0; s < s1; s++) {
+                SsmKernels.powerRow(zRe[s], zIm == null ? 0 : zIm[s], length, re, im, 0);
+                int o = s * length;
+                if (part == Part.KERNEL) {
+                    System.arraycopy(re, 0, out, o, length);
+                } else {
+                    float[] p = part == Part.DERIVATIVE_IM ? im : re;
+                    for (int t = 0; t < length; t++) {
+                        out[o + t] = t * p[t];
+                    }
+                }
             }
-        }
+        });
         return out;
     }
 
@@ -67,6 +85,13 @@ public final class PlanSteps {
      * {@code sum_l q^l} (or {@code sum_l l q^l}) at {@code a} and at its conjugate. {re, im}.
      */
     public static float[][] kernelSpectrum(float[] zRe, float[] zIm, int length, int n, Part part) {
+        long start = KernelMeter.start();
+        float[][] result = kernelSpectrumUnmetered(zRe, zIm, length, n, part);
+        KernelMeter.stop("kernel", start, 0); // closed forms: divisions and powers, not counted
+        return result;
+    }
+
+    private static float[][] kernelSpectrumUnmetered(float[] zRe, float[] zIm, int length, int n, Part part) {
         float[][] a = multipliers(zRe, zIm);
         int states = zRe.length;
         int bins = n / 2 + 1;
@@ -149,14 +174,25 @@ public final class PlanSteps {
      * The FFT of size {@code n} along the time letter of {@code idx} ({@code length} samples,
      * zero-padded): the spectrum in order {@code rows(idx) + "k"}. {re, im}.
      */
+    /** Rows per part when FFTs are split between threads: whole groups of the vectorized FFT. */
+    private static final int FFT_GRAIN = 16;
+
+    private static long fftWork(int n, int rows) {
+        return (long) rows * n * (32 - Integer.numberOfLeadingZeros(n)) * 2;
+    }
+
     public static float[][] fft(String idx, char time, float[] x, int length, int n, IntUnaryOperator size) {
+        long start = KernelMeter.start();
         String rows = rows(idx, time);
         float[] moved = Layout.map(idx, x, rows + time, size);
         int nRows = Math.toIntExact(Layout.count(rows, size));
         int bins = n / 2 + 1;
         float[] re = new float[nRows * bins];
         float[] im = new float[nRows * bins];
-        RealFft.forSize(n).forward(moved, 0, length, length, re, im, 0, bins, nRows);
+        RealFft fft = RealFft.forSize(n);
+        Parallel.forRange(nRows, FFT_GRAIN, fftWork(n, nRows), (r0, r1) ->
+                fft.forward(moved, r0 * length, length, length, re, im, r0 * bins, bins, r1 - r0));
+        KernelMeter.stop("fft", start, KernelMeter.fftFlops(n, nRows));
         return new float[][] {re, im};
     }
 
@@ -165,13 +201,17 @@ public final class PlanSteps {
      * {@code length} samples, in order {@code rows(idx) + time}.
      */
     public static float[] ifft(String idx, float[] re, float[] im, char time, int length, int n, IntUnaryOperator size) {
+        long start = KernelMeter.start();
         String rows = rows(idx, 'k');
         float[] r = Layout.map(idx, re, rows + "k", size);
         float[] i = Layout.map(idx, im, rows + "k", size);
         int nRows = Math.toIntExact(Layout.count(rows, size));
         int bins = n / 2 + 1;
         float[] y = new float[nRows * length];
-        RealFft.forSize(n).inverse(r, i, 0, bins, y, 0, length, length, nRows);
+        RealFft fft = RealFft.forSize(n);
+        Parallel.forRange(nRows, FFT_GRAIN, fftWork(n, nRows), (r0, r1) ->
+                fft.inverse(r, i, r0 * bins, bins, y, r0 * length, length, length, r1 - r0));
+        KernelMeter.stop("fft", start, KernelMeter.fftFlops(n, nRows));
         return y;
     }
 
@@ -196,6 +236,18 @@ public final class PlanSteps {
     public static float[] recurrence(String sigIdx, char inTime, float[] signal, String stateIdx, float[] aRe,
                                      float[] aIm, String lanes, String outIdx, char outTime, int length,
                                      boolean reverse, int chunk, Part part, IntUnaryOperator size) {
+        long start = KernelMeter.start();
+        float[] result = recurrenceUnmetered(sigIdx, inTime, signal, stateIdx, aRe, aIm, lanes, outIdx, outTime,
+                length, reverse, chunk, part, size);
+        // a complex multiply-add per lane and step; a second one for the double pole of l a^l
+        KernelMeter.stop("scan", start, (part.derivative() ? 16.0 : 8.0) * Layout.count(lanes, size) * length);
+        return result;
+    }
+
+    private static float[] recurrenceUnmetered(String sigIdx, char inTime, float[] signal, String stateIdx,
+                                               float[] aRe, float[] aIm, String lanes, String outIdx, char outTime,
+                                               int length, boolean reverse, int chunk, Part part,
+                                               IntUnaryOperator size) {
         int nLanes = Math.toIntExact(Layout.count(lanes, size));
         float[] laneRe = Layout.map(stateIdx, aRe, lanes, size);
         float[] laneIm = Layout.map(stateIdx, aIm, lanes, size);

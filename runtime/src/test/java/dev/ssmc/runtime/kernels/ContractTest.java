@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link Contract} against a naive einsum evaluator in double: random index strings with every
  * role, sizes 1 to 6, real and complex operands, real-part-only outputs; every strategy (loops
- * around strided products, canonical permutations, the automatic choice) on both paths.
+ * around strided products, canonical permutations, lane-wise sums, the automatic choice) on both
+ * paths.
  */
 class ContractTest {
 
@@ -102,7 +103,7 @@ class ContractTest {
         float[] bReCopy = bRe.clone();
         double[][] ref = naive(aIdx, aRe, aIm, bIdx, bRe, bIm, outIdx, sizeOf);
         boolean[] vectors = VectorSupport.available() ? new boolean[] {false, true} : new boolean[] {false};
-        for (int strategy : new int[] {Contract.AUTO, Contract.LOOPS, Contract.CANONICAL}) {
+        for (int strategy : new int[] {Contract.AUTO, Contract.LOOPS, Contract.CANONICAL, Contract.LANES}) {
             for (boolean vector : vectors) {
                 float[] outRe = new float[no + 2];
                 float[] outIm = outComplex ? new float[no + 2] : null;
@@ -135,6 +136,16 @@ class ContractTest {
     }
 
     // ---- the contractions of SSM blocks ----
+
+    @Test
+    void flopsCountOneMultiplyAddPerPointOfTheLetters() {
+        IntUnaryOperator size = c -> switch (c) { case 'b' -> 2; case 'c' -> 3; case 'd' -> 5; default -> 7; };
+        // b*c*d*k = 210 points: the shared letters c and k count once
+        assertEquals(210 * 8, Contract.flops("bck", true, "dck", true, true, size));
+        assertEquals(210 * 4, Contract.flops("bck", true, "dck", true, false, size));
+        assertEquals(210 * 4, Contract.flops("bck", true, "dck", false, true, size));
+        assertEquals(210 * 2, Contract.flops("bck", false, "dck", false, false, size));
+    }
 
     @Test
     void ssmBlockContractions() {
@@ -283,6 +294,45 @@ class ContractTest {
         Collections.shuffle(a, rnd);
         Collections.shuffle(b, rnd);
         Collections.shuffle(out, rnd);
+        IntUnaryOperator sizeOf = c -> size[c - 'a'];
+        check(join(a), rnd.nextBoolean(), join(b), rnd.nextBoolean(), join(out), rnd.nextBoolean(), sizeOf, rnd);
+    }
+
+    /**
+     * Contractions whose innermost letter is a batch letter of both operands and the output (the
+     * shape of channel mixing in frequency), with enough lanes for whole vectors and a tail.
+     */
+    @Property(tries = 150)
+    void laneShapedContractionsMatchNaiveEinsum(@ForAll long seed) {
+        Random rnd = new Random(seed);
+        List<Character> a = new ArrayList<>();
+        List<Character> b = new ArrayList<>();
+        List<Character> out = new ArrayList<>();
+        int[] size = new int[26];
+        int letters = 1 + rnd.nextInt(5);
+        for (int i = 1; i <= letters; i++) {
+            char c = (char) ('a' + i);
+            String role = i == 1 ? "contracted" : ROLES[rnd.nextInt(ROLES.length)];
+            boolean inA = !role.equals("keptB") && !role.equals("sumB");
+            boolean inB = !role.equals("keptA") && !role.equals("sumA");
+            if (inA) {
+                a.add(c);
+            }
+            if (inB) {
+                b.add(c);
+            }
+            if (role.equals("batch") || role.startsWith("kept")) {
+                out.add(c);
+            }
+            size[i] = 1 + rnd.nextInt(4);
+        }
+        size[0] = 1 + rnd.nextInt(70);
+        Collections.shuffle(a, rnd);
+        Collections.shuffle(b, rnd);
+        Collections.shuffle(out, rnd);
+        a.add('a');
+        b.add('a');
+        out.add('a');
         IntUnaryOperator sizeOf = c -> size[c - 'a'];
         check(join(a), rnd.nextBoolean(), join(b), rnd.nextBoolean(), join(out), rnd.nextBoolean(), sizeOf, rnd);
     }

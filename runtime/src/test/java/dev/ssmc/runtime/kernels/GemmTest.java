@@ -29,19 +29,23 @@ class GemmTest {
         return VectorSupport.available() ? new Path[] {scalar, vector} : new Path[] {scalar};
     }
 
-    /** One random problem in a chosen layout: 0 row-major, 1 A transposed, 2 B transposed, 3 C transposed. */
+    /** One random problem in a chosen layout: bits 1, 2 and 4 store A, B and C column-major. */
     static void check(Random rnd, int m, int n, int k, int layout, boolean accumulate, float alpha) {
         int aOff = rnd.nextInt(3);
         int bOff = rnd.nextInt(3);
         int cOff = rnd.nextInt(3);
         int pad = rnd.nextInt(3);
-        // Strides: the contiguous one is 1, the other the extent plus a padding gap.
-        int ars = layout == 1 ? 1 : k + pad;
-        int acs = layout == 1 ? m + pad : 1;
-        int brs = layout == 2 ? 1 : n + pad;
-        int bcs = layout == 2 ? k + pad : 1;
-        int crs = layout == 3 ? 1 : n + pad;
-        int ccs = layout == 3 ? m + pad : 1;
+        // Strides: the contiguous one is 1, the other the extent plus a padding gap. Layout bits:
+        // 1 A column-major, 2 B column-major, 4 C column-major (0 all row-major).
+        boolean aCols = (layout & 1) != 0;
+        boolean bCols = (layout & 2) != 0;
+        boolean cCols = (layout & 4) != 0;
+        int ars = aCols ? 1 : k + pad;
+        int acs = aCols ? m + pad : 1;
+        int brs = bCols ? 1 : n + pad;
+        int bcs = bCols ? k + pad : 1;
+        int crs = cCols ? 1 : n + pad;
+        int ccs = cCols ? m + pad : 1;
         float[] a = random(rnd, aOff + Math.max(m, 1) * Math.max(k, 1) + (m + k + 2) * (pad + 1));
         float[] b = random(rnd, bOff + Math.max(k, 1) * Math.max(n, 1) + (k + n + 2) * (pad + 1));
         // Elements of A and B outside the operands are NaN: a kernel that lets them into C fails.
@@ -121,7 +125,7 @@ class GemmTest {
         for (int m = 0; m <= 6; m++) {
             for (int n = 0; n <= 9; n++) {
                 for (int k = 0; k <= 5; k++) {
-                    check(rnd, m, n, k, rnd.nextInt(4), rnd.nextBoolean(), 1f);
+                    check(rnd, m, n, k, rnd.nextInt(8), rnd.nextBoolean(), 1f);
                 }
             }
         }
@@ -136,7 +140,7 @@ class GemmTest {
         for (int m : ms) {
             for (int n : ns) {
                 int k = 1 + rnd.nextInt(40);
-                check(rnd, m, n, k, rnd.nextInt(4), rnd.nextBoolean(), rnd.nextBoolean() ? 1f : -0.5f);
+                check(rnd, m, n, k, rnd.nextInt(8), rnd.nextBoolean(), rnd.nextBoolean() ? 1f : -0.5f);
             }
         }
     }
@@ -148,7 +152,12 @@ class GemmTest {
         check(rnd, 37, 801, 700, 0, false, 1f);
         check(rnd, 70, 130, 1100, 2, true, 1f);
         check(rnd, 129, 60, 513, 1, false, 2f);
-        check(rnd, 100, 5, 300, 3, true, -1f);
+        check(rnd, 100, 5, 300, 4, true, -1f);
+        // an SSM block's projections: C down its columns with k = 4 (transposed to write rows of C),
+        // and both operands contiguous along a long k (dot products)
+        check(rnd, 4096, 64, 4, 5, false, 1f);
+        check(rnd, 4, 64, 4096, 2, true, 1f);
+        check(rnd, 3, 17, 1001, 6, false, 1f);
         check(rnd, 256, 256, 256, 0, false, 1f);
     }
 
@@ -209,8 +218,8 @@ class GemmTest {
     @Property(tries = 150)
     void randomShapesMatchNaive(@ForAll @IntRange(min = 0, max = 70) int m,
                                 @ForAll @IntRange(min = 0, max = 110) int n,
-                                @ForAll @IntRange(min = 0, max = 90) int k,
-                                @ForAll @IntRange(min = 0, max = 3) int layout,
+                                @ForAll @IntRange(min = 0, max = 200) int k,
+                                @ForAll @IntRange(min = 0, max = 7) int layout,
                                 @ForAll boolean accumulate,
                                 @ForAll long seed) {
         Random rnd = new Random(seed);

@@ -1,0 +1,277 @@
+package dev.ssmc.compiler.codegen;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import dev.ssmc.compiler.RandomConfigs;
+import dev.ssmc.compiler.RandomWeights;
+import dev.ssmc.compiler.exec.GeneratedEngine;
+import dev.ssmc.compiler.exec.NetworkStreams;
+import dev.ssmc.compiler.ir.Network;
+import dev.ssmc.compiler.ir.NetworkShapes;
+import dev.ssmc.compiler.plan.Profile;
+import dev.ssmc.compiler.reference.ReferenceNetworks;
+import dev.ssmc.compiler.syntax.check.Frontend;
+import dev.ssmc.runtime.kernels.VectorSupport;
+import dev.ssmc.runtime.model.Model;
+import dev.ssmc.runtime.model.Signal;
+import dev.ssmc.runtime.model.Trainable;
+import dev.ssmc.runtime.stream.NetworkStream;
+import dev.ssmc.runtime.stream.StreamingNetwork;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The generated {@code newStream()} computes what the network computes on the whole sequence
+ * ({@code model().forward}, within the golden files' tolerance), in random splits of the input
+ * with empty calls and single frames among them, on the Vector API path and on the scalar path,
+ * for random reference layers, classifiers and denoisers and for both examples; a classifier's
+ * {@code process} returns its running logits.
+ */
+class GeneratedStreamTest {
+
+    /** A network's generated class, compiled in memory, with random well-conditioned weights. */
+    record Compiled(Network network, Object instance) {
+        static Compiled of(Network network, long seed) {
+            return new Compiled(network, GeneratedEngine.instantiate(network, RandomWeights.of(network, seed),
+                    Profile.defaults()));
+        }
+
+        StreamingNetwork streams() {
+            return (StreamingNetwork) instance;
+        }
+
+        Model model() {
+            return ((Trainable) instance).model();
+        }
+
+        int multiple() {
+            return (int) NetworkShapes.requiredMultiple(network.body());
+        }
+    }
+
+    /** The whole-sequence forward of one sequence ({@code frames} frame-major): the features frame-major and the logits. */
+    record Reference(float[] features, float[] logits) {
+        static Reference of(Compiled c, float[] frames, int length) {
+            int cin = c.network().inChannels();
+            float[] x = new float[frames.length];
+            NetworkStreams.unframe(frames, x, 0, cin, length);
+            Model.Outputs o = c.model().forward(new Signal(1, cin, length, x));
+            Signal f = o.features();
+            return new Reference(NetworkStreams.frames(f.x(), 0, f.channels(), f.length()),
+                    o.logits() == null ? null : o.logits().data());
+        }
+    }
+
+    static float[] randn(Random rnd, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) rnd.nextGaussian();
+        }
+        return a;
+    }
+
+    /** Random call sizes (in frames) summing to {@code length}: empty calls, single frames, and longer ones. */
+    static int[] split(Random rnd, int length, int max) {
+        List<Integer> sizes = new ArrayList<>();
+        int left = length;
+        while (left > 0) {
+            double r = rnd.nextDouble();
+            int size = Math.min(left, r < 0.1 ? 0 : r < 0.4 ? 1 : 2 + rnd.nextInt(Math.max(1, max - 1)));
+            sizes.add(size);
+            left -= size;
+        }
+        return sizes.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    static int[] ones(int length) {
+        int[] c = new int[length];
+        Arrays.fill(c, 1);
+        return c;
+    }
+
+    static int[] steady(int length, int chunk) {
+        int[] c = new int[(length + chunk - 1) / chunk];
+        Arrays.fill(c, chunk);
+        c[c.length - 1] = length - chunk * (c.length - 1);
+        return c;
+    }
+
+    /** Feature frames through {@code processFeatures} in the given calls (frames), concatenated. */
+    static float[] features(NetworkStream s, float[] frames, int[] calls) {
+        int cin = s.inChannels();
+        float[] all = new float[0];
+        int at = 0;
+        for (int size : calls) {
+            float[] out = new float[s.maxFeatures(size * cin)];
+            int n = s.processFeatures(frames, at * cin, size * cin, out);
+            assertEquals(0, n % s.featureChannels(), "whole frames");
+            all = append(all, out, n);
+            at += size;
+        }
+        return all;
+    }
+
+    /** {@code all} followed by the first {@code n} floats of {@code out}. */
+    static float[] append(float[] all, float[] out, int n) {
+        float[] grown = Arrays.copyOf(all, all.length + n);
+        System.arraycopy(out, 0, grown, all.length, n);
+        return grown;
+    }
+
+    /**
+     * What {@code process} returns over the calls: the output frames concatenated (no head), or
+     * the last logits (a classifier), checking that a classifier answers exactly once it has a
+     * feature frame.
+     */
+    static float[] process(NetworkStream s, float[] frames, int[] calls, int multiple) {
+        int cin = s.inChannels();
+        float[] all = new float[0];
+        int at = 0;
+        for (int size : calls) {
+            float[] out = new float[s.maxOutput(size * cin)];
+            int n = s.process(frames, at * cin, size * cin, out);
+            at += size;
+            if (s.classes() > 0) {
+                assertEquals(at >= multiple ? s.classes() : 0, n, "logits after " + at + " frames");
+                if (n > 0) {
+                    all = Arrays.copyOf(out, n);
+                }
+            } else {
+                all = append(all, out, n);
+            }
+        }
+        return all;
+    }
+
+    /** {@code |x - ref| <= 1e-4 * max|ref| + 1e-6} everywhere. */
+    static void assertClose(String what, float[] ref, float[] actual) {
+        assertEquals(ref.length, actual.length, what + ": lengths");
+        double max = 0;
+        for (float v : ref) {
+            max = Math.max(max, Math.abs(v));
+        }
+        double tol = 1e-4 * max + 1e-6;
+        for (int i = 0; i < ref.length; i++) {
+            double err = Math.abs((double) ref[i] - actual[i]);
+            if (!(err <= tol)) {
+                throw new AssertionError(what + ": element " + i + " is " + actual[i] + ", expected " + ref[i] + " (error "
+                        + err + " > " + tol + ")");
+            }
+        }
+    }
+
+    /** The paths this JVM can run: the vector one when the module is there, and the scalar one. */
+    static List<Boolean> paths() {
+        return VectorSupport.available() ? List.of(true, false) : List.of(false);
+    }
+
+    /**
+     * Streams a random sequence through both paths in the given splits (and in single frames
+     * after a reset) and compares everything with the whole-sequence forward.
+     */
+    static void check(Compiled c, int length, Random rnd, List<int[]> splits) {
+        int cin = c.network().inChannels();
+        float[] in = randn(rnd, cin * length);
+        Reference ref = Reference.of(c, in, length);
+        String name = c.network().name();
+        float[] vectorFeatures = null;
+        for (boolean vector : paths()) {
+            NetworkStream s = c.streams().newStream(vector);
+            String path = vector ? "vector" : "scalar";
+            for (int[] calls : splits) {
+                String what = name + " (" + path + ") in " + (calls.length > 40 ? calls.length + " calls" : Arrays.toString(calls));
+                float[] got = features(s, in, calls);
+                assertClose(what + ": features", ref.features(), got);
+                if (ref.logits() != null) {
+                    float[] logits = new float[s.classes()];
+                    assertEquals(got.length > 0 ? s.classes() : 0, s.logits(logits));
+                    if (got.length > 0) {
+                        assertClose(what + ": logits", ref.logits(), logits);
+                    }
+                }
+                if (vector) {
+                    vectorFeatures = got;
+                } else if (vectorFeatures != null) {
+                    assertClose(what + ": scalar against vector", vectorFeatures, got);
+                }
+                s.reset();
+                float[] processed = process(s, in, calls, c.multiple());
+                if (ref.logits() != null) {
+                    if (processed.length > 0) {
+                        assertClose(what + ": process logits", ref.logits(), processed);
+                    }
+                } else {
+                    assertClose(what + ": process output", ref.features(), processed);
+                }
+                s.reset();
+            }
+        }
+    }
+
+    static List<int[]> splits(Random rnd, int length, int multiple) {
+        return List.of(split(rnd, length, 3 * multiple + 2), ones(length), steady(length, multiple));
+    }
+
+    static Network example(String rel) throws IOException {
+        Path p = Path.of("../examples").resolve(rel);
+        Frontend.Compilation c = Frontend.compile(p.toFile().exists() ? p : Path.of("examples").resolve(rel));
+        assertTrue(c.ok(), c.render());
+        return c.networks().get(0).network();
+    }
+
+    @Property(tries = 15)
+    void layersStreamAsTheyComputeWholeSequences(@ForAll(supplier = RandomConfigs.Layers.class) JsonObject config,
+                                                 @ForAll long seed) {
+        Random rnd = new Random(seed);
+        Compiled c = Compiled.of(ReferenceNetworks.layer(config, "layer", "property"), seed);
+        int length = 1 + rnd.nextInt(60);
+        check(c, length, rnd, splits(rnd, length, 1));
+    }
+
+    @Property(tries = 10)
+    void classifiersStreamAsTheyComputeWholeSequences(
+            @ForAll(supplier = RandomConfigs.Classifiers.class) JsonObject kwargs, @ForAll long seed) {
+        checkWholeWindows(ReferenceNetworks.classifier(kwargs, "classifier", "property"), seed);
+    }
+
+    @Property(tries = 10)
+    void denoisersStreamAsTheyComputeWholeSequences(@ForAll(supplier = RandomConfigs.Denoisers.class) JsonObject kwargs,
+                                                    @ForAll long seed) {
+        checkWholeWindows(ReferenceNetworks.denoiser(kwargs, "denoiser", "property"), seed);
+    }
+
+    /** A network with resampling over a random whole number of its windows (about 90 frames at most). */
+    private static void checkWholeWindows(Network network, long seed) {
+        Random rnd = new Random(seed);
+        Compiled c = Compiled.of(network, seed);
+        int m = c.multiple();
+        int length = m * (1 + rnd.nextInt(Math.max(1, 90 / m)));
+        check(c, length, rnd, splits(rnd, length, m));
+    }
+
+    /**
+     * An example network, from a seed, over {@code length} frames: in random calls of up to
+     * {@code longest} frames, single frames, its planned chunk and steady calls of {@code odd} frames.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"kws/kws.ssm, 11, 896, 300, 100", "denoise/denoise.ssm, 12, 576, 150, 37"})
+    void theExamplesStreamAsTheyComputeWholeSequences(String file, long seed, int length, int longest, int odd)
+            throws IOException {
+        Network net = example(file);
+        Random rnd = new Random(seed);
+        Compiled c = Compiled.of(net, seed);
+        check(c, length, rnd, List.of(split(rnd, length, longest), ones(length), steady(length, net.planning().chunk()),
+                steady(length, odd)));
+    }
+}

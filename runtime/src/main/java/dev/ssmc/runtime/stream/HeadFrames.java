@@ -1,0 +1,148 @@
+package dev.ssmc.runtime.stream;
+
+import dev.ssmc.runtime.model.Head;
+import dev.ssmc.runtime.model.Params;
+import dev.ssmc.runtime.nn.Postact;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The classifier head on a stream: a running sum of the feature frames ({@link #accumulate}), and
+ * at any moment the logits of all frames so far ({@link #logits}): their mean, then each linear
+ * layer and its postact, as {@link Head} computes them on the whole feature sequence. The sums
+ * are in double, so a long stream loses nothing to rounding; nothing is allocated after
+ * construction. Checkpoint keys as for {@link Head} ({@code key.weight}, {@code key.bias}).
+ */
+public final class HeadFrames {
+    private final Head.Linear[] layers;
+    private final float[][] weights;
+    private final float[][] biases;
+    private final int channels;
+    private final int classes;
+    private final double[] sums;
+    private long frames;
+    /** The input and pre-activation of the layer being computed. */
+    private final float[] x;
+    private final float[] y;
+
+    /** @param layers the linear layers in order: the first takes the feature channels */
+    public HeadFrames(List<Head.Linear> layers, Params p) {
+        if (layers.isEmpty()) {
+            throw new IllegalArgumentException("a head needs at least one linear layer");
+        }
+        this.layers = layers.toArray(new Head.Linear[0]);
+        this.weights = new float[this.layers.length][];
+        this.biases = new float[this.layers.length][];
+        int width = this.layers[0].in();
+        int widest = width;
+        for (int i = 0; i < this.layers.length; i++) {
+            Head.Linear l = this.layers[i];
+            if (l.in() != width) {
+                throw new IllegalArgumentException("head layer " + l.key() + " takes " + l.in() + " features, gets " + width);
+            }
+            weights[i] = sized(p, Params.join(l.key(), "weight"), l.in() * l.out());
+            biases[i] = sized(p, Params.join(l.key(), "bias"), l.out());
+            width = Postact.outChannels(l.after(), l.out());
+            widest = Math.max(widest, l.out());
+        }
+        this.channels = this.layers[0].in();
+        this.classes = width;
+        this.sums = new double[channels];
+        this.x = new float[widest];
+        this.y = new float[widest];
+    }
+
+    private static float[] sized(Params p, String key, int size) {
+        float[] a = p.get(key);
+        if (a.length != size) {
+            throw new IllegalArgumentException(key + " has " + a.length + " floats, expected " + size);
+        }
+        return a.clone();
+    }
+
+    /** Feature channels per frame. */
+    public int channels() {
+        return channels;
+    }
+
+    /** Logits written by {@link #logits}. */
+    public int classes() {
+        return classes;
+    }
+
+    /** Frames accumulated since construction or {@link #reset}. */
+    public long frames() {
+        return frames;
+    }
+
+    /** Adds {@code count} feature frames from {@code features[off ..]} (frame-major) to the running sums. */
+    public void accumulate(float[] features, int off, int count) {
+        Buffers.checkFrames("features", features, off, count, channels);
+        for (int f = 0; f < count; f++) {
+            int o = off + f * channels;
+            for (int c = 0; c < channels; c++) {
+                sums[c] += features[o + c];
+            }
+        }
+        frames += count;
+    }
+
+    /**
+     * Writes the logits of the mean of all frames so far to {@code out[0 .. classes)}.
+     *
+     * @throws IllegalStateException before any frame arrived (there is no mean of nothing)
+     */
+    public void logits(float[] out) {
+        logits(out, 0);
+    }
+
+    /** {@link #logits(float[])} at {@code out[off ..]}. */
+    public void logits(float[] out, int off) {
+        if (frames == 0) {
+            throw new IllegalStateException("no feature frames yet");
+        }
+        Buffers.checkFrames("out", out, off, 1, classes);
+        for (int c = 0; c < channels; c++) {
+            x[c] = (float) (sums[c] / frames);
+        }
+        int last = layers.length - 1;
+        for (int i = 0; i <= last; i++) {
+            Head.Linear l = layers[i];
+            float[] w = weights[i];
+            float[] b = biases[i];
+            for (int o = 0; o < l.out(); o++) {
+                double s = b[o];
+                int row = o * l.in();
+                for (int k = 0; k < l.in(); k++) {
+                    s += w[row + k] * x[k];
+                }
+                y[o] = (float) s;
+            }
+            if (i == last) {
+                postact(l, y, out, off);
+            } else {
+                postact(l, y, x, 0);
+            }
+        }
+    }
+
+    private static void postact(Head.Linear l, float[] pre, float[] to, int off) {
+        if (l.after() == dev.ssmc.runtime.nn.PostactKind.GLU) {
+            int half = l.out() / 2;
+            for (int o = 0; o < half; o++) {
+                double gate = 1.0 / (1.0 + Math.exp(-(double) pre[half + o]));
+                to[off + o] = (float) (pre[o] * gate);
+            }
+        } else {
+            for (int o = 0; o < l.out(); o++) {
+                to[off + o] = Postact.apply(l.after(), pre[o]);
+            }
+        }
+    }
+
+    /** Forgets every frame. */
+    public void reset() {
+        Arrays.fill(sums, 0);
+        frames = 0;
+    }
+}

@@ -1,0 +1,179 @@
+package dev.ssmc.runtime.stream;
+
+import java.util.List;
+
+/**
+ * {@code post(x + norm(body(x)))} on frames: a residual block, or with an identity norm and post,
+ * a skip addition around a U-Net level; the streaming twin of
+ * {@link dev.ssmc.runtime.model.ResidualLayer}. A body that pools emits later than it reads, so
+ * the input frames whose body output has not arrived wait in a preallocated ring (FIFO) and are
+ * added as the body catches up; a call emits as many frames as the body did.
+ *
+ * <p>The ring holds at most {@code max_m (m - body.emittedAfter(m))} waiting frames over one
+ * period of the body (exact: the body's buffering repeats with its period) plus one call's input;
+ * it is sized at the first call and grows only when a larger call arrives. The body must keep the
+ * frame rate ({@code emittedAfter(period) == period}) and the channels.
+ */
+public final class ResidualFrames implements FrameNode {
+    private final FrameChain body;
+    private final ActivationFrames bodyNorm;
+    private final ActivationFrames post;
+    private final int channels;
+    private final int maxWaiting;
+    /** Waiting input frames, a ring of {@code capacity} frames starting at {@code head}. */
+    private float[] ring = new float[0];
+    private int capacity;
+    private int head;
+    private int waiting;
+    /** The body's output frames of a call, then their norm plus the waiting input. */
+    private float[] h = new float[0];
+    private float[] sum = new float[0];
+    private int reserved;
+
+    /**
+     * @param body     the body, input and output channels those of the block
+     * @param bodyNorm the norm on the body's output (its postact the identity, as the model builds it)
+     * @param post     the postact after the addition (its norm none, as the model builds it)
+     */
+    public ResidualFrames(FrameChain body, ActivationFrames bodyNorm, ActivationFrames post) {
+        this.body = body;
+        this.bodyNorm = bodyNorm;
+        this.post = post;
+        this.channels = body.inChannels();
+        if (body.outChannels() != channels || bodyNorm.inChannels() != channels || bodyNorm.outChannels() != channels
+                || post.inChannels() != channels) {
+            throw new IllegalArgumentException("a residual block keeps its " + channels + " channels: body "
+                    + body.inChannels() + " -> " + body.outChannels() + ", norm " + bodyNorm.inChannels() + " -> "
+                    + bodyNorm.outChannels() + ", post on " + post.inChannels());
+        }
+        int p = body.period();
+        if (body.emittedAfter(p) != p) {
+            throw new IllegalArgumentException("a residual body must keep the frame rate: it emits "
+                    + body.emittedAfter(p) + " frames per " + p);
+        }
+        long most = 0;
+        for (int m = 0; m < p; m++) {
+            most = Math.max(most, m - body.emittedAfter(m));
+        }
+        this.maxWaiting = Buffers.frames(most);
+    }
+
+    /** A block around a body of the given nodes. */
+    public ResidualFrames(List<? extends FrameNode> body, ActivationFrames bodyNorm, ActivationFrames post) {
+        this(new FrameChain(body), bodyNorm, post);
+    }
+
+    @Override
+    public int inChannels() {
+        return channels;
+    }
+
+    @Override
+    public int outChannels() {
+        return post.outChannels();
+    }
+
+    @Override
+    public int maxOutFrames(int inFrames) {
+        return body.maxOutFrames(inFrames);
+    }
+
+    @Override
+    public long emittedAfter(long consumed) {
+        return body.emittedAfter(consumed);
+    }
+
+    @Override
+    public int period() {
+        return body.period();
+    }
+
+    @Override
+    public void reserve(int frames) {
+        if (frames <= reserved) {
+            return;
+        }
+        body.reserve(frames);
+        int most = body.maxOutFrames(frames);
+        bodyNorm.reserve(most);
+        post.reserve(most);
+        h = Buffers.atLeast(h, (long) most * channels);
+        sum = Buffers.atLeast(sum, (long) most * channels);
+        int need = Buffers.frames((long) maxWaiting + frames);
+        if (need > capacity) {
+            float[] grown = new float[Math.multiplyExact(need, channels)];
+            copyOut(0, waiting, grown, 0); // keep the waiting frames, oldest first
+            ring = grown;
+            capacity = need;
+            head = 0;
+        }
+        reserved = frames;
+    }
+
+    @Override
+    public void reset() {
+        body.reset();
+        head = 0;
+        waiting = 0;
+    }
+
+    @Override
+    public int process(float[] in, int inOff, int frames, float[] out, int outOff) {
+        Buffers.checkFrames("in", in, inOff, frames, channels);
+        Buffers.checkFrames("out", out, outOff, maxOutFrames(frames), outChannels());
+        reserve(frames);
+        push(in, inOff, frames);
+        int m = body.process(in, inOff, frames, h, 0);
+        if (m == 0) {
+            return 0;
+        }
+        bodyNorm.process(h, 0, m, sum, 0);
+        addWaiting(m);
+        return post.process(sum, 0, m, out, outOff);
+    }
+
+    /** Appends frames to the ring (room is reserved: at most maxWaiting wait before a call). */
+    private void push(float[] x, int xo, int frames) {
+        if (waiting + frames > capacity) {
+            throw new IllegalStateException("the residual ring overflowed: " + waiting + " waiting + " + frames
+                    + " > " + capacity + " (the body emits later than its period says)");
+        }
+        int tail = head + waiting;
+        if (tail >= capacity) {
+            tail -= capacity;
+        }
+        int first = Math.min(frames, capacity - tail);
+        System.arraycopy(x, xo, ring, tail * channels, first * channels);
+        System.arraycopy(x, xo + first * channels, ring, 0, (frames - first) * channels);
+        waiting += frames;
+    }
+
+    /** {@code sum += } the oldest {@code m} waiting frames, which leave the ring. */
+    private void addWaiting(int m) {
+        if (m > waiting) {
+            throw new IllegalStateException("the residual body emitted more frames than it consumed");
+        }
+        int first = Math.min(m, capacity - head);
+        add(ring, head * channels, sum, 0, first * channels);
+        add(ring, 0, sum, first * channels, (m - first) * channels);
+        head += m;
+        if (head >= capacity) {
+            head -= capacity;
+        }
+        waiting -= m;
+    }
+
+    private static void add(float[] x, int xo, float[] y, int yo, int n) {
+        for (int i = 0; i < n; i++) {
+            y[yo + i] += x[xo + i];
+        }
+    }
+
+    /** Copies {@code count} waiting frames from the {@code skip}-th oldest into {@code y[yo ..]} in order. */
+    private void copyOut(int skip, int count, float[] y, int yo) {
+        for (int f = 0; f < count; f++) {
+            int slot = (head + skip + f) % capacity;
+            System.arraycopy(ring, slot * channels, y, yo + f * channels, channels);
+        }
+    }
+}

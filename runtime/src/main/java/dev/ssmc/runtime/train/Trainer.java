@@ -1,0 +1,163 @@
+package dev.ssmc.runtime.train;
+
+import dev.ssmc.runtime.model.Grads;
+import dev.ssmc.runtime.model.Model;
+import dev.ssmc.runtime.model.Parameter;
+import dev.ssmc.runtime.model.Signal;
+import dev.ssmc.runtime.model.Tape;
+import dev.ssmc.runtime.model.Trainable;
+import dev.ssmc.runtime.tensor.Tensor;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Trains a classifier on clips: epochs of augmented, shuffled mini-batches through the network in
+ * training mode (BatchNorm on batch statistics, dropout), cross-entropy on the logits, the backward
+ * pass, gradient clipping by global norm and an AdamW step with the reference's parameter groups
+ * under a learning-rate schedule; then the validation accuracy in eval mode. Deterministic: the
+ * same seed, data and network give bit-identical parameters on one machine.
+ */
+public final class Trainer {
+    /**
+     * How to train.
+     *
+     * @param clipNorm   the global gradient norm above which gradients are scaled down (0: no clipping)
+     * @param schedule   "cosine" (with linear warm-up over {@code warmupSteps}) or "onecycle"
+     * @param prefetch   batches prepared ahead on a background thread
+     */
+    public record Config(int epochs, int batchSize, double learningRate, String schedule, int warmupSteps,
+                         double clipNorm, long seed, Augmentation augmentation, AdamW.Config adam, int prefetch) {
+        public Config {
+            if (epochs < 1 || batchSize < 1 || !(learningRate > 0) || warmupSteps < 0 || clipNorm < 0 || prefetch < 0) {
+                throw new IllegalArgumentException("epochs, batch size and learning rate must be positive");
+            }
+            if (!schedule.equals("cosine") && !schedule.equals("onecycle")) {
+                throw new IllegalArgumentException("schedule must be cosine or onecycle, not '" + schedule + "'");
+            }
+        }
+    }
+
+    /** What one epoch did. */
+    public record Epoch(int epoch, double trainLoss, double trainAccuracy, double validationAccuracy,
+                        double seconds, long samples) {
+    }
+
+    /** Progress within an epoch, after every step. */
+    public interface Progress {
+        void step(int epoch, int step, int steps, double loss, double accuracy, double samplesPerSecond);
+    }
+
+    private final Trainable network;
+    private final ClipSet train;
+    private final ClipSet validation;
+    private final Config config;
+    private final AdamW adam;
+    private final Schedule schedule;
+    private final int stepsPerEpoch;
+    private long step;
+
+    public Trainer(Trainable network, ClipSet train, ClipSet validation, Config config) {
+        this.network = network;
+        this.train = train;
+        this.validation = validation;
+        this.config = config;
+        this.adam = new AdamW(network.parameterList(), config.adam());
+        this.stepsPerEpoch = Batches.training(train, config.batchSize(), config.seed(), 0, config.augmentation()).batchCount();
+        long total = (long) stepsPerEpoch * config.epochs();
+        this.schedule = config.schedule().equals("onecycle") ? Schedule.oneCycle(config.learningRate(), total)
+                : Schedule.cosine(config.learningRate(), config.warmupSteps(), total, 0);
+    }
+
+    public int stepsPerEpoch() {
+        return stepsPerEpoch;
+    }
+
+    /** The optimizer's state and the step count, to save beside a checkpoint for resuming. */
+    public Map<String, float[]> state() {
+        Map<String, float[]> s = new HashMap<>(adam.state());
+        s.put("trainer.step", new float[] {Float.intBitsToFloat((int) (step >>> 32)), Float.intBitsToFloat((int) step)});
+        return s;
+    }
+
+    /** Restores what {@link #state} saved. */
+    public void loadState(Map<String, float[]> s) {
+        Map<String, float[]> adamState = new HashMap<>(s);
+        float[] st = adamState.remove("trainer.step");
+        if (st != null) {
+            step = ((long) Float.floatToRawIntBits(st[0]) << 32) | (Float.floatToRawIntBits(st[1]) & 0xffffffffL);
+        }
+        adam.loadState(adamState);
+    }
+
+    /** Trains one epoch (numbered from 0) and measures the validation accuracy. */
+    public Epoch epoch(int epoch, Progress progress) {
+        long start = System.nanoTime();
+        Model model = network.model();
+        Map<String, float[]> params = network.parameters();
+        double lossSum = 0;
+        long correct = 0;
+        long seen = 0;
+        int i = 0;
+        try (PrefetchingBatches batches = Batches.training(train, config.batchSize(), config.seed(), epoch,
+                config.augmentation()).prefetching(Math.max(1, config.prefetch()))) {
+            while (batches.hasNext()) {
+                Batch b = batches.next();
+                Tape tape = Tape.training(new SplittableRandom(config.seed() * 1_000_003L + step));
+                Model.Outputs out = model.forward(new Signal(b.size(), 1, b.length(), b.inputs()), tape);
+                Loss loss = CrossEntropy.of(out.logits(), b.labels());
+                Grads grads = new Grads();
+                model.backward(out, null, Tensor.of(loss.gradient(), out.logits().shape()), tape, grads);
+                Map<String, float[]> g = trainable(grads.asMap());
+                double norm = config.clipNorm() > 0 ? GradientClipping.clipByGlobalNorm(g, config.clipNorm())
+                        : GradientClipping.globalNorm(g);
+                if (Double.isFinite(norm)) {
+                    adam.step(params::get, g, schedule.lr(step));
+                    network.prepare();
+                }
+                step++;
+                i++;
+                lossSum += loss.value() * b.size();
+                correct += Accuracy.correct(out.logits().data(), out.logits().dim(1), b.labels());
+                seen += b.size();
+                if (progress != null) {
+                    double secs = (System.nanoTime() - start) / 1e9;
+                    progress.step(epoch, i, stepsPerEpoch, lossSum / seen, (double) correct / seen, seen / secs);
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double val = validation == null ? Double.NaN : evaluate(network, validation, config.batchSize(), null);
+        return new Epoch(epoch, lossSum / seen, (double) correct / seen, val, seconds, seen);
+    }
+
+    /** The gradients of trainable tensors only (BatchNorm's running statistics have none). */
+    private Map<String, float[]> trainable(Map<String, float[]> grads) {
+        Map<String, float[]> out = new HashMap<>();
+        for (Parameter p : network.parameterList()) {
+            float[] g = grads.get(p.key());
+            if (p.role().trainable() && g != null) {
+                out.put(p.key(), g);
+            }
+        }
+        return out;
+    }
+
+    /** The accuracy of a network (eval mode) on a clip set; fills {@code confusion} when given. */
+    public static double evaluate(Trainable network, ClipSet set, int batchSize, ConfusionMatrix confusion) {
+        Model model = network.model();
+        long correct = 0;
+        long seen = 0;
+        Batches batches = Batches.evaluation(set, batchSize);
+        while (batches.hasNext()) {
+            Batch b = batches.next();
+            Tensor logits = model.forward(new Signal(b.size(), 1, b.length(), b.inputs())).logits();
+            correct += Accuracy.correct(logits.data(), logits.dim(1), b.labels());
+            seen += b.size();
+            if (confusion != null) {
+                confusion.add(logits.data(), b.labels());
+            }
+        }
+        return (double) correct / seen;
+    }
+}

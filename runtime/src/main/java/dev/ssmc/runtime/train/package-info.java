@@ -1,0 +1,42 @@
+/**
+ * The training kit: everything between a data set on disk and a network's parameters, except the
+ * network itself (its forward and backward passes are the generated code's or the runtime
+ * model's).
+ *
+ * <p>A keyword-spotting training loop, in outline:
+ *
+ * <pre>{@code
+ * SpeechCommands data = SpeechCommands.open(dir);                 // 12 classes, silence, 1 s clips
+ * ClipSet train = data.load(SpeechCommands.Split.TRAIN);          // read once, kept in memory
+ * ClipSet validation = data.load(SpeechCommands.Split.VALIDATION);
+ * AdamW adam = new AdamW(network.parameters());                   // dynamics at 0.1x, no decay
+ * Schedule schedule = Schedule.cosine(peakLr, warmupSteps, totalSteps, 0);
+ * long step = 0;
+ * for (int epoch = 0; epoch < epochs; epoch++) {
+ *     try (PrefetchingBatches batches = Batches.training(train, 32, seed, epoch,
+ *             Augmentation.defaults(16000)).prefetching(2)) {
+ *         while (batches.hasNext()) {
+ *             Batch batch = batches.next();                       // inputs [32 * 16000], labels [32]
+ *             Tensor logits = ...forward(batch.inputs())...;
+ *             Loss loss = CrossEntropy.of(logits, batch.labels());
+ *             Map<String, float[]> grads = ...backward(loss.gradient())...;
+ *             GradientClipping.clipByGlobalNorm(grads, 1.0);
+ *             adam.step(network.params(), grads, schedule.lr(step++));
+ *         }
+ *     }
+ *     ConfusionMatrix m = new ConfusionMatrix(data.labels().size());
+ *     Batches eval = Batches.evaluation(validation, 64);            // fixed order and silence
+ *     while (eval.hasNext()) { Batch b = eval.next(); m.add(...logits..., b.labels()); }
+ * }
+ * // to resume: save adam.state() beside the checkpoint, and adam.loadState(...) it back
+ * }</pre>
+ *
+ * <p>A denoiser uses {@link dev.ssmc.runtime.train.L1} and
+ * {@link dev.ssmc.runtime.train.MultiResolutionStft} as losses and
+ * {@link dev.ssmc.runtime.train.SiSnr} as its metric.
+ *
+ * <p>Determinism: with the same seed and data, every random draw (order, silence, augmentation,
+ * initialization through {@link dev.ssmc.runtime.train.Init}) and every arithmetic step is the
+ * same, so a run gives bit-identical parameters on one machine, with or without prefetching.
+ */
+package dev.ssmc.runtime.train;

@@ -1,0 +1,111 @@
+package dev.ssmc.runtime.stream;
+
+import static dev.ssmc.runtime.stream.StreamTesting.assertClose;
+import static dev.ssmc.runtime.stream.StreamTesting.frames;
+import static dev.ssmc.runtime.stream.StreamTesting.randn;
+import static dev.ssmc.runtime.stream.StreamTesting.split;
+import static dev.ssmc.runtime.stream.StreamTesting.stream;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.ssmc.runtime.kernels.VectorSupport;
+import dev.ssmc.runtime.model.BlockMode;
+import dev.ssmc.runtime.model.BlockShape;
+import dev.ssmc.runtime.model.Signal;
+import dev.ssmc.runtime.nn.NormKind;
+import dev.ssmc.runtime.nn.PostactKind;
+import dev.ssmc.runtime.stream.StreamTesting.MapParams;
+import dev.ssmc.runtime.stream.StreamTesting.Ssm;
+import java.util.Random;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The general recurrent SSM step: its Vector API and scalar paths agree, on shapes whose lanes
+ * fill whole vectors and leave tails; both equal the model's layer (an independent double-precision
+ * recurrence) on wide shapes the random networks do not reach; reset restores the initial state.
+ */
+class RecurrentSsmFramesTest {
+
+    /** A random shape of {@code mode}, wide enough for whole vectors and tails on every machine. */
+    static BlockShape shape(Random rnd, BlockMode mode) {
+        int cin = 1 + rnd.nextInt(mode == BlockMode.FULL ? 12 : 40);
+        int cout = 1 + rnd.nextInt(mode == BlockMode.FULL ? 40 : 24);
+        int states = 1 + rnd.nextInt(mode == BlockMode.FULL ? 6 : 48);
+        int blocks = mode == BlockMode.S5 || mode == BlockMode.NECK ? 1 + rnd.nextInt(3) : 1;
+        return new BlockShape(mode, cin, cout, states, blocks);
+    }
+
+    @Property(tries = 60)
+    void vectorAndScalarPathsAgree(@ForAll @IntRange(min = 0, max = 3) int modeIndex, @ForAll boolean activations,
+                                   @ForAll long seed) {
+        assumeTrue(VectorSupport.available(), "the Vector API module is not in this JVM");
+        Random rnd = new Random(seed);
+        MapParams p = new MapParams(rnd);
+        BlockShape shape = shape(rnd, BlockMode.values()[modeIndex]);
+        Ssm ssm = Ssm.of(p, shape, "layer", NormKind.BATCH, PostactKind.GELU, activations);
+        int length = 1 + rnd.nextInt(60);
+        float[] in = randn(rnd, shape.inChannels() * length);
+        int[] chunks = split(rnd, length, 9);
+        RecurrentSsmFrames vector = ssm.withVector(true).node(p);
+        RecurrentSsmFrames scalar = ssm.withVector(false).node(p);
+        assertEquals(true, vector.vectorized());
+        assertEquals(false, scalar.vectorized());
+        // the paths differ only in the order of float operations (and fused multiply-adds)
+        assertClose("vector against scalar", stream(scalar, in, chunks), stream(vector, in, chunks), 1e-5);
+    }
+
+    @Property(tries = 40)
+    void bothPathsMatchTheModelLayerOnWideShapes(@ForAll @IntRange(min = 0, max = 3) int modeIndex,
+                                                 @ForAll boolean vector, @ForAll long seed) {
+        assumeTrue(!vector || VectorSupport.available(), "the Vector API module is not in this JVM");
+        Random rnd = new Random(seed);
+        MapParams p = new MapParams(rnd);
+        BlockShape shape = shape(rnd, BlockMode.values()[modeIndex]);
+        Ssm ssm = Ssm.of(p, shape, "layer", NormKind.NONE, PostactKind.IDENTITY, false).withVector(vector);
+        int length = 1 + rnd.nextInt(80);
+        Signal x = new Signal(1, shape.inChannels(), length, randn(rnd, shape.inChannels() * length));
+        float[] ref = frames(ssm.layer(p).apply(x));
+        assertClose("stream", ref, stream(ssm.node(p), frames(x), split(rnd, length, 13)));
+    }
+
+    @Test
+    void resetRestoresTheInitialState() {
+        Random rnd = new Random(7);
+        for (BlockMode mode : BlockMode.values()) {
+            for (boolean vector : new boolean[] {false, VectorSupport.available()}) {
+                MapParams p = new MapParams(rnd);
+                BlockShape shape = new BlockShape(mode, 18, 17, mode == BlockMode.FULL ? 3 : 20, 2);
+                RecurrentSsmFrames node = Ssm.of(p, shape, "layer", NormKind.RMS, PostactKind.SILU, true)
+                        .withVector(vector).node(p);
+                float[] in = randn(rnd, 18 * 40);
+                int[] chunks = {5, 1, 0, 30, 4};
+                float[] first = stream(node, in, chunks);
+                node.reset();
+                assertArrayEquals(first, stream(node, in, chunks), mode + (vector ? " vector" : " scalar"));
+            }
+        }
+    }
+
+    /** A subclass that overrides {@code steps} must agree with the per-frame {@code step}: the default loop is the contract. */
+    @Test
+    void stepsIsStepFrameByFrame() {
+        Random rnd = new Random(11);
+        MapParams p = new MapParams(rnd);
+        BlockShape shape = new BlockShape(BlockMode.S5, 5, 4, 7, 2);
+        Ssm ssm = Ssm.of(p, shape, "layer", NormKind.NONE, PostactKind.IDENTITY, false);
+        RecurrentSsmFrames node = ssm.node(p);
+        float[] in = randn(rnd, 5 * 30);
+        float[] whole = new float[4 * 30];
+        node.process(in, 0, 30, whole, 0);
+        node.reset();
+        float[] byStep = new float[4 * 30];
+        for (int t = 0; t < 30; t++) {
+            node.step(in, 5 * t, byStep, 4 * t);
+        }
+        assertArrayEquals(whole, byStep);
+    }
+}
