@@ -19,7 +19,7 @@ import net.jqwik.api.Arbitrary;
  * The structures the properties draw from, in three families, each compiled once per JVM (one
  * javac run per family) on first use:
  * <ul>
- * <li>{@link #FIXTURE}: the {@code .ssm} files of {@code src/test/ssm} and both examples;</li>
+ * <li>{@link #FIXTURE}: the {@code .ssm} files of {@code src/main/ssm} and both examples;</li>
  * <li>{@link #SOURCE}: random {@code .ssm} sources ({@link RandomSources});</li>
  * <li>{@link #IMPORTED}: random reference configs through {@code ImportedNetworks.viaSource}.</li>
  * </ul>
@@ -122,7 +122,7 @@ public final class Pools {
         return new Random(POOL_SEED * 1_000_003L + family.hashCode() * 31L + i);
     }
 
-    /** The fixture files: {@code src/test/ssm} and the two examples. */
+    /** The fixture files: {@code src/main/ssm} and the two examples. */
     static final class Fixtures {
         static List<Structure> load() {
             List<Structure> out = new ArrayList<>();
@@ -138,7 +138,7 @@ public final class Pools {
         }
 
         static List<Path> files() {
-            Path dir = Path.of(System.getProperty("ssmc.gentests.fixtures", "src/test/ssm"));
+            Path dir = Path.of(System.getProperty("ssmc.gentests.fixtures", "src/main/ssm"));
             Path examples = Path.of(System.getProperty("ssmc.gentests.examples", "../examples"));
             List<Path> out = new ArrayList<>();
             try (Stream<Path> s = Files.list(dir)) {
