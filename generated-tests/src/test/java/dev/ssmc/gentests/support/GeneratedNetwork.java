@@ -2,6 +2,7 @@ package dev.ssmc.gentests.support;
 
 import dev.ssmc.runtime.model.Model;
 import dev.ssmc.runtime.model.Parameter;
+import dev.ssmc.runtime.stream.StreamingNetwork;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
@@ -11,8 +12,9 @@ import java.util.Map;
 /**
  * A loaded generated network class ({@code XxxNetwork}), used through its public API: the
  * factories {@code of}, {@code init}, {@code load}, the constants, and per instance {@code forward},
- * {@code backward}, {@code model}, {@code parameters}, {@code prepare}, {@code save}. Reflection
- * because most classes under test are compiled while the tests run; {@code SsmcCompileTest} checks
+ * {@code backward}, {@code model}, {@code parameters}, {@code prepare}, {@code save}, {@code
+ * newStream} (through {@link StreamingNetwork}, which every generated class implements). Reflection
+ * because most classes under test are compiled while the tests run; {@code FixtureUsageTest} uses
  * the same API statically.
  */
 public final class GeneratedNetwork {
@@ -109,6 +111,11 @@ public final class GeneratedNetwork {
 
         public Model model() {
             return (Model) call(model, self);
+        }
+
+        /** The instance as what makes streams: every generated class is a {@link StreamingNetwork}. */
+        public StreamingNetwork streaming() {
+            return (StreamingNetwork) self;
         }
 
         /** {@code forward(input, batch, length)}: the features and, with a head, the logits. */
