@@ -3,11 +3,11 @@ package dev.ssmc.gentests;
 import static dev.ssmc.gentests.support.Close.assertClose;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.ssmc.gentests.support.Case;
 import dev.ssmc.gentests.support.Close;
 import dev.ssmc.gentests.support.GeneratedClasses;
 import dev.ssmc.gentests.support.GeneratedNetwork;
 import dev.ssmc.gentests.support.Mutant;
-import dev.ssmc.gentests.support.Pools;
 import dev.ssmc.gentests.support.RandomValues;
 import dev.ssmc.gentests.support.References;
 import dev.ssmc.gentests.support.Structure;
@@ -15,11 +15,6 @@ import dev.ssmc.runtime.model.Model;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 
 /**
  * The elements of a batch do not interact (eval mode: BatchNorm uses its running statistics):
@@ -33,43 +28,30 @@ import net.jqwik.api.Provide;
  * mixing batch elements up gives errors of order one. The outputs' tolerance adds the oracle's
  * noise floor ({@link Close}).
  */
-class BatchIndependenceTest {
-    static final int TRIES = 200;
+class BatchIndependenceTest extends PropertyOverPools {
     private static final int MAX_LENGTH = 24;
 
-    @Property(tries = TRIES)
-    void randomNetworksKeepBatchElementsApart(@ForAll("random") Structure s, @ForAll long seed) {
-        check(s, seed);
-    }
-
-    @Property(tries = TRIES)
-    void fixturesKeepBatchElementsApart(@ForAll("fixtures") Structure s, @ForAll long seed) {
-        check(s, seed);
-    }
-
-    static void check(Structure s, long seed) {
-        check(s, seed, Mutant.NONE);
-    }
-
-    /** The property on one try, with {@code mutant} in the network that runs the elements alone (see {@link Mutant}). */
-    static void check(Structure s, long seed, Mutant mutant) {
-        Random rnd = new Random(seed);
-        int batch = 2 + rnd.nextInt(3);
-        int length = s.randomLength(rnd, MAX_LENGTH);
+    /** With {@code mutant} in the network that runs the elements alone (see {@link Mutant}). */
+    @Override
+    void check(Structure s, long seed, Mutant mutant) {
+        Case c = Case.draw(s, seed, 2, 4, MAX_LENGTH);
+        Random rnd = c.rnd();
+        int batch = c.batch();
+        int length = c.length();
         GeneratedNetwork g = GeneratedClasses.of(s);
-        Map<String, float[]> w = RandomValues.weights(s.network(), rnd);
+        Map<String, float[]> w = c.weights();
         GeneratedNetwork.Instance net = g.of(RandomValues.copy(w));
         GeneratedNetwork.Instance single = mutant == Mutant.NONE ? net : g.of(mutant.weights(RandomValues.copy(w)));
         int in = g.inChannels() * length;
         int outLength = s.outputLength(length);
         int feat = g.features() * outLength;
         int classes = g.classes();
-        float[] x = RandomValues.gaussian(rnd, batch * in);
+        float[] x = c.input();
         float[] gFeatures = RandomValues.gaussian(rnd, batch * feat);
         float[] gLogits = classes == 0 ? null : RandomValues.gaussian(rnd, batch * classes);
-        String ctx = "batch " + batch + ", length " + length + ", seed " + seed + ", " + s.describe();
-        References.Noise noise = References.noise(s.network(), w, x, batch, length, rnd);
-        // the gradients' noise floor: how far float32 backward moves when weights and input move by an ulp
+        String ctx = c.context("");
+        References.Noise noise = References.noise(c);
+        // the gradients' measured noise: how far float32 backward moves when weights and input move by an ulp
         Map<String, float[]> nudged = g.of(References.ulp(w, rnd)).backward(References.ulp(x, rnd), batch, length,
                 gFeatures, gLogits);
 
@@ -121,15 +103,5 @@ class BatchIndependenceTest {
                 fail(what + ": element " + i + " is " + got[i] + ", want " + want[i] + " (tolerance " + tol + ")\n" + ctx);
             }
         }
-    }
-
-    @Provide
-    Arbitrary<Structure> random() {
-        return Arbitraries.oneOf(Pools.of(Pools.sources(), s -> true), Pools.of(Pools.imported(), s -> true));
-    }
-
-    @Provide
-    Arbitrary<Structure> fixtures() {
-        return Pools.of(Pools.fixtures(), s -> true);
     }
 }

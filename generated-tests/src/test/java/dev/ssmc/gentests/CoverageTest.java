@@ -31,13 +31,7 @@ import org.junit.jupiter.api.Test;
 class CoverageTest {
     @Test
     void fixturesCoverEveryConstruct() {
-        Constructs c = Constructs.of(Pools.fixtures());
-        assertEquals(EnumSet.allOf(SsmMode.class), c.modes, "SSM modes");
-        assertEquals(EnumSet.allOf(NormKind.class), c.norms, "norms");
-        assertEquals(EnumSet.allOf(Postact.class), c.postacts, "postacts");
-        assertEquals(EnumSet.allOf(ResampleMode.class), c.resampling, "resampling modes");
-        assertEquals(Set.of("residual block", "encoder/decoder", "head", "bare layer", "streaming-exact", "norms over time"),
-                c.shapes, "network shapes");
+        Constructs.of(Pools.fixtures()).assertEverything();
         Set<String> names = new TreeSet<>();
         Pools.fixtures().forEach(s -> names.add(s.name()));
         assertTrue(names.containsAll(Set.of("KeywordSpotter", "Denoiser")), "both examples are fixtures: " + names);
@@ -47,14 +41,8 @@ class CoverageTest {
     void randomPoolsCoverEveryConstruct() {
         List<Structure> random = new ArrayList<>(Pools.sources());
         random.addAll(Pools.imported());
-        Constructs c = Constructs.of(random);
-        assertEquals(EnumSet.allOf(SsmMode.class), c.modes, "SSM modes");
         // `layer` norm ties the input length to a channel count: imported layer configs only
-        assertEquals(EnumSet.allOf(NormKind.class), c.norms, "norms");
-        assertEquals(EnumSet.allOf(Postact.class), c.postacts, "postacts");
-        assertEquals(EnumSet.allOf(ResampleMode.class), c.resampling, "resampling modes");
-        assertEquals(Set.of("residual block", "encoder/decoder", "head", "bare layer", "streaming-exact", "norms over time"),
-                c.shapes, "network shapes");
+        Constructs.of(random).assertEverything();
         Constructs sources = Constructs.of(Pools.sources());
         assertEquals(EnumSet.allOf(ResampleMode.class), sources.resampling, "resampling modes written as .ssm");
     }
@@ -66,6 +54,16 @@ class CoverageTest {
         final Set<Postact> postacts = EnumSet.noneOf(Postact.class);
         final Set<ResampleMode> resampling = EnumSet.noneOf(ResampleMode.class);
         final Set<String> shapes = new TreeSet<>();
+
+        /** Every SSM mode, norm, postact, resampling mode and network shape. */
+        void assertEverything() {
+            assertEquals(EnumSet.allOf(SsmMode.class), modes, "SSM modes");
+            assertEquals(EnumSet.allOf(NormKind.class), norms, "norms");
+            assertEquals(EnumSet.allOf(Postact.class), postacts, "postacts");
+            assertEquals(EnumSet.allOf(ResampleMode.class), resampling, "resampling modes");
+            assertEquals(Set.of("residual block", "encoder/decoder", "head", "bare layer", "streaming-exact",
+                    "norms over time"), shapes, "network shapes");
+        }
 
         static Constructs of(List<Structure> structures) {
             Constructs c = new Constructs();

@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.ssmc.compiler.ir.Network;
 import dev.ssmc.compiler.ir.ParamSpec;
 import dev.ssmc.compiler.ir.Weights;
+import dev.ssmc.gentests.support.Case;
 import dev.ssmc.gentests.support.Close;
 import dev.ssmc.gentests.support.GeneratedClasses;
 import dev.ssmc.gentests.support.GeneratedNetwork;
 import dev.ssmc.gentests.support.Mutant;
-import dev.ssmc.gentests.support.Pools;
 import dev.ssmc.gentests.support.RandomValues;
 import dev.ssmc.gentests.support.References;
 import dev.ssmc.gentests.support.Structure;
@@ -24,11 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 
 /**
  * The generated {@code backward} equals central finite differences of the oracle (double
@@ -54,8 +49,7 @@ import net.jqwik.api.Provide;
  * covers ill-conditioned cases (norms over few samples or near-zero vectors), where the error
  * reaches a thousand float32 units of the whole gradient.
  */
-class GradientTest {
-    static final int TRIES = 200;
+class GradientTest extends PropertyOverPools {
     /**
      * Steps tried in turn until backward agrees with a central difference of a step over which the
      * loss is smooth: 1e-4 first, smaller ones where a kink (relu, relu6, lelu on many samples) or a
@@ -74,36 +68,23 @@ class GradientTest {
      */
     private static final int ELEMENTS_PER_TENSOR = 2;
 
-    @Property(tries = TRIES)
-    void randomNetworksBackwardMatchesFiniteDifferences(@ForAll("random") Structure s, @ForAll long seed) {
-        check(s, seed);
-    }
-
-    @Property(tries = TRIES)
-    void fixturesBackwardMatchesFiniteDifferences(@ForAll("fixtures") Structure s, @ForAll long seed) {
-        check(s, seed);
-    }
-
-    static void check(Structure s, long seed) {
-        check(s, seed, Mutant.NONE);
-    }
-
-    /** The property on one try, with {@code mutant} in the generated network and its backward pass (see {@link Mutant}). */
-    static void check(Structure s, long seed, Mutant mutant) {
+    /** With {@code mutant} in the generated network and its backward pass (see {@link Mutant}). */
+    @Override
+    void check(Structure s, long seed, Mutant mutant) {
         Network net = s.network();
-        Random rnd = new Random(seed);
-        int batch = 1 + rnd.nextInt(2);
-        int length = s.randomLength(rnd, MAX_LENGTH);
-        Map<String, float[]> w = RandomValues.weights(net, rnd);
-        float[] x = RandomValues.gaussian(rnd, batch * net.inChannels() * length);
+        Case c = Case.draw(s, seed, 1, 2, MAX_LENGTH);
+        Random rnd = c.rnd();
+        int batch = c.batch();
+        int length = c.length();
+        Map<String, float[]> w = c.weights();
+        float[] x = c.input();
         GeneratedNetwork g = GeneratedClasses.of(s);
         int featureSize = batch * g.features() * s.outputLength(length);
         // the loss weights the features, the logits, or both
         int which = g.classes() == 0 ? 0 : rnd.nextInt(3);
         float[] gFeatures = which == 1 ? null : RandomValues.gaussian(rnd, featureSize);
         float[] gLogits = which == 0 ? null : RandomValues.gaussian(rnd, batch * g.classes());
-        String ctx = "batch " + batch + ", length " + length + ", seed " + seed + ", loss on "
-                + (which == 0 ? "features" : which == 1 ? "logits" : "features and logits") + ", " + s.describe();
+        String ctx = c.context("loss on " + (which == 0 ? "features" : which == 1 ? "logits" : "features and logits"));
 
         Map<String, float[]> grads = mutant.gradients(g.of(mutant.weights(RandomValues.copy(w)))
                 .backward(x.clone(), batch, length, gFeatures, gLogits));
@@ -209,15 +190,5 @@ class GradientTest {
         v[i] = keep;
         return new Difference(step, (center - fDown) / ((double) keep - down), (fUp - center) / ((double) up - keep),
                 (fUp - fDown) / ((double) up - down));
-    }
-
-    @Provide
-    Arbitrary<Structure> random() {
-        return Arbitraries.oneOf(Pools.of(Pools.sources(), s -> true), Pools.of(Pools.imported(), s -> true));
-    }
-
-    @Provide
-    Arbitrary<Structure> fixtures() {
-        return Pools.of(Pools.fixtures(), s -> true);
     }
 }

@@ -35,33 +35,33 @@ class SensitivityTest {
     @Test
     void forwardAgreementFailsOnAFlippedTensor() {
         mostFail("forward agreement, one tensor's sign flipped", HALF, s -> true,
-                (s, seed) -> ForwardAgreementTest.check(s, seed, Mutant.flipOne(s.network(), seed)));
+                (s, seed) -> new ForwardAgreementTest().check(s, seed, Mutant.flipOne(s.network(), seed)));
     }
 
     @Test
     void streamingFailsOnAFlippedTensorInTheStream() {
         mostFail("streaming, one tensor's sign flipped in the network that streams", HALF, Structure::causal,
-                (s, seed) -> StreamingTest.check(s, seed, Mutant.flipOne(s.network(), seed)));
+                (s, seed) -> new StreamingTest().check(s, seed, Mutant.flipOne(s.network(), seed)));
     }
 
     @Test
     void gradientCheckFailsOnAFlippedTensor() {
         mostFail("gradient check, one tensor's sign flipped", HALF, s -> true,
-                (s, seed) -> GradientTest.check(s, seed, Mutant.flipOne(s.network(), seed)));
+                (s, seed) -> new GradientTest().check(s, seed, Mutant.flipOne(s.network(), seed)));
     }
 
     /** Small gradients (A's median is 3e-7) are held to their own tensor's scale, not to a global one. */
     @Test
     void gradientCheckFailsOnAFivePercentErrorInTheGradientsOfA() {
         mostFail("gradient check, every A gradient 5% too large", FIFTH, s -> true,
-                (s, seed) -> GradientTest.check(s, seed, Mutant.gradientsOf("A", 1.05f)));
+                (s, seed) -> new GradientTest().check(s, seed, Mutant.gradientsOf("A", 1.05f)));
     }
 
     @Test
     void batchIndependenceFailsOnAFlippedTensorInTheElementsAlone() {
         mostFail("batch independence, one tensor's sign flipped in the network that runs elements alone", HALF,
                 s -> true,
-                (s, seed) -> BatchIndependenceTest.check(s, seed, Mutant.flipOne(s.network(), seed)));
+                (s, seed) -> new BatchIndependenceTest().check(s, seed, Mutant.flipOne(s.network(), seed)));
     }
 
     private static void mostFail(String what, int mustFail, Predicate<Structure> keep, Check check) {

@@ -1,6 +1,5 @@
 package dev.ssmc.gentests.support;
 
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.util.Random;
 
@@ -8,7 +7,9 @@ import java.util.Random;
  * Random constructor configs of the reference's modules (one {@code SSMLayer}, the classifier
  * {@code Centaurus}, the denoiser {@code CentaurusSE}), as {@code ssmc import} reads them. They
  * reach the tests through {@code ImportedNetworks.viaSource}: config, generated {@code .ssm}
- * source, front end.
+ * source, front end. The configs are assembled by the compiler's test helpers ({@code
+ * dev.ssmc.compiler.RandomConfigs}, whose own generators keep to causal norms); the choices here
+ * add the norms over time and every postact.
  */
 public final class RandomConfigs {
     private static final String[] ALL_ACTS = {"identity", "relu", "relu6", "lelu", "sigmoid", "tanh", "gelu", "glu", "silu"};
@@ -45,49 +46,16 @@ public final class RandomConfigs {
         if (norm.equals("layer") && mode.equals("dws")) {
             cout = cin; // LayerNorm over time: both of a dws layer's activations see the input's length
         }
-        JsonObject c = new JsonObject();
-        c.addProperty("mode", mode);
-        c.addProperty("in_channels", cin);
-        c.addProperty("out_channels", cout);
-        c.addProperty("num_states", 1 + rnd.nextInt(4));
-        c.addProperty("state_blocks", 1 + rnd.nextInt(3));
-        c.addProperty("use_activations", acts);
-        c.addProperty("norm", norm);
-        c.addProperty("postact", postact);
-        return c;
+        return dev.ssmc.compiler.RandomConfigs.layer(mode, cin, cout, 1 + rnd.nextInt(4), 1 + rnd.nextInt(3), acts, norm,
+                postact);
     }
 
     static JsonObject classifier(Random rnd, boolean causal) {
         String[] pools = {"downsampling", "downsampling_with_bias", "average", "subsampling", "downsampling_dw"};
         String pool = pools[rnd.nextInt(pools.length)];
         int depth = 1 + rnd.nextInt(3);
-        JsonObject k = new JsonObject();
-        boolean sameWidth = !pool.startsWith("downsampling") || pool.equals("downsampling_dw");
         String norm = norm(rnd, causal, false);
-        int width = norm.equals("group") ? 4 : 2 + rnd.nextInt(3);
-        k.addProperty("in_channels", sameWidth || norm.equals("group") ? width : 1 + rnd.nextInt(2));
-        k.addProperty("num_classes", 2 + rnd.nextInt(4));
-        JsonArray channels = new JsonArray();
-        JsonArray states = new JsonArray();
-        JsonArray blocks = new JsonArray();
-        JsonArray modes = new JsonArray();
-        JsonArray ratios = new JsonArray();
-        JsonArray skip = new JsonArray();
-        for (int i = 0; i < depth; i++) {
-            channels.add(sameWidth || norm.equals("group") ? width : 2 + rnd.nextInt(4));
-            states.add(1 + rnd.nextInt(3));
-            blocks.add(1 + rnd.nextInt(2));
-            modes.add(RandomSources.MODES[rnd.nextInt(4)]);
-            ratios.add(1 + rnd.nextInt(3));
-            skip.add(rnd.nextBoolean());
-        }
-        k.add("channels", channels);
-        k.add("num_states", states);
-        k.add("state_blocks", blocks);
-        k.add("mode", modes);
-        k.add("downsample", ratios);
-        k.add("skip", skip);
-        k.addProperty("downsample_mode", pool);
+        JsonObject k = dev.ssmc.compiler.RandomConfigs.classifier(rnd, depth, pool, norm.equals("group"));
         k.addProperty("norm", norm);
         k.addProperty("postact", RandomSources.PLAIN_ACTS[rnd.nextInt(RandomSources.PLAIN_ACTS.length)]);
         return k;
@@ -96,35 +64,7 @@ public final class RandomConfigs {
     static JsonObject denoiser(Random rnd, boolean causal) {
         String[] pools = {"downsampling", "downsampling_with_bias", "downshaping", "average"};
         String pool = pools[rnd.nextInt(pools.length)];
-        int depth = 1 + rnd.nextInt(2);
-        JsonObject k = new JsonObject();
-        int in = 1 + rnd.nextInt(2);
-        k.addProperty("in_channels", in);
-        JsonArray channels = new JsonArray();
-        JsonArray states = new JsonArray();
-        JsonArray blocks = new JsonArray();
-        JsonArray modes = new JsonArray();
-        JsonArray ratios = new JsonArray();
-        int width = in;
-        for (int i = 0; i < depth; i++) {
-            int r = 2 + rnd.nextInt(2);
-            width = switch (pool) {
-                case "downshaping" -> width * r;
-                case "average" -> width;
-                default -> 2 + rnd.nextInt(4);
-            };
-            channels.add(width);
-            states.add(1 + rnd.nextInt(3));
-            blocks.add(1 + rnd.nextInt(2));
-            modes.add(RandomSources.MODES[rnd.nextInt(4)]);
-            ratios.add(r);
-        }
-        k.add("channels", channels);
-        k.add("num_states", states);
-        k.add("state_blocks", blocks);
-        k.add("mode", modes);
-        k.add("downsample", ratios);
-        k.addProperty("downsample_mode", pool);
+        JsonObject k = dev.ssmc.compiler.RandomConfigs.denoiser(rnd, 1 + rnd.nextInt(2), pool);
         // the input width (1 or 2) is normalized too, so no group norm here
         k.addProperty("norm", causal || rnd.nextBoolean() ? RandomSources.CAUSAL_NORMS[rnd.nextInt(4)] : "instance");
         k.addProperty("postact", RandomSources.PLAIN_ACTS[rnd.nextInt(RandomSources.PLAIN_ACTS.length)]);

@@ -227,11 +227,7 @@ public final class RandomSources {
         private String downStep(int r) {
             switch (rnd.nextInt(6)) {
                 case 0, 1 -> {
-                    int c = 1 + rnd.nextInt(MAX_WIDTH);
-                    boolean bias = rnd.nextBoolean();
-                    String to = c != width || rnd.nextBoolean() ? " to " + c : "";
-                    width = to.isEmpty() ? width : c;
-                    return "downsample conv " + r + to + (bias ? " with bias" : "");
+                    return convStep("downsample", r);
                 }
                 case 2 -> {
                     return "downsample depthwise " + r;
@@ -252,14 +248,19 @@ public final class RandomSources {
             }
         }
 
+        /** {@code downsample conv} or {@code upsample conv} ({@code direction}) by {@code r}, to a random width or not, with bias or not. */
+        private String convStep(String direction, int r) {
+            int c = 1 + rnd.nextInt(MAX_WIDTH);
+            boolean bias = rnd.nextBoolean();
+            String to = c != width || rnd.nextBoolean() ? " to " + c : "";
+            width = to.isEmpty() ? width : c;
+            return direction + " conv " + r + to + (bias ? " with bias" : "");
+        }
+
         private String upStep(int r) {
             switch (rnd.nextInt(3)) {
                 case 0 -> {
-                    int c = 1 + rnd.nextInt(MAX_WIDTH);
-                    boolean bias = rnd.nextBoolean();
-                    String to = c != width || rnd.nextBoolean() ? " to " + c : "";
-                    width = to.isEmpty() ? width : c;
-                    return "upsample conv " + r + to + (bias ? " with bias" : "");
+                    return convStep("upsample", r);
                 }
                 case 1 -> {
                     return "upsample repeat " + r;

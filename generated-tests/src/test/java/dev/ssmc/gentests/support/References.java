@@ -1,5 +1,6 @@
 package dev.ssmc.gentests.support;
 
+import dev.ssmc.compiler.exec.Engine;
 import dev.ssmc.compiler.exec.Execution;
 import dev.ssmc.compiler.exec.PlanEngine;
 import dev.ssmc.compiler.ir.Network;
@@ -30,15 +31,20 @@ public final class References {
         }
     }
 
-    /** The oracle's outputs, rounded to float32 as {@code ./ssmc golden} compares them. */
-    public static Outputs oracle(Network network, Map<String, float[]> weights, float[] input, int batch, int length) {
-        return Outputs.of(new OracleEngine().bind(network, RandomValues.bind(network, weights))
-                .forward(Tensor.of(input.clone(), batch, network.inChannels(), length)));
+    /** The oracle's outputs for a try, rounded to float32 as {@code ./ssmc golden} compares them. */
+    public static Outputs oracle(Case c) {
+        return forward(new OracleEngine(), c);
     }
 
-    public static Outputs planEngine(Network network, Map<String, float[]> weights, float[] input, int batch, int length) {
-        return Outputs.of(new PlanEngine().bind(network, RandomValues.bind(network, weights))
-                .forward(Tensor.of(input.clone(), batch, network.inChannels(), length)));
+    /** The plan engine's outputs for a try. */
+    public static Outputs planEngine(Case c) {
+        return forward(new PlanEngine(), c);
+    }
+
+    private static Outputs forward(Engine engine, Case c) {
+        Network network = c.structure().network();
+        return Outputs.of(engine.bind(network, RandomValues.bind(network, c.weights()))
+                .forward(Tensor.of(c.input().clone(), c.batch(), network.inChannels(), c.length())));
     }
 
     /**
@@ -49,8 +55,13 @@ public final class References {
      * cases; norms dividing by a sigma near sqrt(eps) (rms over a near-zero vector, instance norm
      * over few samples) or cancellations make it large.
      */
-    public static Noise noise(Network network, Map<String, float[]> weights, float[] input, int batch, int length,
-                              Random rnd) {
+    public static Noise noise(Case c) {
+        Network network = c.structure().network();
+        Map<String, float[]> weights = c.weights();
+        float[] input = c.input();
+        int batch = c.batch();
+        int length = c.length();
+        Random rnd = c.rnd();
         Oracle.Result exact = new Oracle(network, RandomValues.bind(network, weights))
                 .forward(OracleEngine.toDouble(Tensor.of(input.clone(), batch, network.inChannels(), length)));
         double[] base = flat(exact.features());
