@@ -38,49 +38,54 @@ public interface StreamDriver {
     };
 
     /**
-     * The generated allocation-free stream as engines use it: one {@code newStream()} for the whole
-     * batch, {@code reset()} between elements, the feature frames of {@code processFeatures} per
-     * chunk, then {@code logits}.
+     * The generated allocation-free stream as engines use it, on the Vector API path ({@code
+     * vector}) or the scalar one: one {@code newStream(vector)} for the whole batch, {@code reset()}
+     * between elements, the feature frames of {@code processFeatures} per chunk, then {@code
+     * logits}. Both paths run in every JVM, so each try compares them (through the full sequence's
+     * output).
      */
-    StreamDriver NEW_STREAM_FEATURES = new StreamDriver() {
-        @Override
-        public String name() {
-            return "newStream().processFeatures, reset between elements";
-        }
-
-        @Override
-        public References.Outputs run(GeneratedNetwork.Instance net, float[] input, int batch, int length, int[] chunks) {
-            NetworkStream s = net.streaming().newStream();
-            Frames features = new Frames(batch);
-            float[] logits = s.classes() == 0 ? null : new float[batch * s.classes()];
-            for (int b = 0; b < batch; b++) {
-                if (b > 0) {
-                    s.reset();
-                }
-                float[] in = NetworkStreams.frames(input, b, s.inChannels(), length);
-                int at = 0;
-                for (int size : chunks) {
-                    int len = size * s.inChannels();
-                    float[] out = new float[s.maxFeatures(len)];
-                    features.add(b, out, s.processFeatures(in, at, len, out));
-                    at += len;
-                }
-                if (logits != null) {
-                    float[] l = new float[s.classes()];
-                    if (s.logits(l) != s.classes()) {
-                        throw new AssertionError("a classifier's stream gave no logits after " + length + " frames");
-                    }
-                    System.arraycopy(l, 0, logits, b * s.classes(), s.classes());
-                }
+    static StreamDriver newStreamFeatures(boolean vector) {
+        return new StreamDriver() {
+            @Override
+            public String name() {
+                return "newStream(" + (vector ? "vector" : "scalar") + ").processFeatures, reset between elements";
             }
-            return new References.Outputs(features.channelMajor(s.featureChannels()), logits);
-        }
-    };
+
+            @Override
+            public References.Outputs run(GeneratedNetwork.Instance net, float[] input, int batch, int length, int[] chunks) {
+                NetworkStream s = net.streaming().newStream(vector);
+                Frames features = new Frames(batch);
+                float[] logits = s.classes() == 0 ? null : new float[batch * s.classes()];
+                for (int b = 0; b < batch; b++) {
+                    if (b > 0) {
+                        s.reset();
+                    }
+                    float[] in = NetworkStreams.frames(input, b, s.inChannels(), length);
+                    int at = 0;
+                    for (int size : chunks) {
+                        int len = size * s.inChannels();
+                        float[] out = new float[s.maxFeatures(len)];
+                        features.add(b, out, s.processFeatures(in, at, len, out));
+                        at += len;
+                    }
+                    if (logits != null) {
+                        float[] l = new float[s.classes()];
+                        if (s.logits(l) != s.classes()) {
+                            throw new AssertionError("a classifier's stream gave no logits after " + length + " frames");
+                        }
+                        System.arraycopy(l, 0, logits, b * s.classes(), s.classes());
+                    }
+                }
+                return new References.Outputs(features.channelMajor(s.featureChannels()), logits);
+            }
+        };
+    }
 
     /**
-     * The generated stream as an application uses it: a {@code newStream()} per sequence, every
-     * chunk through {@code process} at an offset into the whole input. Its output is the output
-     * frames (no head) or the logits so far (a classifier: the last call's, so no features).
+     * The generated stream as an application uses it: a {@code newStream()} per sequence (on the
+     * path chosen at start-up), every chunk through {@code process} at an offset into the whole
+     * input. Its output is the output frames (no head) or the logits so far (a classifier: the last
+     * call's, so no features).
      */
     StreamDriver NEW_STREAM_PROCESS = new StreamDriver() {
         @Override
@@ -125,7 +130,7 @@ public interface StreamDriver {
     };
 
     static List<StreamDriver> all() {
-        return List.of(MODEL_STREAM, NEW_STREAM_FEATURES, NEW_STREAM_PROCESS);
+        return List.of(MODEL_STREAM, newStreamFeatures(true), newStreamFeatures(false), NEW_STREAM_PROCESS);
     }
 
     /** Frame-major output per batch element, gathered call by call, back to {@code [batch][channels][frames]}. */
