@@ -7,15 +7,15 @@
 #
 # Cases: each mode's block (64 channels in and out, 16 for full; 16 states; 4 blocks for s5 and
 # neck; activations off) at batch 8 and length 4096 for the train (forward + backward) and forward
-# passes, and streamed with batch 1 in chunks of 64 (length 4096) and of 1 sample (length 1024:
-# the reference takes seconds per run at chunk 1).
+# passes, and streamed with batch 1 over 4096 samples in chunks of 64 and of 1 sample. Every case
+# gets the same warm-up (at least 5 runs and 2 s) and timed runs (10) on both sides.
 #
 # Usage: bench/compare.sh [--quick] [MODE...]   (--quick: fewer timed runs; default modes: all four)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-RUNS=10 WARMUP=2 WARMUP_RUNS=5 SLOW_RUNS=3
-if [ "${1:-}" = "--quick" ]; then RUNS=3 WARMUP=0.5 WARMUP_RUNS=1 SLOW_RUNS=1; shift; fi
+RUNS=10 WARMUP=2 WARMUP_RUNS=5
+if [ "${1:-}" = "--quick" ]; then RUNS=3 WARMUP=0.5 WARMUP_RUNS=2; shift; fi
 modes=("$@")
 [ ${#modes[@]} -gt 0 ] || modes=(dws s5 neck full)
 
@@ -49,7 +49,6 @@ row() { # mode channels batch length pass chunk
   shapes="$shapes L=$length"
   if [ "$pass" = stream ]; then shapes="$shapes T=$chunk"; args+=(--chunk "$chunk"); fi
   local runs=$RUNS warm=$WARMUP warm_runs=$WARMUP_RUNS
-  [ "$chunk" = 1 ] && [ "$pass" = stream ] && { runs=$SLOW_RUNS; warm=0; warm_runs=1; }
   local ref ours r o
   ref=$(measure "$PY" bench/reference_layer.py "${args[@]}" --threads "$THREADS" --warmup "$warm" --warmup-runs "$warm_runs" --runs "$runs")
   ours=$(measure ./ssmc bench "${args[@]}" --warmup "$warm" --warmup-runs "$warm_runs" --runs "$runs" --time 0)
@@ -63,5 +62,5 @@ for mode in "${modes[@]}"; do
   row "$mode" "$ch" 8 4096 train -
   row "$mode" "$ch" 8 4096 forward -
   row "$mode" "$ch" 1 4096 stream 64
-  row "$mode" "$ch" 1 1024 stream 1
+  row "$mode" "$ch" 1 4096 stream 1
 done

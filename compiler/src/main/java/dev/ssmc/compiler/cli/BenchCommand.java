@@ -2,10 +2,12 @@ package dev.ssmc.compiler.cli;
 
 import dev.ssmc.compiler.bench.BenchPass;
 import dev.ssmc.compiler.bench.BlockCase;
+import dev.ssmc.compiler.bench.ConcurrentStreams;
 import dev.ssmc.compiler.bench.GeneratedWorkload;
 import dev.ssmc.compiler.bench.KernelShares;
 import dev.ssmc.compiler.bench.PlanFidelity;
 import dev.ssmc.compiler.bench.SingleShot;
+import dev.ssmc.compiler.codegen.InMemoryCompiler;
 import dev.ssmc.compiler.ir.IrException;
 import dev.ssmc.compiler.ir.Network;
 import dev.ssmc.compiler.ir.Planning;
@@ -15,6 +17,7 @@ import dev.ssmc.compiler.syntax.check.Frontend;
 import dev.ssmc.runtime.kernels.FmaPeak;
 import dev.ssmc.runtime.kernels.KernelMeter;
 import dev.ssmc.runtime.kernels.VectorSupport;
+import dev.ssmc.runtime.stream.StreamingNetwork;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -47,7 +50,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "timed runs), alloc_mb_per_run, cpu_ms_median (the CPU time of all Java threads, "
                 + "steadier on shared cores) and, last, ms_median: the median wall-clock time of the timed runs after the "
                 + "warm-up.%n%n'ssmc bench plans' measures how well the planner picks instead.",
-        subcommands = {BenchCommand.Plans.class, BenchCommand.Peak.class})
+        subcommands = {BenchCommand.Plans.class, BenchCommand.Peak.class, BenchCommand.Streams.class})
 public final class BenchCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "FILE", description = "A .ssm file: time its network (instead of --mode).")
     Path file;
@@ -227,17 +230,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** FILE's network, re-planned for the shapes timed. */
     private Network network(Frontend.Compilation c, BenchPass p) {
-        List<Frontend.CheckedNetwork> nets = c.networks();
-        Network n;
-        if (networkName == null) {
-            if (nets.size() != 1) {
-                throw new UserError(file + " holds " + nets.size() + " networks; name one with --network");
-            }
-            n = nets.get(0).network();
-        } else {
-            n = nets.stream().map(Frontend.CheckedNetwork::network).filter(x -> x.name().equals(networkName)).findFirst()
-                    .orElseThrow(() -> new UserError(file + " has no network '" + networkName + "'"));
-        }
+        Network n = NetworkChoice.pick(c, file, networkName);
         Planning planned = n.planning();
         return new Network(n.name(), n.origin(), n.inChannels(), n.sampleRate(), n.body(), n.head(),
                 planning(p, planned.batch(), planned.length(), planned.chunk()));
@@ -332,6 +325,68 @@ public final class BenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "peak_gflops_1_thread=%.1f%n", FmaPeak.flops(1, seconds) / 1e9);
             out.printf(Locale.ROOT, "threads=%d%n", threads);
             out.printf(Locale.ROOT, "peak_gflops=%.1f%n", FmaPeak.flops(threads, seconds) / 1e9);
+            return 0;
+        }
+    }
+
+    /** {@code ssmc bench streams FILE}: the heap and time of many concurrent streams of one network. */
+    @Command(name = "streams", mixinStandardHelpOptions = true,
+            description = "Hold --count streams of the network in FILE at once (its generated newStream(), initialized "
+                + "weights), each fed one chunk so that every buffer is sized, and report the heap they keep "
+                + "(heap in use after a full collection while held, less the same once dropped) and the time "
+                + "one thread takes to "
+                + "feed every stream one more chunk. Prints streams_heap_mb, kb_per_stream, "
+                + "ms_per_round, realtime_streams_per_thread.")
+    public static final class Streams implements Callable<Integer> {
+        @Parameters(paramLabel = "FILE", description = "A .ssm file.")
+        Path file;
+
+        @Option(names = "--network", paramLabel = "NAME", description = "The network when FILE has several.")
+        String networkName;
+
+        @Option(names = "--count", paramLabel = "N", description = "Streams to hold (default: ${DEFAULT-VALUE}).")
+        int count = 1000;
+
+        @Option(names = "--chunk", paramLabel = "T", description = "Samples per chunk (default: the network's planned chunk).")
+        Integer chunk;
+
+        @Option(names = "--time", paramLabel = "SECONDS", description = "Seconds of timed rounds, at least (default: ${DEFAULT-VALUE}).")
+        double seconds = 3;
+
+        @Option(names = "--seed", description = "Seed of the weights and the input (default: ${DEFAULT-VALUE}).")
+        long seed = 1;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            Frontend.Compilation c = Frontend.compile(file);
+            if (!c.ok()) {
+                spec.commandLine().getErr().print(c.render());
+                spec.commandLine().getErr().flush();
+                return Main.USER_ERROR;
+            }
+            Network network = NetworkChoice.pick(c, file, networkName);
+            int t = chunk != null ? chunk : network.planning().chunk();
+            if (count < 1 || t < 1 || !(seconds >= 0)) {
+                throw new UserError("--count and --chunk must be at least 1, --time not negative");
+            }
+            if (network.sampleRate() <= 0) {
+                throw new UserError("network " + network.name() + " has no sample rate (input ... @ 16 kHz), so real time is undefined");
+            }
+            Object instance = InMemoryCompiler.networkClass(network, Profiles.load(null), file.getFileName().toString())
+                    .getMethod("init", long.class).invoke(null, seed);
+            ConcurrentStreams.Result r = ConcurrentStreams.measure((StreamingNetwork) instance, count, t,
+                    network.inChannels(), network.sampleRate(), seconds, seed);
+            PrintWriter out = spec.commandLine().getOut();
+            out.printf(Locale.ROOT, "bench streams: %d streams of network %s (%s), chunks of %d samples (%.1f ms)%n", count,
+                    network.name(), file, t, 1000.0 * t / network.sampleRate());
+            out.printf(Locale.ROOT, "streams_heap_mb=%.2f%n", r.heapMb());
+            out.printf(Locale.ROOT, "kb_per_stream=%.2f%n", r.kbPerStream());
+            out.printf(Locale.ROOT, "ms_per_round=%.3f%n", r.msPerRound());
+            out.printf(Locale.ROOT, "realtime_streams_per_thread=%.0f%n", r.realtimeStreams());
+            out.flush();
             return 0;
         }
     }

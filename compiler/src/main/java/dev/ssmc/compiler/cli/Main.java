@@ -30,7 +30,7 @@ public final class Main implements Runnable {
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             if (ex instanceof UserError) {
-                err.println("ssmc " + commandLine.getCommandName() + ": error: " + ex.getMessage());
+                err.println(commandLine.getCommandSpec().qualifiedName() + ": error: " + ex.getMessage());
                 err.flush();
                 return USER_ERROR;
             }

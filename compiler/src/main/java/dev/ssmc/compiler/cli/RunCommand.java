@@ -63,7 +63,7 @@ public final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().flush();
             return Main.USER_ERROR;
         }
-        Network network = pick(c);
+        Network network = NetworkChoice.pick(c, file, networkName);
         Audio audio;
         try {
             audio = Wav.read(input);
@@ -148,18 +148,6 @@ public final class RunCommand implements Callable<Integer> {
         }
         w.flush();
         return 0;
-    }
-
-    private Network pick(Frontend.Compilation c) {
-        List<Frontend.CheckedNetwork> nets = c.networks();
-        if (networkName == null) {
-            if (nets.size() != 1) {
-                throw new UserError(file + " holds " + nets.size() + " networks; name one with --network");
-            }
-            return nets.get(0).network();
-        }
-        return nets.stream().map(Frontend.CheckedNetwork::network).filter(n -> n.name().equals(networkName)).findFirst()
-                .orElseThrow(() -> new UserError(file + " has no network '" + networkName + "'"));
     }
 
     /** The network's generated class, compiled in memory, holding the checkpoint's tensors. */

@@ -148,7 +148,7 @@ class BenchCommandTest {
 
     private static void assertUserError(Run r, String message) {
         assertEquals(1, r.status(), r.out() + r.err());
-        assertTrue(r.err().startsWith("ssmc bench: error: "), r.err());
+        assertTrue(r.err().startsWith("ssmc bench: error: ") || r.err().startsWith("ssmc bench streams: error: "), r.err());
         assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
         assertTrue(r.err().contains(message), "'" + message + "' in: " + r.err());
     }
@@ -205,5 +205,33 @@ class BenchCommandTest {
         StringWriter plans = new StringWriter();
         assertEquals(0, Main.commandLine().setOut(new PrintWriter(plans)).execute("bench", "plans", "--help"));
         assertTrue(plans.toString().contains("Usage: ssmc bench plans"), plans.toString());
+    }
+
+    /** {@code ssmc bench streams}, which takes none of the timing options of a pass. */
+    private static Run streams(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> all = new ArrayList<>(List.of("bench", "streams"));
+        all.addAll(List.of(args));
+        int status = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+                .execute(all.toArray(String[]::new));
+        return new Run(status, out.toString(), err.toString());
+    }
+
+    @Test
+    void manyStreamsReportTheirHeapAndTime() throws Exception {
+        Path src = tmp.resolve("tiny.ssm");
+        Files.writeString(src, NET);
+        Run r = streams(src.toString(), "--count", "200", "--time", "0");
+        assertEquals(0, r.status(), r.err() + r.out());
+        assertTrue(r.lines().get(0).startsWith("bench streams: 200 streams of network Tiny"), r.out());
+        Map<String, Double> v = r.values();
+        // 200 streams hold at least their states and buffers: more than nothing, less than a MB each
+        assertTrue(v.get("streams_heap_mb") > 0 && v.get("kb_per_stream") < 1024, r.out());
+        assertEquals(v.get("streams_heap_mb") * 1024 / 200, v.get("kb_per_stream"), 0.05, r.out());
+        assertTrue(v.get("ms_per_round") > 0 && v.get("realtime_streams_per_thread") > 0, r.out());
+        assertUserError(streams(src.toString(), "--count", "0"), "--count and --chunk must be at least 1");
+        Files.writeString(src, NET.replace(" @ 8 kHz", ""));
+        assertUserError(streams(src.toString()), "has no sample rate");
     }
 }

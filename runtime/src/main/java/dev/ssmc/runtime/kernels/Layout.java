@@ -152,10 +152,14 @@ public final class Layout {
         int[] idx = new int[others];
         int baseX = 0;
         int baseOut = 0;
+        boolean vector = VectorSupport.enabled();
+        int[] rows = vector ? LayoutVector.rows(strideAinX) : null;
         while (true) {
+            int aStart = vector
+                    ? LayoutVector.transpose(x, baseX, strideAinX, sizeA, sizeB, out, baseOut, strideBinOut, rows) : 0;
             for (int b0 = 0; b0 < sizeB; b0 += TILE) {
                 int b1 = Math.min(sizeB, b0 + TILE);
-                for (int a0 = 0; a0 < sizeA; a0 += TILE) {
+                for (int a0 = aStart; a0 < sizeA; a0 += TILE) {
                     int a1 = Math.min(sizeA, a0 + TILE);
                     for (int j = b0; j < b1; j++) {
                         int o = baseOut + j * strideBinOut;

@@ -17,9 +17,20 @@ final class ScanVector {
     /** Lanes of a pair of vectors: the grain in which lanes are split between threads. */
     static final int PAIR = 2 * W;
 
+    /**
+     * Above this many lanes a range is swept step by step across all its lanes, states in memory:
+     * following a few vectors of lanes down the whole length instead (states in registers) reads
+     * and writes one short piece of every row, a row apart, which defeats the prefetcher once rows
+     * are long (512 lanes: 4 times slower).
+     */
+    static final int SWEEP_LANES = 4 * PAIR;
+
     /** Runs whole vectors of lanes {@code [from, to)}; returns the first lane left to the scalar tail. */
     static int run(int from, int to, int lanes, int length, float[] aRe, float[] aIm, float[] vRe, float[] vIm,
                    int vOff, float[] xRe, float[] xIm, float[] outRe, float[] outIm, int outOff, boolean reverse) {
+        if (to - from > SWEEP_LANES) {
+            return sweep(from, to, lanes, length, aRe, aIm, vRe, vIm, vOff, xRe, xIm, outRe, outIm, outOff, reverse);
+        }
         int s = from;
         for (; s + 2 * W <= to; s += 2 * W) {
             pair(s, lanes, length, aRe, aIm, vRe, vIm, vOff, xRe, xIm, outRe, outIm, outOff, reverse);
@@ -28,6 +39,39 @@ final class ScanVector {
             single(s, lanes, length, aRe, aIm, vRe, vIm, vOff, xRe, xIm, outRe, outIm, outOff, reverse);
         }
         return s;
+    }
+
+    /** Step by step, every whole vector of lanes in {@code [from, to)}, the states read and written in {@code xRe/xIm}. */
+    private static int sweep(int from, int to, int lanes, int length, float[] aRe, float[] aIm, float[] vRe,
+                             float[] vIm, int vOff, float[] xRe, float[] xIm, float[] outRe, float[] outIm, int outOff,
+                             boolean reverse) {
+        int end = from + (to - from) / W * W;
+        FloatVector zero = FloatVector.zero(S);
+        for (int n = 0; n < length; n++) {
+            int t = reverse ? length - 1 - n : n;
+            int v = vOff + t * lanes;
+            int o = outOff + t * lanes;
+            for (int s = from; s < end; s += W) {
+                FloatVector ar = FloatVector.fromArray(S, aRe, s);
+                FloatVector ai = aIm == null ? zero : FloatVector.fromArray(S, aIm, s);
+                FloatVector xr = FloatVector.fromArray(S, xRe, s);
+                FloatVector xi = FloatVector.fromArray(S, xIm, s);
+                FloatVector vr = FloatVector.fromArray(S, vRe, v + s);
+                FloatVector vi = vIm == null ? zero : FloatVector.fromArray(S, vIm, v + s);
+                // x' = a x + v: re = ar xr - ai xi + vr, im = ar xi + ai xr + vi
+                FloatVector nr = ar.fma(xr, ai.neg().fma(xi, vr));
+                FloatVector ni = ar.fma(xi, ai.fma(xr, vi));
+                nr.intoArray(xRe, s);
+                ni.intoArray(xIm, s);
+                if (outRe != null) {
+                    nr.intoArray(outRe, o + s);
+                }
+                if (outIm != null) {
+                    ni.intoArray(outIm, o + s);
+                }
+            }
+        }
+        return end;
     }
 
     /** Two vectors of lanes: two independent dependency chains per step. */

@@ -272,7 +272,8 @@ public final class PlanSteps {
             float[] xRe = new float[nLanes];
             float[] xIm = new float[nLanes];
             float[] sRe = new float[v.length];
-            float[] sIm = new float[v.length];
+            // the imaginary parts are only read for the derivative kernel
+            float[] sIm = part.derivative() ? new float[v.length] : null;
             Scan.run(nLanes, length, laneRe, laneIm, v, null, 0, xRe, xIm, sRe, sIm, 0, reverse);
             if (part.derivative()) {
                 // l a^l is the response of a double pole: D_t = a D_(t-1) + a x_(t-1)

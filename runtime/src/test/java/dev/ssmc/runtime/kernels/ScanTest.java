@@ -120,7 +120,7 @@ class ScanTest {
     @Test
     void matchesTheRecurrenceForLaneCountsAroundVectorWidths() {
         Random rnd = new Random(21);
-        for (int lanes : new int[] {0, 1, 2, 3, 7, 8, 9, 15, 16, 17, 24, 31, 32, 33, 48, 63, 64, 65, 100}) {
+        for (int lanes : new int[] {0, 1, 2, 3, 7, 8, 9, 15, 16, 17, 24, 31, 32, 33, 48, 63, 64, 65, 100, 127, 128, 129, 200, 257, 520}) {
             for (boolean reverse : new boolean[] {false, true}) {
                 check(rnd, lanes, 1 + rnd.nextInt(60), reverse, rnd.nextBoolean(), rnd.nextBoolean(), rnd.nextInt(4));
             }
@@ -132,6 +132,7 @@ class ScanTest {
         Random rnd = new Random(22);
         check(rnd, 40, 20000, false, false, false, 0);
         check(rnd, 40, 20000, true, true, false, 1);
+        check(rnd, 300, 3000, false, true, false, 2); // swept step by step
     }
 
     @Test
@@ -231,7 +232,7 @@ class ScanTest {
     }
 
     @Property(tries = 120)
-    void randomScansMatchTheRecurrence(@ForAll @IntRange(min = 0, max = 80) int lanes,
+    void randomScansMatchTheRecurrence(@ForAll @IntRange(min = 0, max = 300) int lanes,
                                        @ForAll @IntRange(min = 0, max = 120) int length,
                                        @ForAll boolean reverse, @ForAll boolean realInput, @ForAll boolean realA,
                                        @ForAll @IntRange(min = 0, max = 3) int outputs, @ForAll long seed) {

@@ -1,0 +1,88 @@
+package dev.ssmc.compiler.bench;
+
+import dev.ssmc.runtime.stream.NetworkStream;
+import dev.ssmc.runtime.stream.StreamingNetwork;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Many streams of one network at once, as a server holding one per connected microphone: the heap
+ * they keep (the heap in use after a full collection while they are held, each fed its first chunk
+ * so that every buffer is sized, less the same once they are dropped) and the time one thread takes
+ * to feed every stream one chunk.
+ */
+public final class ConcurrentStreams {
+    private ConcurrentStreams() {
+    }
+
+    /**
+     * @param streams           how many streams were held
+     * @param heapMb            the heap they keep, all together (MiB)
+     * @param kbPerStream       the same per stream (KiB)
+     * @param msPerRound        the median time to feed every stream one chunk, on one thread
+     * @param realtimeStreams   how many streams one thread keeps up with in real time at that rate
+     */
+    public record Result(int streams, double heapMb, double kbPerStream, double msPerRound, double realtimeStreams) {
+    }
+
+    /**
+     * Holds {@code count} streams of {@code network}, each fed chunks of {@code chunk} frames of
+     * {@code channels} channels at {@code sampleRate} frames per second, for at least
+     * {@code seconds} of timed rounds after one warm-up round.
+     */
+    public static Result measure(StreamingNetwork network, int count, int chunk, int channels, int sampleRate,
+                                 double seconds, long seed) {
+        if (count < 1 || chunk < 1) {
+            throw new IllegalArgumentException("--count and --chunk must be at least 1");
+        }
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] in = new float[chunk * channels];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = (float) (rnd.nextDouble() - 0.5);
+        }
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        NetworkStream[] held = new NetworkStream[count];
+        float[] out = null;
+        for (int s = 0; s < count; s++) {
+            held[s] = network.newStream();
+            held[s].reserve(in.length);
+            if (out == null) {
+                out = new float[held[s].maxOutput(in.length)];
+            }
+            held[s].process(in, 0, in.length, out);
+        }
+        long after = heapAfterCollection(memory);
+        double[] rounds = new double[64];
+        int n = 0;
+        long start = System.nanoTime();
+        while (n < 3 || System.nanoTime() - start < seconds * 1e9) {
+            long t0 = System.nanoTime();
+            for (NetworkStream s : held) {
+                s.process(in, 0, in.length, out);
+            }
+            if (n == rounds.length) {
+                rounds = Arrays.copyOf(rounds, 2 * n);
+            }
+            rounds[n++] = (System.nanoTime() - t0) / 1e6;
+        }
+        double[] sorted = Arrays.copyOf(rounds, n);
+        Arrays.sort(sorted);
+        double ms = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        // what the streams keep is what dropping them frees: measured that way round, garbage that
+        // only a later collection frees (softly reachable caches of the in-memory compiler) cancels
+        Arrays.fill(held, null);
+        long released = heapAfterCollection(memory);
+        double kept = Math.max(0, after - released);
+        double chunkMs = 1000.0 * chunk / sampleRate;
+        return new Result(count, kept / (1024.0 * 1024.0), kept / 1024.0 / count, ms, chunkMs / (ms / count));
+    }
+
+    private static long heapAfterCollection(MemoryMXBean memory) {
+        // twice: the first collection may leave what finalization or reference processing frees
+        System.gc();
+        System.gc();
+        return memory.getHeapMemoryUsage().getUsed();
+    }
+}
