@@ -14,14 +14,14 @@ final class ScanVector {
     private ScanVector() {
     }
 
-    /** Lanes of a pair of vectors: the grain in which lanes are split between threads. */
+    /** Lanes of a pair of vectors, which the register path follows together. */
     static final int PAIR = 2 * W;
 
     /**
      * Above this many lanes a range is swept step by step across all its lanes, states in memory:
      * following a few vectors of lanes down the whole length instead (states in registers) reads
      * and writes one short piece of every row, a row apart, which defeats the prefetcher once rows
-     * are long (512 lanes: 4 times slower).
+     * are long (512 lanes over 4096 steps: 1.19 ms against 0.53 ms swept).
      */
     static final int SWEEP_LANES = 4 * PAIR;
 
