@@ -156,12 +156,7 @@ public final class BenchCommand implements Callable<Integer> {
                 if (in != null || out != null || states != null || blocks != null) {
                     throw new UserError("--in, --out, --states and --blocks describe a block (--mode); a network's come from its file");
                 }
-                Frontend.Compilation c = Frontend.compile(file);
-                if (!c.ok()) {
-                    spec.commandLine().getErr().print(c.render());
-                    spec.commandLine().getErr().flush();
-                    return Main.USER_ERROR;
-                }
+                Frontend.Compilation c = NetworkChoice.compiled(file);
                 network = network(c, benchPass);
                 what = "network " + network.name() + " (" + file + ")";
             } else {
@@ -361,12 +356,7 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            Frontend.Compilation c = Frontend.compile(file);
-            if (!c.ok()) {
-                spec.commandLine().getErr().print(c.render());
-                spec.commandLine().getErr().flush();
-                return Main.USER_ERROR;
-            }
+            Frontend.Compilation c = NetworkChoice.compiled(file);
             Network network = NetworkChoice.pick(c, file, networkName);
             int t = chunk != null ? chunk : network.planning().chunk();
             if (count < 1 || t < 1 || !(seconds >= 0)) {

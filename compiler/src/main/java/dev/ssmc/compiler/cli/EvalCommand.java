@@ -52,12 +52,7 @@ public final class EvalCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError("--split must be test, validation or train, not '" + split + "'");
         }
-        Frontend.Compilation c = Frontend.compile(file);
-        if (!c.ok()) {
-            spec.commandLine().getErr().print(c.render());
-            spec.commandLine().getErr().flush();
-            return Main.USER_ERROR;
-        }
+        Frontend.Compilation c = NetworkChoice.compiled(file);
         Network network = c.network();
         SpeechCommands dataset = TrainCommand.open(data);
         TrainCommand.checkFits(network, ShapeInference.infer(network), dataset);

@@ -49,12 +49,7 @@ public final class ExplainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         Profile profile = Profiles.load(profilePath);
-        Frontend.Compilation c = Frontend.compile(file);
-        if (!c.ok()) {
-            spec.commandLine().getErr().print(c.render());
-            spec.commandLine().getErr().flush();
-            return Main.USER_ERROR;
-        }
+        Frontend.Compilation c = NetworkChoice.compiled(file);
         PrintWriter out = spec.commandLine().getOut();
         JsonArray networks = new JsonArray();
         for (Frontend.CheckedNetwork n : c.networks()) {

@@ -30,12 +30,7 @@ public final class InitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Frontend.Compilation c = Frontend.compile(file);
-        if (!c.ok()) {
-            spec.commandLine().getErr().print(c.render());
-            spec.commandLine().getErr().flush();
-            return Main.USER_ERROR;
-        }
+        Frontend.Compilation c = NetworkChoice.compiled(file);
         if (c.networks().size() != 1) {
             throw new UserError(file + " holds " + c.networks().size() + " networks; init takes a file with one");
         }

@@ -29,6 +29,11 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
+            if (ex instanceof SourceErrors) {
+                err.print(ex.getMessage());
+                err.flush();
+                return USER_ERROR;
+            }
             if (ex instanceof UserError) {
                 err.println(commandLine.getCommandSpec().qualifiedName() + ": error: " + ex.getMessage());
                 err.flush();

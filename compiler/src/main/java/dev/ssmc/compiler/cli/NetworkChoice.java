@@ -5,11 +5,21 @@ import dev.ssmc.compiler.syntax.check.Frontend;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The network a command works on: the file's only one, or the one named by {@code --network}. */
+/** The networks a command works on: a file's, compiled, and the one named by {@code --network}. */
 final class NetworkChoice {
     private NetworkChoice() {
     }
 
+    /** The file's networks, checked; its diagnostics as a {@link SourceErrors} when it does not compile. */
+    static Frontend.Compilation compiled(Path file) {
+        Frontend.Compilation c = Frontend.compile(file);
+        if (!c.ok()) {
+            throw new SourceErrors(c.render());
+        }
+        return c;
+    }
+
+    /** The file's only network, or the one named {@code name}. */
     static Network pick(Frontend.Compilation c, Path file, String name) {
         List<Frontend.CheckedNetwork> nets = c.networks();
         if (name == null) {

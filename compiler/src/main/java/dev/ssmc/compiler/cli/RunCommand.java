@@ -57,12 +57,7 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Frontend.Compilation c = Frontend.compile(file);
-        if (!c.ok()) {
-            spec.commandLine().getErr().print(c.render());
-            spec.commandLine().getErr().flush();
-            return Main.USER_ERROR;
-        }
+        Frontend.Compilation c = NetworkChoice.compiled(file);
         Network network = NetworkChoice.pick(c, file, networkName);
         Audio audio;
         try {

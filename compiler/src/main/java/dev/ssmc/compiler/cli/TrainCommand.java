@@ -91,12 +91,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (epochs < 1 || batch < 1 || !(lr > 0)) {
             throw new UserError("--epochs, --batch and --lr must be positive");
         }
-        Frontend.Compilation c = Frontend.compile(file);
-        if (!c.ok()) {
-            spec.commandLine().getErr().print(c.render());
-            spec.commandLine().getErr().flush();
-            return Main.USER_ERROR;
-        }
+        Frontend.Compilation c = NetworkChoice.compiled(file);
         Network network = c.network();
         NetworkShapes shapes = ShapeInference.infer(network);
         SpeechCommands dataset = open(data);

@@ -5,8 +5,8 @@ import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.ForkJoinWorkerThread;
 
 /**
- * Splits a kernel's independent work (rows of FFTs, lanes of scans, rows of products) between
- * the cores. The caller's thread takes the first part and a small pool the others; work too
+ * Splits a kernel's independent work (rows of FFTs, rows of products, states of kernel powers)
+ * between the cores. The caller's thread takes the first part and a small pool the others; work too
  * small to repay a hand-off (some microseconds) and work started from inside another part run
  * on the calling thread alone, so kernels can split freely without nesting pools.
  *
