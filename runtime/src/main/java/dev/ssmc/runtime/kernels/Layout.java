@@ -56,6 +56,9 @@ public final class Layout {
         if (ns == 0 && nt >= 2 && transposeTiled(from, x, to, out, sizeOf, size, xStride)) {
             return;
         }
+        if (ns == 0 && broadcastInnermost(from, x, to, out, sizeOf, size)) {
+            return;
+        }
         // Outer odometer over all letters of `to` but the last; the last runs as a strided inner loop.
         int inner = nt == 0 ? 1 : size[nt - 1];
         int innerStride = nt == 0 ? 0 : toStrideInX[nt - 1];
@@ -124,7 +127,9 @@ public final class Layout {
         int tb = to.indexOf(b);
         int sizeA = size[ta];
         int sizeB = size[tb];
-        if (sizeA < TILE / 2 || sizeB < TILE / 2) {
+        // gathers need only a vector's worth of the output's letter; tiles need both letters thick
+        boolean vector = VectorSupport.enabled() && sizeA >= LayoutVector.lanes();
+        if (!vector && (sizeA < TILE / 2 || sizeB < TILE / 2)) {
             return false; // too thin to be worth tiles
         }
         int[] outStride = new int[nt];
@@ -152,7 +157,6 @@ public final class Layout {
         int[] idx = new int[others];
         int baseX = 0;
         int baseOut = 0;
-        boolean vector = VectorSupport.enabled();
         int[] rows = vector ? LayoutVector.rows(strideAinX) : null;
         while (true) {
             int aStart = vector
@@ -185,6 +189,37 @@ public final class Layout {
                 return true;
             }
         }
+    }
+
+    /**
+     * A map whose new letters (broadcast, not in {@code from}) are all innermost in {@code to}:
+     * the other letters mapped first (by the fast paths), then each element repeated in place.
+     * Returns false when it does not apply.
+     */
+    private static boolean broadcastInnermost(String from, float[] x, String to, float[] out, IntUnaryOperator sizeOf,
+                                              int[] size) {
+        int k = to.length();
+        int repeat = 1;
+        while (k > 0 && from.indexOf(to.charAt(k - 1)) < 0) {
+            repeat *= size[--k];
+        }
+        if (k == 0 || k == to.length() || repeat < 2) {
+            return false;
+        }
+        String head = to.substring(0, k);
+        for (int i = 0; i < k; i++) {
+            if (from.indexOf(head.charAt(i)) < 0) {
+                return false; // a new letter between old ones
+            }
+        }
+        float[] mapped = map(from, x, head, sizeOf);
+        int o = 0;
+        for (float v : mapped) {
+            for (int r = 0; r < repeat; r++) {
+                out[o++] = v;
+            }
+        }
+        return true;
     }
 
     /** A new array with {@code x} mapped from {@code from} to {@code to}. */

@@ -17,6 +17,11 @@ final class LayoutVector {
     private LayoutVector() {
     }
 
+    /** Floats per vector. */
+    static int lanes() {
+        return W;
+    }
+
     /**
      * {@code out[o + j*strideBOut + i] = x[xi + j + i*strideA]} for {@code i < sizeA},
      * {@code j < sizeB}, in whole vectors of {@code i}; returns the first {@code i} left to the
