@@ -58,7 +58,7 @@ class BatchIndependenceTest extends PropertyOverPools {
         Model.Outputs all = net.forward(x.clone(), batch, length);
         Map<String, float[]> allGrads = net.backward(x.clone(), batch, length, gFeatures, gLogits);
         Map<String, Double> gradientNoise = References.gradientNoise(allGrads, nudged);
-        double floor = Close.gradientFloor(allGrads);
+        double floor = Close.gradientFloor(allGrads, batch * length);
         Map<String, float[]> summed = new java.util.HashMap<>();
         Map<String, float[]> magnitude = new java.util.HashMap<>();
         for (int b = 0; b < batch; b++) {

@@ -28,32 +28,36 @@ public final class Close {
     public static final double GRADIENT_RELATIVE = 2e-3;
     /**
      * Gradients: the float32 floor, in units of {@link #FLOAT32_UNIT} times the norm of the whole
-     * gradient ({@link #gradientFloor}). 64 units is 6 bits of the backpropagated signal lost to
-     * the roundings of a backward pass; the zero gradient that called for the floor (a norm's bias)
-     * came out at 17 units.
+     * gradient times the square root of the positions a gradient sums over ({@link #gradientFloor}).
+     * The two zero gradients that called for the floor (a norm's bias whose shift a later norm
+     * removes) came out at 17 and at 235 units of the norm, the latter summed over 8 positions
+     * (83 units times sqrt(8)); 128 leaves a factor of 1.5 over the worse.
      */
-    public static final double GRADIENT_FLOOR_UNITS = 64;
+    public static final double GRADIENT_FLOOR_UNITS = 128;
 
     private Close() {
     }
 
     /**
-     * The float32 floor of the gradients of one backward pass: {@link #GRADIENT_FLOOR_UNITS} float32
-     * units of the norm of the whole gradient, the input's and every trainable tensor's together.
+     * The float32 floor of the gradients of one backward pass over {@code positions} (batch times
+     * length) positions: {@link #GRADIENT_FLOOR_UNITS} float32 units of the norm of the whole
+     * gradient, the input's and every trainable tensor's together, times {@code sqrt(positions)}.
      * Every gradient is assembled from the signal backpropagated from the outputs, and a float32
      * backward pass rounds relative to that signal's size, not to the size of the result: a gradient
      * whose terms cancel (exactly zero, as for a norm's bias whose shift a later norm removes, or
      * nearly) comes out as rounding noise of the signal's size, far beyond its own tensor's scale.
      * The whole gradient's norm measures the signal; its own tensor's scale cannot (it is the noise).
+     * A parameter's gradient sums a term per position, and the rounding of such a sum grows as the
+     * square root of its length (the usual probabilistic bound).
      */
-    public static double gradientFloor(Map<String, float[]> gradients) {
+    public static double gradientFloor(Map<String, float[]> gradients, int positions) {
         double sum = 0;
         for (float[] g : gradients.values()) {
             for (float v : g) {
                 sum += (double) v * v;
             }
         }
-        return GRADIENT_FLOOR_UNITS * FLOAT32_UNIT * Math.sqrt(sum);
+        return GRADIENT_FLOOR_UNITS * FLOAT32_UNIT * Math.sqrt(sum) * Math.sqrt(Math.max(1, positions));
     }
 
     /**
