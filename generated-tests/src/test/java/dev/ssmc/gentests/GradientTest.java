@@ -37,8 +37,8 @@ import java.util.Set;
  * property cannot pass vacuously.
  *
  * <p>Tolerance ({@link Close#gradientTolerance}): {@code 2e-3 * max|grad|} of the element's tensor,
- * plus 1e-6, plus a float32 floor of {@code 128 * 2^-24 * sqrt(batch * length)} times the norm of the whole gradient
- * ({@link Close#gradientFloor}), plus 30 times the tensor's measured noise (how far backward moves
+ * plus 1e-6, plus a float32 floor of {@code 128 * 2^-24 * sqrt(batch * length)} times the norm of
+ * the whole gradient ({@link Close#gradientFloor}), plus 30 times the tensor's measured noise (how far backward moves
  * when weights and input move by one ulp). The relative term is per tensor, so a 5% error in the
  * small gradients of A or log_dt (median 3e-7 and 1e-4 here) fails; the compiler's gradient check
  * floors the scale at 1e-2 and adds 1e-4, which hides it. The floor is for gradients whose terms
