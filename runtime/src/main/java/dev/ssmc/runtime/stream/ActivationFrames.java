@@ -209,31 +209,32 @@ public final class ActivationFrames implements FrameNode {
     /** layer-feature ({@code rms == false}) or rms over the channels of every frame, with Norm's float arithmetic. */
     private void feature(boolean rms, float[] x, int xo, int frames, float[] y, int yo) {
         int cs = channels;
-        float invC = 1f / cs;
-        float eps = rms ? Norm.RMS_EPS : Norm.EPS;
+        double eps = rms ? Norm.RMS_EPS : Norm.EPS;
         for (int f = 0; f < frames; f++) {
             int i = xo + f * cs;
             int o = yo + f * cs;
-            float mu = 0f;
+            // in double, as Norm does: the deviations from a float mean of nearly equal channels
+            // would be a few ulps of x, magnified by 1/sigma
+            double mu = 0;
             if (!rms) {
                 for (int c = 0; c < cs; c++) {
                     mu += x[i + c];
                 }
-                mu *= invC;
+                mu /= cs;
             }
-            float ss = 0f;
+            double ss = 0;
             for (int c = 0; c < cs; c++) {
-                float d = x[i + c] - mu;
+                double d = x[i + c] - mu;
                 ss += d * d;
             }
-            float r = (float) (1.0 / Math.sqrt((double) (ss * invC) + eps));
+            double r = 1.0 / Math.sqrt(ss / cs + eps);
             if (rms) {
                 for (int c = 0; c < cs; c++) {
-                    y[o + c] = x[i + c] * r * scale[c];
+                    y[o + c] = (float) (x[i + c] * r * scale[c]);
                 }
             } else {
                 for (int c = 0; c < cs; c++) {
-                    y[o + c] = (x[i + c] - mu) * r * scale[c] + shift[c];
+                    y[o + c] = (float) ((x[i + c] - mu) * r * scale[c] + shift[c]);
                 }
             }
         }
