@@ -279,14 +279,14 @@ public final class Norm {
             for (int b = 0; b < batch; b++) {
                 sum += sum(x, (b * channels + c) * length, length);
             }
-            float mean = (float) (sum / count);
+            double mean = sum / count; // in double: x - mean from a float mean loses digits when sigma << |mean|
             double ss = 0;
             for (int b = 0; b < batch; b++) {
                 ss += squaredDeviations(x, (b * channels + c) * length, length, mean);
             }
             double var = ss / count;
             float r = (float) (1.0 / Math.sqrt(var + EPS));
-            saved[c] = mean;
+            saved[c] = (float) mean;
             saved[channels + c] = r;
             if (runningMean != null) {
                 runningMean[c] = (float) ((1.0 - MOMENTUM) * runningMean[c] + (double) MOMENTUM * mean);
@@ -309,13 +309,13 @@ public final class Norm {
         }
     }
 
-    /** {@code y = (x - mean) * scale + shift} on channel {@code c} of every batch element. */
-    private static void affineChannel(int batch, int channels, int length, int c, float[] x, float[] y, float mean,
-                                      float scale, float shift) {
+    /** {@code y = (x - mean) * scale + shift} on channel {@code c} of every batch element, in double. */
+    private static void affineChannel(int batch, int channels, int length, int c, float[] x, float[] y, double mean,
+                                      double scale, double shift) {
         for (int b = 0; b < batch; b++) {
             int o = (b * channels + c) * length;
             for (int t = 0; t < length; t++) {
-                y[o + t] = (x[o + t] - mean) * scale + shift;
+                y[o + t] = (float) ((x[o + t] - mean) * scale + shift);
             }
         }
     }
@@ -476,13 +476,13 @@ public final class Norm {
         int rows = batch * channels;
         for (int row = 0; row < rows; row++) {
             int o = row * length;
-            float mean = (float) (sum(x, o, length) / length);
+            double mean = sum(x, o, length) / length;
             double ss = squaredDeviations(x, o, length, mean);
             float r = (float) (1.0 / Math.sqrt(ss / length + EPS));
-            saved[row] = mean;
+            saved[row] = (float) mean;
             saved[rows + row] = r;
             for (int t = 0; t < length; t++) {
-                y[o + t] = (x[o + t] - mean) * r * weight[t] + bias[t];
+                y[o + t] = (float) ((x[o + t] - mean) * r * weight[t] + bias[t]);
             }
         }
     }
@@ -530,19 +530,19 @@ public final class Norm {
         for (int b = 0; b < batch; b++) {
             for (int g = 0; g < groups; g++) {
                 int o = (b * channels + g * per) * length; // the group's channels are contiguous
-                float mean = (float) (sum(x, o, size) / size);
+                double mean = sum(x, o, size) / size;
                 double ss = squaredDeviations(x, o, size, mean);
                 float r = (float) (1.0 / Math.sqrt(ss / size + EPS));
                 int s = b * groups + g;
-                saved[s] = mean;
+                saved[s] = (float) mean;
                 saved[stats + s] = r;
                 for (int k = 0; k < per; k++) {
                     int c = g * per + k;
-                    float scale = r * weight[c];
-                    float shift = bias[c];
+                    double scale = (double) r * weight[c];
+                    double shift = bias[c];
                     int co = o + k * length;
                     for (int t = 0; t < length; t++) {
-                        y[co + t] = (x[co + t] - mean) * scale + shift;
+                        y[co + t] = (float) ((x[co + t] - mean) * scale + shift);
                     }
                 }
             }
@@ -616,7 +616,7 @@ public final class Norm {
     }
 
     /** {@code sum (a[i] - mean)^2} over {@code a[off..off+n)} in double, four independent chains. */
-    private static double squaredDeviations(float[] a, int off, int n, float mean) {
+    private static double squaredDeviations(float[] a, int off, int n, double mean) {
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;

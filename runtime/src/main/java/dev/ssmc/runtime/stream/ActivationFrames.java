@@ -36,7 +36,7 @@ public final class ActivationFrames implements FrameNode {
     private final float[] shift;
     /** Channel groups of the time-spanning norms (channels for layer and instance, 4 for group); else 0. */
     private final int groups;
-    private final float[] groupMean;
+    private final double[] groupMean;
     private final float[] groupR;
     /** The normalized frames of the current call, before the postact. */
     private float[] normed = new float[0];
@@ -98,7 +98,7 @@ public final class ActivationFrames implements FrameNode {
             case GROUP -> Norm.groups(kind, channels);
             default -> 0;
         };
-        this.groupMean = new float[groups];
+        this.groupMean = new double[groups];
         this.groupR = new float[groups];
     }
 
@@ -256,7 +256,7 @@ public final class ActivationFrames implements FrameNode {
                     s += x[i + k];
                 }
             }
-            float mu = (float) (s / count);
+            double mu = s / count; // in double, as Norm: see feature()
             double ss = 0;
             for (int f = 0; f < frames; f++) {
                 int i = xo + f * cs + g * per;
@@ -276,7 +276,7 @@ public final class ActivationFrames implements FrameNode {
                 float w = scale[f];
                 float b = shift[f];
                 for (int c = 0; c < cs; c++) {
-                    y[o + c] = (x[i + c] - groupMean[c]) * groupR[c] * w + b;
+                    y[o + c] = (float) ((x[i + c] - groupMean[c]) * groupR[c] * w + b);
                 }
             }
         } else {
@@ -285,7 +285,7 @@ public final class ActivationFrames implements FrameNode {
                 int o = yo + f * cs;
                 for (int c = 0; c < cs; c++) {
                     int g = c / per;
-                    y[o + c] = (x[i + c] - groupMean[g]) * (groupR[g] * scale[c]) + shift[c];
+                    y[o + c] = (float) ((x[i + c] - groupMean[g]) * ((double) groupR[g] * scale[c]) + shift[c]);
                 }
             }
         }
