@@ -305,6 +305,16 @@ final class ActivationOp implements OracleOp {
 
     /** {@code xhat = (x - mean) / sqrt(var + eps)} over all of {@code xs} (biased variance, as the forward). */
     private static double[] standardize(double[] xs) {
+        double[] stats = meanAndInverseSigma(xs);
+        double[] xhat = new double[xs.length];
+        for (int i = 0; i < xs.length; i++) {
+            xhat[i] = (xs[i] - stats[0]) * stats[1];
+        }
+        return xhat;
+    }
+
+    /** {mean, 1 / sqrt(var + eps)} of {@code xs}, the biased variance: what standardizing divides by. */
+    private static double[] meanAndInverseSigma(double[] xs) {
         int n = xs.length;
         double mean = 0;
         for (double v : xs) {
@@ -316,12 +326,7 @@ final class ActivationOp implements OracleOp {
             var += (v - mean) * (v - mean);
         }
         var /= n;
-        double inv = 1 / Math.sqrt(var + NORM_EPS);
-        double[] xhat = new double[n];
-        for (int i = 0; i < n; i++) {
-            xhat[i] = (xs[i] - mean) * inv;
-        }
-        return xhat;
+        return new double[] {mean, 1 / Math.sqrt(var + NORM_EPS)};
     }
 
     /**
@@ -330,17 +335,9 @@ final class ActivationOp implements OracleOp {
      */
     private static double[] standardizeBackward(double[] xs, double[] gxhat) {
         int n = xs.length;
-        double mean = 0;
-        for (double v : xs) {
-            mean += v;
-        }
-        mean /= n;
-        double var = 0;
-        for (double v : xs) {
-            var += (v - mean) * (v - mean);
-        }
-        var /= n;
-        double inv = 1 / Math.sqrt(var + NORM_EPS);
+        double[] stats = meanAndInverseSigma(xs);
+        double mean = stats[0];
+        double inv = stats[1];
         double meanG = 0;
         double meanGx = 0;
         for (int i = 0; i < n; i++) {
