@@ -43,6 +43,8 @@ public final class Contract {
     static final int LANES = 3;
     /** Below this many multiply-adds per product, permuting to get fewer, larger products wins. */
     private static final long SMALL_PRODUCT = 16384;
+    /** Elements a permutation copies in the time of one matrix product call's overhead, about. */
+    private static final long COPY_PER_CALL = 32;
 
     private static final int A_RE = 0;
     private static final int A_IM = 1;
@@ -54,6 +56,8 @@ public final class Contract {
     private static final int PB_IM = 7;
     private static final int C_RE = 8;
     private static final int C_IM = 9;
+    /** The arrays of a {@link View#shapeOnly} view. */
+    private static final float[] NO_VALUES = new float[0];
 
     private Contract() {
     }
@@ -103,6 +107,16 @@ public final class Contract {
             }
             this.re = re;
             this.im = im;
+        }
+
+        /** A view for deciding how to run a contraction: sizes and strides, no values. */
+        static View shapeOnly(String idx, int[] size, boolean complex) {
+            return new View(idx, size, NO_VALUES, complex ? NO_VALUES : null);
+        }
+
+        /** Real arrays per element: 2 for a complex tensor. */
+        int parts() {
+            return im == null ? 1 : 2;
         }
 
         boolean has(char c) {
@@ -171,54 +185,128 @@ public final class Contract {
         }
         a = sumOut(a, bIdx, outIdx, A_RE, A_IM);
         b = sumOut(b, aIdx, outIdx, B_RE, B_IM);
-
-        StringBuilder batch = new StringBuilder();
-        StringBuilder rows = new StringBuilder();
-        StringBuilder cols = new StringBuilder();
-        StringBuilder inner = new StringBuilder();
-        for (char c : outIdx.toCharArray()) {
-            if (a.has(c) && b.has(c)) {
-                batch.append(c);
-            } else if (a.has(c)) {
-                rows.append(c);
-            } else {
-                cols.append(c);
-            }
-        }
-        for (char c : a.idx.toCharArray()) {
-            if (b.has(c) && outIdx.indexOf(c) < 0) {
-                inner.append(c);
-            }
-        }
-        if (inner.length() == 0) {
+        Roles r = Roles.of(a, b, outIdx);
+        if (r.inner.isEmpty()) {
             broadcastProduct(a, b, out, vector);
         } else if (strategy != LOOPS && strategy != CANONICAL
-                && LaneProducts.applies(a, b, out, batch.toString(), inner.toString(), strategy == LANES)) {
-            new LaneProducts(a, b, out, batch.toString(), rows.toString(), cols.toString(), inner.toString()).run(vector);
+                && LaneProducts.applies(a, b, out, r.batch, r.inner, strategy == LANES)) {
+            new LaneProducts(a, b, out, r.batch, r.rows, r.cols, r.inner).run(vector);
         } else {
-            matrixProducts(a, b, out, batch.toString(), rows.toString(), cols.toString(), inner.toString(),
-                    strategy, vector);
+            matrixProducts(a, b, out, r, strategy, vector);
         }
+    }
+
+    /** What each letter of a contraction is: batch, rows (from a), columns (from b) or contracted, in order. */
+    private record Roles(String batch, String rows, String cols, String inner) {
+        static Roles of(View a, View b, String outIdx) {
+            StringBuilder batch = new StringBuilder();
+            StringBuilder rows = new StringBuilder();
+            StringBuilder cols = new StringBuilder();
+            StringBuilder inner = new StringBuilder();
+            for (char c : outIdx.toCharArray()) {
+                if (a.has(c) && b.has(c)) {
+                    batch.append(c);
+                } else if (a.has(c)) {
+                    rows.append(c);
+                } else {
+                    cols.append(c);
+                }
+            }
+            for (char c : a.idx.toCharArray()) {
+                if (b.has(c) && outIdx.indexOf(c) < 0) {
+                    inner.append(c);
+                }
+            }
+            return new Roles(batch.toString(), rows.toString(), cols.toString(), inner.toString());
+        }
+
+        /** Canonical orders: {@code [batch, M, K]}, {@code [batch, K, N]}, {@code [batch, M, N]}. */
+        String aOrder() {
+            return batch + rows + inner;
+        }
+
+        String bOrder() {
+            return batch + inner + cols;
+        }
+
+        String outOrder() {
+            return batch + rows + cols;
+        }
+    }
+
+    // ---- how a contraction will run, for cost models ----
+
+    /** The way {@link #pairwise} computes a contraction. */
+    public enum Path {
+        /** No contracted letter: a multiply along the output's innermost letter. */
+        BROADCAST,
+        /** A batch letter innermost everywhere: sums lane by lane ({@link LaneProducts}). */
+        LANES,
+        /** Batched matrix products. */
+        PRODUCTS
+    }
+
+    /**
+     * How {@link #pairwise} will compute a contraction, without computing it: the path, for matrix
+     * products their count and their {@code [m x k] [k x n]} shape, and the elements it copies on the
+     * way (letters summed out of one operand, operands and output permuted into canonical order),
+     * and how many threads share the work. The same decisions as the run itself, so a cost model
+     * sees what will happen.
+     */
+    public record Work(Path path, long products, long m, long n, long k, long copied, int parts) {
+    }
+
+    /** The work of {@code aIdx,bIdx->outIdx} with the given parts complex (see {@link #pairwise}). */
+    public static Work work(String aIdx, boolean aComplex, String bIdx, boolean bComplex, String outIdx,
+                            boolean outComplex, IntUnaryOperator sizeOf) {
+        View a = View.shapeOnly(aIdx, sizes(aIdx, sizeOf), aComplex);
+        View b = View.shapeOnly(bIdx, sizes(bIdx, sizeOf), bComplex);
+        View out = View.shapeOnly(outIdx, sizes(outIdx, sizeOf), outComplex && (aComplex || bComplex));
+        if (a.count() == 0 || b.count() == 0 || out.count() == 0) {
+            return new Work(Path.BROADCAST, 0, 0, 0, 0, 0, 1); // nothing to multiply: at most zeros to write
+        }
+        long copied = 0;
+        String aKept = kept(a, bIdx, outIdx);
+        if (aKept.length() < aIdx.length()) {
+            copied += a.count() * a.parts();
+            a = View.shapeOnly(aKept, sizesIn(aKept, a), aComplex);
+        }
+        String bKept = kept(b, aIdx, outIdx);
+        if (bKept.length() < bIdx.length()) {
+            copied += b.count() * b.parts();
+            b = View.shapeOnly(bKept, sizesIn(bKept, b), bComplex);
+        }
+        Roles r = Roles.of(a, b, outIdx);
+        if (r.inner.isEmpty()) {
+            return new Work(Path.BROADCAST, 0, 0, 0, 0, copied, 1);
+        }
+        if (LaneProducts.applies(a, b, out, r.batch, r.inner, false)) {
+            long lanes = out.size[out.size.length - 1];
+            long rows = out.count() / lanes;
+            long work = LaneProducts.work(rows, lanes, groupSize(r.inner, a, 0), aComplex && bComplex);
+            return new Work(Path.LANES, 0, 0, 0, 0, copied, Parallel.parts((int) rows, 1, work));
+        }
+        Canonical c = Canonical.of(a, b, out, r, AUTO);
+        View pa = c.a ? View.shapeOnly(r.aOrder(), sizesIn(r.aOrder(), a), aComplex) : a;
+        View pb = c.b ? View.shapeOnly(r.bOrder(), sizesIn(r.bOrder(), b), bComplex) : b;
+        View pc = c.out ? View.shapeOnly(r.outOrder(), sizesIn(r.outOrder(), out), out.im != null) : out;
+        copied += (c.a ? pa.count() * pa.parts() : 0) + (c.b ? pb.count() * pb.parts() : 0)
+                + (c.out ? pc.count() * pc.parts() : 0);
+        ProductShape shape = ProductShape.of(pa, pb, pc, r);
+        long work = shape.m * shape.n * shape.k * shape.calls * (aComplex && bComplex ? 2 : 1) * (pc.im != null ? 2 : 1);
+        int parts = shape.firstLoop == 0 ? 1 : Parallel.parts((int) shape.firstLoop, 1, work);
+        return new Work(Path.PRODUCTS, shape.calls, shape.m, shape.n, shape.k, copied, parts);
     }
 
     // ---- summing out letters of one operand ----
 
     /** The operand with its letters that are neither in the other operand nor in the output summed out. */
     private static View sumOut(View t, String other, String outIdx, int slotRe, int slotIm) {
-        StringBuilder keep = new StringBuilder();
-        for (char c : t.idx.toCharArray()) {
-            if (other.indexOf(c) >= 0 || outIdx.indexOf(c) >= 0) {
-                keep.append(c);
-            }
-        }
-        if (keep.length() == t.idx.length()) {
+        String k = kept(t, other, outIdx);
+        if (k.length() == t.idx.length()) {
             return t;
         }
-        String k = keep.toString();
-        int[] size = new int[k.length()];
-        for (int p = 0; p < size.length; p++) {
-            size[p] = t.size[t.idx.indexOf(k.charAt(p))];
-        }
+        int[] size = sizesIn(k, t);
         long count = View.count(size);
         View r = new View(k, size, Scratch.get(slotRe, count), t.im == null ? null : Scratch.get(slotIm, count));
         int[] dst = new int[t.idx.length()];
@@ -232,6 +320,17 @@ public final class Contract {
             walk(0, t.size, t.stride, dst, t.im, 0, r.im, 0, true);
         }
         return r;
+    }
+
+    /** The letters of {@code t} that are in the other operand or the output. */
+    private static String kept(View t, String other, String outIdx) {
+        StringBuilder keep = new StringBuilder();
+        for (char c : t.idx.toCharArray()) {
+            if (other.indexOf(c) >= 0 || outIdx.indexOf(c) >= 0) {
+                keep.append(c);
+            }
+        }
+        return keep.toString();
     }
 
     /**
@@ -266,18 +365,14 @@ public final class Contract {
 
     /** {@code t} copied into a fresh row-major layout with its letters in {@code order}. */
     private static View permute(View t, String order, int slotRe, int slotIm) {
-        int[] size = new int[order.length()];
-        int[] src = new int[order.length()];
-        for (int p = 0; p < size.length; p++) {
-            int q = t.idx.indexOf(order.charAt(p));
-            size[p] = t.size[q];
-            src[p] = t.stride[q];
-        }
+        int[] size = sizesIn(order, t);
         long count = View.count(size);
         View r = new View(order, size, Scratch.get(slotRe, count), t.im == null ? null : Scratch.get(slotIm, count));
-        walk(0, size, src, r.stride, t.re, 0, r.re, 0, false);
+        // Layout's tiled transposes move the data, not an element-by-element walk
+        IntUnaryOperator sizeOf = c -> t.size[t.idx.indexOf(c)];
+        Layout.map(t.idx, t.re, order, r.re, sizeOf);
         if (t.im != null) {
-            walk(0, size, src, r.stride, t.im, 0, r.im, 0, false);
+            Layout.map(t.idx, t.im, order, r.im, sizeOf);
         }
         return r;
     }
@@ -359,28 +454,21 @@ public final class Contract {
 
     // ---- contracted letters: batched matrix products ----
 
-    private static void matrixProducts(View a, View b, View out, String batch, String rows, String cols,
-                                       String inner, int strategy, boolean vector) {
+    private static void matrixProducts(View a, View b, View out, Roles r, int strategy, boolean vector) {
         View c = out;
-        boolean fits = fusedFrom(rows, a, out) == 0 && fusedFrom(cols, b, out) == 0 && fusedFrom(inner, a, b) == 0;
-        long product = groupSize(rows, a, fusedFrom(rows, a, out)) * groupSize(cols, b, fusedFrom(cols, b, out))
-                * groupSize(inner, a, fusedFrom(inner, a, b));
-        boolean canonical = strategy == CANONICAL || (strategy == AUTO && !fits && product < SMALL_PRODUCT);
-        if (canonical) {
-            boolean always = strategy == CANONICAL;
-            if (always || fusedFrom(rows, a, a) != 0 || fusedFrom(inner, a, a) != 0) {
-                a = permute(a, batch + rows + inner, PA_RE, PA_IM);
-            }
-            if (always || fusedFrom(inner, b, b) != 0 || fusedFrom(cols, b, b) != 0) {
-                b = permute(b, batch + inner + cols, PB_RE, PB_IM);
-            }
-            if (always || fusedFrom(rows, out, out) != 0 || fusedFrom(cols, out, out) != 0) {
-                long count = out.count();
-                c = new View(batch + rows + cols, sizesIn(batch + rows + cols, out), Scratch.get(C_RE, count),
-                        out.im == null ? null : Scratch.get(C_IM, count));
-            }
+        Canonical canonical = Canonical.of(a, b, out, r, strategy);
+        if (canonical.a) {
+            a = permute(a, r.aOrder(), PA_RE, PA_IM);
         }
-        new Products(a, b, c, batch, rows, cols, inner, vector).run();
+        if (canonical.b) {
+            b = permute(b, r.bOrder(), PB_RE, PB_IM);
+        }
+        if (canonical.out) {
+            long count = out.count();
+            c = new View(r.outOrder(), sizesIn(r.outOrder(), out), Scratch.get(C_RE, count),
+                    out.im == null ? null : Scratch.get(C_IM, count));
+        }
+        new Products(a, b, c, r, vector).run();
         if (c != out) {
             int[] size = out.size;
             int[] src = new int[size.length];
@@ -391,6 +479,56 @@ public final class Contract {
             if (out.im != null) {
                 walk(0, size, src, out.stride, c.im, 0, out.im, 0, false);
             }
+        }
+    }
+
+    /**
+     * Which tensors are permuted into canonical order ({@code [batch, M, K]}, {@code [batch, K, N]},
+     * {@code [batch, M, N]}) before the products. When a role's letters do not fuse into one stride,
+     * the products run in loops, one call per position of the unfused letters; permuting instead
+     * copies whole tensors. The copy wins only when the calls are small and so many that their
+     * overhead exceeds {@value #COPY_PER_CALL} copied elements each (a contraction of a long signal
+     * with a few weights makes a handful of long products: copying it would cost ten times more).
+     */
+    private record Canonical(boolean a, boolean b, boolean out) {
+        static Canonical of(View a, View b, View out, Roles r, int strategy) {
+            boolean always = strategy == CANONICAL;
+            if (!always && strategy != AUTO) {
+                return new Canonical(false, false, false);
+            }
+            Canonical c = new Canonical(always || fusedFrom(r.rows, a, a) != 0 || fusedFrom(r.inner, a, a) != 0,
+                    always || fusedFrom(r.inner, b, b) != 0 || fusedFrom(r.cols, b, b) != 0,
+                    always || fusedFrom(r.rows, out, out) != 0 || fusedFrom(r.cols, out, out) != 0);
+            if (always) {
+                return c;
+            }
+            ProductShape loops = ProductShape.of(a, b, out, r);
+            boolean fits = loops.qm == 0 && loops.qn == 0 && loops.qk == 0;
+            long copied = (c.a ? a.count() : 0) + (c.b ? b.count() : 0) + (c.out ? out.count() : 0);
+            boolean worth = !fits && loops.m * loops.n * loops.k < SMALL_PRODUCT && loops.calls * COPY_PER_CALL > copied;
+            return worth ? c : new Canonical(false, false, false);
+        }
+    }
+
+    /**
+     * The matrix products of fixed layouts: each role's letters from {@code qm}, {@code qn},
+     * {@code qk} on fuse into one stride, giving {@code [m x k] [k x n]} products; the letters before
+     * them, and the batch, are loops making {@code calls} products.
+     */
+    private record ProductShape(int qm, int qn, int qk, long m, long n, long k, long calls, String outer,
+                                long firstLoop) {
+        static ProductShape of(View a, View b, View c, Roles r) {
+            int qm = fusedFrom(r.rows, a, c);
+            int qn = fusedFrom(r.cols, b, c);
+            int qk = fusedFrom(r.inner, a, b);
+            long m = groupSize(r.rows, a, qm);
+            long n = groupSize(r.cols, b, qn);
+            long k = groupSize(r.inner, a, qk);
+            long calls = c.count() / (m * n) * (groupSize(r.inner, a, 0) / k);
+            // output letters the products loop over; the first of them is split between threads
+            String outer = r.batch + r.rows.substring(0, qm) + r.cols.substring(0, qn);
+            long firstLoop = outer.isEmpty() ? 0 : c.size[c.idx.indexOf(outer.charAt(0))];
+            return new ProductShape(qm, qn, qk, m, n, k, calls, outer, firstLoop);
         }
     }
 
@@ -455,13 +593,14 @@ public final class Contract {
         private final float[] termSign;
         private final boolean[] termFirst;
 
-        Products(View a, View b, View c, String batch, String rows, String cols, String inner, boolean vector) {
+        Products(View a, View b, View c, Roles r, boolean vector) {
             this.vector = vector;
-            int qm = fusedFrom(rows, a, c);
-            int qn = fusedFrom(cols, b, c);
-            int qk = fusedFrom(inner, a, b);
-            String outer = batch + rows.substring(0, qm) + cols.substring(0, qn);
-            String loops = outer + inner.substring(0, qk);
+            ProductShape shape = ProductShape.of(a, b, c, r);
+            String rows = r.rows;
+            String cols = r.cols;
+            String inner = r.inner;
+            String outer = shape.outer;
+            String loops = outer + inner.substring(0, shape.qk);
             outerCount = outer.length();
             loopSize = new int[loops.length()];
             aStep = new int[loops.length()];
@@ -475,9 +614,9 @@ public final class Contract {
                 bStep[p] = b.stride(l);
                 cStep[p] = c.stride(l);
             }
-            m = (int) groupSize(rows, a, qm);
-            n = (int) groupSize(cols, b, qn);
-            k = (int) groupSize(inner, a, qk);
+            m = (int) shape.m;
+            n = (int) shape.n;
+            k = (int) shape.k;
             char lastRow = rows.isEmpty() ? 0 : rows.charAt(rows.length() - 1);
             char lastCol = cols.isEmpty() ? 0 : cols.charAt(cols.length() - 1);
             char lastInner = inner.charAt(inner.length() - 1);

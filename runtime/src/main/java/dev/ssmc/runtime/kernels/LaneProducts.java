@@ -112,8 +112,13 @@ final class LaneProducts {
         }
     }
 
+    /** Multiply-adds of the sums: rows x lanes x contracted positions, four real ones per complex product. */
+    static long work(long rows, long lanes, long inner, boolean bothComplex) {
+        return rows * lanes * inner * (bothComplex ? 4 : 1);
+    }
+
     void run(boolean vector) {
-        long work = (long) cRow.length * lanes * aInner.length * (aIm != null && bIm != null ? 4 : 1);
+        long work = work(cRow.length, lanes, aInner.length, aIm != null && bIm != null);
         Parallel.forRange(cRow.length, 1, work, (r0, r1) -> {
             for (int t0 = 0; t0 < lanes; t0 += TILE) {
                 int len = Math.min(TILE, lanes - t0);

@@ -44,6 +44,30 @@ public final class Parallel {
     }
 
     /**
+     * How many parts {@link #forRange} splits {@code n} indices in groups of {@code grain} and
+     * {@code work} operations into, called from outside a part (a cost model's question).
+     */
+    public static int parts(int n, int grain, long work) {
+        int groups = (n + grain - 1) / grain;
+        return (int) Math.max(1, Math.min(Math.min(THREADS, groups), work / MIN_WORK));
+    }
+
+    /**
+     * Runs {@code body} on the calling thread as if it were a part of split work, so the kernels it
+     * calls do not split: what one thread does (calibration measures single-thread speeds).
+     */
+    public static void serially(Runnable body) {
+        boolean[] inside = INSIDE.get();
+        boolean was = inside[0];
+        inside[0] = true;
+        try {
+            body.run();
+        } finally {
+            inside[0] = was;
+        }
+    }
+
+    /**
      * Runs {@code body} over {@code [0, n)}, split into at most {@link #threads()} contiguous parts
      * whose bounds are multiples of {@code grain} (so vector kernels keep whole groups), when the
      * whole is at least {@link #MIN_WORK} operations ({@code work}, an estimate). Returns when every
@@ -51,7 +75,7 @@ public final class Parallel {
      */
     public static void forRange(int n, int grain, long work, Range body) {
         int groups = (n + grain - 1) / grain;
-        int parts = (int) Math.min(Math.min(THREADS, groups), Math.max(1, work / MIN_WORK));
+        int parts = parts(n, grain, work);
         boolean[] inside = INSIDE.get();
         if (parts <= 1 || inside[0]) {
             body.run(0, n);

@@ -60,7 +60,7 @@ public final class PlanSteps {
         float[] out = new float[n * length];
         // state by state through a row of scratch that stays in cache: the kernel is written once
         // rather than made whole in complex form and then read again for the part wanted
-        Parallel.forRange(n, 1, 4L * n * length, (s0, s1) -> {
+        Parallel.forRange(n, 1, kernelWork(n, length), (s0, s1) -> {
             float[] re = new float[length];
             float[] im = part == Part.DERIVATIVE_IM ? new float[length] : null;
             for (int s = s0; s < s1; s++) {
@@ -170,10 +170,6 @@ public final class PlanSteps {
         return idx.replace(String.valueOf(time), "");
     }
 
-    /**
-     * The FFT of size {@code n} along the time letter of {@code idx} ({@code length} samples,
-     * zero-padded): the spectrum in order {@code rows(idx) + "k"}. {re, im}.
-     */
     /** Rows per part when FFTs are split between threads: whole groups of the vectorized FFT. */
     private static final int FFT_GRAIN = 16;
 
@@ -181,6 +177,24 @@ public final class PlanSteps {
         return (long) rows * n * (32 - Integer.numberOfLeadingZeros(n)) * 2;
     }
 
+    /** Threads {@link #fft} and {@link #ifft} split {@code rows} transforms of size {@code n} between. */
+    public static int fftParts(int n, int rows) {
+        return Parallel.parts(rows, FFT_GRAIN, fftWork(n, rows));
+    }
+
+    /** Threads {@link #kernelByPowers} splits {@code states} rows of {@code length} lags between. */
+    public static int kernelParts(int states, int length) {
+        return Parallel.parts(states, 1, kernelWork(states, length));
+    }
+
+    private static long kernelWork(int states, int length) {
+        return 4L * states * length;
+    }
+
+    /**
+     * The FFT of size {@code n} along the time letter of {@code idx} ({@code length} samples,
+     * zero-padded): the spectrum in order {@code rows(idx) + "k"}. {re, im}.
+     */
     public static float[][] fft(String idx, char time, float[] x, int length, int n, IntUnaryOperator size) {
         long start = KernelMeter.start();
         String rows = rows(idx, time);

@@ -193,6 +193,43 @@ class ContractTest {
     }
 
     @Test
+    void workDescribesHowTheContractionRuns() {
+        // a scan's output [b, j, m, s] with a block's state weights: a few long products, nothing copied
+        Contract.Work neck = Contract.work("bjms", false, "jm", false, "bjs", false, sizes("bjms", 2, 4, 2, 4096));
+        assertEquals(new Contract.Work(Contract.Path.PRODUCTS, 8, 4096, 1, 2, 0, 1), neck); // too little work to split
+        // contracted letters that do not fuse in b, and a tiny b: b is copied once, one product remains
+        Contract.Work small = Contract.work("ijk", false, "kj", false, "i", false, sizes("ijk", 1000, 2, 3));
+        assertEquals(new Contract.Work(Contract.Path.PRODUCTS, 1, 1000, 1, 6, 6, 1), small);
+        // a letter of one operand only is summed out first (a complex operand: both parts)
+        Contract.Work summed = Contract.work("abc", true, "cd", false, "ad", true, sizes("abcd", 3, 4, 5, 6));
+        assertEquals(2 * 3 * 4 * 5, summed.copied());
+        assertEquals(Contract.Path.BROADCAST, Contract.work("bck", true, "ck", true, "bck", true,
+                sizes("bck", 2, 3, 9)).path());
+        assertEquals(Contract.Path.LANES, Contract.work("bjk", true, "jk", true, "bk", true,
+                sizes("bjk", 8, 4, 1025)).path());
+    }
+
+    @Property(tries = 200)
+    void workCoversEveryMultiplyAddOnce(@ForAll long seed) {
+        Case c = randomCase(new Random(seed));
+        Contract.Work w = Contract.work(c.aIdx, c.aComplex, c.bIdx, c.bComplex, c.outIdx, c.outComplex, c.size);
+        if (w.path() == Contract.Path.PRODUCTS) {
+            // letters of one operand alone are summed out first; the products cover each point of the rest once
+            long points = 1;
+            String all = c.aIdx + c.bIdx;
+            for (int p = 0; p < all.length(); p++) {
+                char ch = all.charAt(p);
+                boolean inBoth = c.aIdx.indexOf(ch) >= 0 && c.bIdx.indexOf(ch) >= 0;
+                if (all.indexOf(ch) == p && (inBoth || c.outIdx.indexOf(ch) >= 0)) {
+                    points *= c.size.applyAsInt(ch);
+                }
+            }
+            assertEquals(points, w.products() * w.m() * w.n() * w.k(), c.toString());
+        }
+        assertTrue(w.copied() >= 0);
+    }
+
+    @Test
     void emptyAndUnitSizes() {
         Random rnd = new Random(44);
         check("ab", true, "bc", false, "ac", true, sizes("abc", 1, 1, 1), rnd);
@@ -257,6 +294,26 @@ class ContractTest {
     @Property(tries = 250)
     void randomContractionsMatchNaiveEinsum(@ForAll long seed) {
         Random rnd = new Random(seed);
+        Case c = randomCase(rnd);
+        check(c.aIdx, c.aComplex, c.bIdx, c.bComplex, c.outIdx, c.outComplex, c.size, rnd);
+    }
+
+    /** A contraction: index strings, which parts are complex, sizes. */
+    record Case(String aIdx, boolean aComplex, String bIdx, boolean bComplex, String outIdx, boolean outComplex,
+                IntUnaryOperator size) {
+        @Override
+        public String toString() {
+            StringBuilder sizes = new StringBuilder();
+            for (char ch : (aIdx + bIdx).toCharArray()) {
+                sizes.append(' ').append(ch).append('=').append(size.applyAsInt(ch));
+            }
+            return aIdx + (aComplex ? "~," : ",") + bIdx + (bComplex ? "~->" : "->") + outIdx + (outComplex ? "~" : "")
+                    + sizes;
+        }
+    }
+
+    /** Up to seven letters in random roles, sizes 1 to 6, at most 30000 points. */
+    static Case randomCase(Random rnd) {
         List<Character> a = new ArrayList<>();
         List<Character> b = new ArrayList<>();
         List<Character> out = new ArrayList<>();
@@ -294,8 +351,8 @@ class ContractTest {
         Collections.shuffle(a, rnd);
         Collections.shuffle(b, rnd);
         Collections.shuffle(out, rnd);
-        IntUnaryOperator sizeOf = c -> size[c - 'a'];
-        check(join(a), rnd.nextBoolean(), join(b), rnd.nextBoolean(), join(out), rnd.nextBoolean(), sizeOf, rnd);
+        return new Case(join(a), rnd.nextBoolean(), join(b), rnd.nextBoolean(), join(out), rnd.nextBoolean(),
+                c -> size[c - 'a']);
     }
 
     /**
