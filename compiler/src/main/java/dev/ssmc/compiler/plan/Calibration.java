@@ -4,6 +4,7 @@ import dev.ssmc.runtime.fft.RealFft;
 import dev.ssmc.runtime.kernels.Contract;
 import dev.ssmc.runtime.kernels.Gemm;
 import dev.ssmc.runtime.kernels.Layout;
+import dev.ssmc.runtime.kernels.Parallel;
 import dev.ssmc.runtime.kernels.Scan;
 import dev.ssmc.runtime.kernels.SsmKernels;
 import java.util.EnumMap;
@@ -12,8 +13,9 @@ import java.util.Random;
 
 /**
  * Measures this machine's speed for each kind of step with the runtime's own kernels, on shapes
- * like those of a training pass, counting work the way the cost model does. Each measurement
- * repeats its kernel until it has run for a fixed time and keeps the best rate of a few rounds.
+ * like those of a training pass, counting work the way the cost model does, on one thread. Each
+ * measurement repeats its kernel until it has run for a fixed time and keeps the best rate of a few
+ * rounds.
  */
 public final class Calibration {
     private final double secondsPerRound;
@@ -89,11 +91,17 @@ public final class Calibration {
         float[] copy = new float[words];
         double bandwidth = rate(8.0 * words, () -> System.arraycopy(big, 0, copy, 0, words));
 
-        // moving a [b, c, t] signal to time-major order, as the executor does around scans and FFTs
-        Map<Character, Integer> lay = Map.of('b', 8, 'c', 64, 't', 1024);
-        float[] sig = random(rnd, 8 * 64 * 1024);
-        float[] moved = new float[sig.length];
-        speeds.put(StepKind.LAYOUT, rate(sig.length, () -> Layout.map("bct", sig, "tbc", moved, ch -> lay.get((char) ch))));
+        // the moves around a scan: a [b, c, t] signal to time-major lanes over the kernel's states, the
+        // scan's [t, b, c, n] result back to time last; on a long signal, whose lanes leave the cache
+        // (the moves that cost are those of long signals: strided passes over memory, not over cache)
+        Map<Character, Integer> lay = Map.of('b', 4, 'c', 16, 'n', 4, 't', 16384);
+        float[] sig = random(rnd, 4 * 16 * 16384);
+        float[] lanesIn = new float[sig.length * 4];
+        float[] lanesOut = new float[sig.length * 4];
+        speeds.put(StepKind.LAYOUT, rate(2.0 * lanesIn.length, () -> {
+            Layout.map("bct", sig, "tbcn", lanesIn, ch -> lay.get((char) ch));
+            Layout.map("tbcn", lanesIn, "bcnt", lanesOut, ch -> lay.get((char) ch));
+        }));
 
         // one tiny step as the executor takes it: fresh arrays, a layout move and a contraction
         Map<Character, Integer> tiny = Map.of('i', 2, 'j', 2, 'k', 2);
@@ -105,8 +113,18 @@ public final class Calibration {
         return new Profile(speeds, bandwidth, 1 / callsPerSecond, 1 << 20, machine);
     }
 
-    /** Work units per second: the best of five rounds of repeating {@code body}. */
+    /**
+     * Work units per second on one thread (kernels that split their work between threads do not,
+     * here: the cost model shares a step's operations among the threads its kernel will use): the
+     * best of five rounds of repeating {@code body}.
+     */
     private double rate(double work, Runnable body) {
+        double[] best = new double[1];
+        Parallel.serially(() -> best[0] = serialRate(work, body));
+        return best[0];
+    }
+
+    private double serialRate(double work, Runnable body) {
         for (int i = 0; i < 20; i++) {
             body.run(); // warm up the JIT
         }

@@ -1,5 +1,7 @@
 package dev.ssmc.compiler.plan;
 
+import dev.ssmc.runtime.kernels.Contract;
+import dev.ssmc.runtime.plan.PlanSteps;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -8,9 +10,15 @@ import java.util.Map;
 /**
  * The cost model of one spec under one time algorithm: what every leaf and join costs in each
  * domain, and which joins the algorithm allows. Counts real floating-point operations (a complex
- * multiply-add is 8, a complex-by-real one 4; a real FFT of n points 2.5 n log2 n), bytes written
- * and read through intermediates (a quarter when they fit in cache), and a fixed overhead per step,
- * each turned into seconds by the {@link Profile}.
+ * multiply-add is 8, a complex-by-real one 4; a real FFT of n points 2.5 n log2 n), elements moved
+ * between index orders, bytes written and read through intermediates (a quarter of the time when
+ * they fit in cache), and a fixed overhead per step, each turned into seconds by the {@link Profile}.
+ *
+ * <p>It knows each intermediate's index order as the plan executor holds it, and asks the runtime's
+ * kernels what they will do with it: whether a contraction copies its operands first and runs as
+ * matrix products or lane-wise sums ({@code Contract.work}), whether an FFT's input is already
+ * time-last (a copy) or must be permuted, and how many threads a kernel splits its work between
+ * (the profile's speeds are single-thread ones).
  */
 final class Costing {
     /** Flops to make one kernel value by powers (an exponential amortized over a block of multiplies). */
@@ -21,6 +29,8 @@ final class Costing {
     static final double SCAN_FLOPS = 7;
     /** Flops per state lane and sample to read a carried state out (8) and to advance it across a chunk (4). */
     static final double CARRY_FLOPS = 12;
+    /** How much faster than through memory data moves within the cache. */
+    static final double CACHE_SPEEDUP = 4;
 
     final ContractionSpec spec;
     final TimeAlgorithm algorithm;
@@ -131,31 +141,86 @@ final class Costing {
     // ---- turning work into seconds ----
 
     Cost item(String what, StepKind kind, double flops, double resultFloats, int readFloatsTimes) {
+        return item(what, kind, flops, resultFloats, readFloatsTimes, 1);
+    }
+
+    /**
+     * A step's cost: its operations at the profile's single-thread speed for the kind, shared by
+     * {@code parts} threads when its kernel splits them (the kernels say when), its result written
+     * and read {@code readFloatsTimes} times through memory or cache, and the overhead of a step.
+     */
+    Cost item(String what, StepKind kind, double flops, double resultFloats, int readFloatsTimes, int parts) {
+        return cost(what, kind, flops, resultFloats, readFloatsTimes, parts, profile.stepOverhead());
+    }
+
+    /** Work a step's kernel does on the way (moving its operands or result): no overhead of its own. */
+    Cost within(String what, StepKind kind, double flops, double resultFloats, int readFloatsTimes) {
+        return cost(what, kind, flops, resultFloats, readFloatsTimes, 1, 0);
+    }
+
+    /** {@code speedup}: how many times the profile's speed the operations run at (threads, or cache). */
+    private Cost cost(String what, StepKind kind, double flops, double resultFloats, int readFloatsTimes,
+                      double speedup, double overhead) {
         double bytes = 4 * resultFloats * (1 + readFloatsTimes);
-        double bw = 4 * resultFloats <= profile.cacheBytes() ? 4 * profile.bytesPerSecond() : profile.bytesPerSecond();
-        double seconds = flops / profile.speed(kind) + bytes / bw + profile.stepOverhead();
+        double bw = 4 * resultFloats <= profile.cacheBytes() ? CACHE_SPEEDUP * profile.bytesPerSecond()
+                : profile.bytesPerSecond();
+        double seconds = flops / (profile.speed(kind) * speedup) + bytes / bw + overhead;
         return Cost.of(new Cost.Item(what, kind, flops, bytes, seconds), 4 * resultFloats);
     }
 
-    /** Elements moved to another index order. */
+    /**
+     * Elements moved to another index order (inside a step). The profile's layout speed is that of
+     * long signals, strided passes over memory; moves within the cache run faster.
+     */
     Cost layout(String what, double elements) {
-        return item(what, StepKind.LAYOUT, elements, 0, 0);
+        double speedup = 4 * elements <= profile.cacheBytes() ? CACHE_SPEEDUP : 1;
+        return cost(what, StepKind.LAYOUT, elements, 0, 0, speedup, 0);
     }
 
     double fftFlops(double rows) {
         return rows * 2.5 * fftSize * (Math.log(fftSize) / Math.log(2));
     }
 
-    /** An FFT or inverse FFT of a subset's result. */
-    Cost transform(int subset, Domain to) {
+    /** Elements copied in the same order (inside a step; a memory copy: written, then read). */
+    Cost copy(String what, double elements) {
+        return within(what, StepKind.ELEMENTWISE, 0, elements, 1);
+    }
+
+    /** Elements moved from one index order to another: a copy when the order does not change. */
+    Cost move(String what, String from, String to, double elements) {
+        return from.equals(to) ? copy("copy " + what, elements) : layout(what, elements);
+    }
+
+    /**
+     * The index order the executor holds a step's result in: an operand's own order, a join's
+     * indices; time is last, and in frequency it is the bin letter {@code k}.
+     */
+    String layoutOf(PlanStep s) {
+        String base = s instanceof PlanStep.Leaf l ? spec.operands().get(l.operand()).indices() : s.indices();
+        if (!s.role().hasTime() || s.delivered() == Domain.TIME) {
+            return base;
+        }
+        return PlanSteps.rows(base, s.role().letter()) + "k";
+    }
+
+    /** A letter's size, {@code k} being the frequency bins. */
+    int sizeOf(int letter) {
+        return letter == 'k' ? bins : spec.size((char) letter);
+    }
+
+    /** An FFT or inverse FFT of a step's result (which the executor first lays out with time last). */
+    Cost transform(PlanStep s, Domain to) {
         if (fftSize == 0) {
             return Cost.IMPOSSIBLE;
         }
+        int subset = s.subset();
         double rows = product(stateIndices(subset)) * width(subset);
-        // the time axis is moved last before the transform (both parts of a spectrum)
-        double moved = to == Domain.FREQ ? floats(subset, Domain.TIME) : floats(subset, Domain.FREQ);
+        String from = layoutOf(s);
+        char time = to == Domain.FREQ ? s.role().letter() : 'k';
+        Cost moved = move("time last " + indices(subset), from, PlanSteps.rows(from, time) + time,
+                to == Domain.FREQ ? floats(subset, Domain.TIME) : floats(subset, Domain.FREQ));
         return item((to == Domain.FREQ ? "fft " : "ifft ") + indices(subset), StepKind.FFT, fftFlops(rows),
-                floats(subset, to), 1).plus(layout("time last " + indices(subset), moved));
+                floats(subset, to), 1, PlanSteps.fftParts(fftSize, (int) rows)).plus(moved);
     }
 
     // ---- leaves ----
@@ -178,7 +243,7 @@ final class Costing {
             case KERNEL, LAG_KERNEL -> {
                 double states = product(op.stateIndices()) * width(s);
                 Cost powers = item(op.name() + " by powers", StepKind.KERNEL, states * kernelLags * POWER_FLOPS,
-                        states * kernelLags, 1);
+                        states * kernelLags, 1, PlanSteps.kernelParts((int) states, kernelLags));
                 out.add(new Option(new PlanStep.Leaf(i, idx, r, Domain.TIME, Domain.TIME, PlanStep.Making.POWERS), powers));
                 if (fftSize > 0) {
                     out.add(new Option(new PlanStep.Leaf(i, idx, r, Domain.FREQ, Domain.FREQ, PlanStep.Making.CLOSED_FORM),
@@ -218,7 +283,8 @@ final class Costing {
         int w = width(subset);
         PlanStep.Coupling coupling;
         Domain computed;
-        Cost work;
+        Cost work = Cost.ZERO;
+        Contraction contraction = null;
         if (ra.hasTime() && rb.hasTime() && ra != rb) {
             coupling = ra == TimeRole.DOWN || rb == TimeRole.DOWN
                     ? (ra == TimeRole.UP || rb == TimeRole.UP ? PlanStep.Coupling.XCORR : PlanStep.Coupling.CORR)
@@ -232,9 +298,7 @@ final class Costing {
                     return null;
                 }
                 computed = Domain.FREQ;
-                double macs = product(all) * bins * w;
-                work = item("product in frequency " + indices(subset), sums ? StepKind.GEMM : StepKind.ELEMENTWISE,
-                        8 * macs, floats(subset, computed), 1);
+                contraction = new Contraction("product in frequency ", 8 * product(all) * bins * w);
             } else if (coupling == PlanStep.Coupling.XCORR) {
                 return null; // lags of a cross-correlation need the FFT
             } else if (sa.delivered() != Domain.TIME || sb.delivered() != Domain.TIME) {
@@ -274,8 +338,7 @@ final class Costing {
             computed = Domain.TIME;
             boolean sumsTime = !rs.hasTime();
             double macs = product(all) * spec.length() * w;
-            work = item("contract " + indices(subset), sums || sumsTime ? StepKind.GEMM : StepKind.ELEMENTWISE,
-                    macs * (sums || sumsTime ? 2 : 1), floats(subset, computed), 1);
+            contraction = new Contraction("contract ", macs * (sums || sumsTime ? 2 : 1));
         } else {
             coupling = PlanStep.Coupling.NONE;
             PlanStep timed = ra.hasTime() ? sa : rb.hasTime() ? sb : null;
@@ -284,11 +347,23 @@ final class Costing {
             if (timed != null) {
                 macs *= computed == Domain.TIME ? spec.length() : 2.0 * bins;
             }
-            work = item("contract " + indices(subset), sums ? StepKind.GEMM : StepKind.ELEMENTWISE,
-                    macs * (sums ? 2 : 1), floats(subset, computed), 1);
+            contraction = new Contraction("contract ", macs * (sums ? 2 : 1));
         }
-        if (spec.carry() && coupling != PlanStep.Coupling.NONE && coupling != PlanStep.Coupling.SAME_TIME
-                && algorithm instanceof TimeAlgorithm.Fft) {
+        if (contraction != null) {
+            // a pairwise contraction: what its kernel will do with these layouts (copies, threads)
+            String out = computed == Domain.FREQ ? PlanSteps.rows(indices(subset), rs.letter()) + "k" : indices(subset);
+            Contract.Work cw = Contract.work(layoutOf(sa), sa.delivered() == Domain.FREQ, layoutOf(sb),
+                    sb.delivered() == Domain.FREQ, out, computed == Domain.FREQ, this::sizeOf);
+            // matrix products run at matrix speed; lane-wise sums and broadcast products at elementwise speed
+            StepKind kind = cw.path() == Contract.Path.PRODUCTS ? StepKind.GEMM : StepKind.ELEMENTWISE;
+            work = item(contraction.label() + indices(subset), kind, contraction.flops(), floats(subset, computed), 1,
+                    cw.parts());
+            if (cw.copied() > 0) {
+                work = work.plus(layout("copies for " + out, (double) cw.copied() * w));
+            }
+        }
+        boolean timeCoupled = coupling != PlanStep.Coupling.NONE && coupling != PlanStep.Coupling.SAME_TIME;
+        if (spec.carry() && timeCoupled && algorithm instanceof TimeAlgorithm.Fft) {
             // an FFT inside a chunk knows nothing of earlier chunks: read the carried state out and advance it
             double stateLanes = product(union(all, spec.operands().get(kernel).stateIndices()));
             work = work.plus(item("carry the state", StepKind.ELEMENTWISE, stateLanes * spec.length() * CARRY_FLOPS,
@@ -296,6 +371,10 @@ final class Costing {
         }
         PlanStep.Join step = new PlanStep.Join(sa, sb, indices(subset), rs, coupling, computed, computed);
         return new Option(step, a.cost().plus(b.cost()).plus(work));
+    }
+
+    /** A pairwise contraction's label and operations, costed once its layouts are known. */
+    private record Contraction(String label, double flops) {
     }
 
     static boolean isMultipliers(PlanStep s) {
@@ -311,7 +390,7 @@ final class Costing {
         if (!s.role().hasTime() || s.transformed() || isMultipliers(s)) {
             return null;
         }
-        Cost c = o.cost().plus(transform(s.subset(), d));
+        Cost c = o.cost().plus(transform(s, d));
         if (!c.possible()) {
             return null;
         }

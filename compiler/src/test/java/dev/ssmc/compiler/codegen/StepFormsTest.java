@@ -193,13 +193,18 @@ class StepFormsTest {
         assertFalse(neck.eOnInput());
         assertNull(neck.note());
         // neck with one input channel: Bhat (one number per block) may scale each block's input or, after the
-        // recurrence, its readout, for the same work; the cost model ranks both equal, so which one the planner
-        // lists first is arbitrary. The form follows whichever step plan it is given, exactly.
+        // recurrence, its readout, for the same work; the cost model ranks these orders (and others that apply B
+        // later still) equal to a few picoseconds, so which one the planner lists first is arbitrary. The form
+        // follows whichever of its two orders it is given, exactly, and says when it reorders another.
         NetworkPlan.BlockPlan b1 = block(SsmMode.NECK, 1, 16, 4, 4);
         NetworkPlan.PassPlan step1 = b1.passes().get(Pass.STREAM_STEP);
         StepForm neck1 = StepForm.of(b1.layer(), step1, Profile.defaults());
-        assertEquals(neck1.plan().shape(), neck1.describe());
-        assertEquals(bAfterTheScan(neck1.plan().shape()), neck1.bAfter(), neck1.describe());
+        if (neck1.plan().shape().equals(neck1.describe())) {
+            assertNull(neck1.note());
+            assertEquals(bAfterTheScan(neck1.plan().shape()), neck1.bAfter(), neck1.describe());
+        } else {
+            assertTrue(neck1.note().contains("same work in another order"), neck1.note());
+        }
         for (String shape : List.of("scan ((((u * V') E) B) C)", "scan ((((u B) * V') E) C)")) {
             Plan given = Search.candidates(step1.spec(), Profile.defaults()).stream()
                     .filter(p -> p.shape().equals(shape)).findFirst().orElseThrow(() -> new AssertionError("no plan " + shape));
@@ -209,10 +214,15 @@ class StepFormsTest {
             assertFalse(f.eOnInput(), shape);
             assertNull(f.note(), shape);
         }
-        // dws whose step the planner costs as an FFT over the one frame: the cheapest scan, said so
-        StepForm dws = form(SsmMode.DWS, 24, 24, 16, 1);
+        // a step plan that transforms time (an FFT over the one frame, which the cost model may rank first for a
+        // single frame): the step runs the cheapest scan instead, and says so
+        NetworkPlan.BlockPlan d = block(SsmMode.DWS, 24, 24, 16, 1);
+        NetworkPlan.PassPlan dwsStep = d.passes().get(Pass.STREAM_STEP);
+        Plan fft = Search.candidates(dwsStep.spec(), Profile.defaults()).stream()
+                .filter(p -> p.algorithm() instanceof TimeAlgorithm.Fft).findFirst().orElseThrow();
+        StepForm dws = StepForm.of(d.layer(), new NetworkPlan.PassPlan(dwsStep.spec(), fft, null, null), Profile.defaults());
         assertEquals("scan ((u * V') E)", dws.describe());
-        assertFalse(dws.chosen().algorithm() instanceof TimeAlgorithm.Scan, dws.chosen().shape());
+        assertEquals(fft, dws.chosen());
         assertNotNull(dws.note());
         assertTrue(dws.note().contains("carries its state"), dws.note());
         // lanes: over channels when there are enough of them, else over the states of each channel
