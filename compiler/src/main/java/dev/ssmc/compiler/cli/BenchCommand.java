@@ -20,12 +20,16 @@ import dev.ssmc.runtime.kernels.VectorSupport;
 import dev.ssmc.runtime.stream.StreamingNetwork;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -235,9 +239,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Command(name = "plans", mixinStandardHelpOptions = true,
             description = "For shapes drawn from a grid (batch 1..32, channels 4..128, states 4..64, length "
                 + "256..16384) of each mode, time every candidate plan of the training forward pass through "
-                + "the plan executor (those the model predicts within 20x of its choice, at most 24 per "
+                + "the plan executor (those the model predicts within 20x of its choice, at most --candidates per "
                 + "shape) and report how often the chosen plan is within 10%% of the fastest measured one "
-                + "(the fastest of --runs runs after a warm-up).")
+                + "(the fastest of --runs runs after a warm-up; the chosen plan and those that ran faster than it "
+                + "run a second round and keep their faster one). --record keeps every time; --replay scores the "
+                + "model (after a change, or with another --profile) against such a recording without timing.")
     public static final class Plans implements Callable<Integer> {
         @Option(names = "--shapes", paramLabel = "N", description = "Shapes per mode (default: ${DEFAULT-VALUE}).")
         int perMode = 12;
@@ -254,31 +260,53 @@ public final class BenchCommand implements Callable<Integer> {
         @Option(names = "--profile", paramLabel = "PROFILE", description = "A calibration profile (default: ~/.ssmc/profile.json or the shipped one).")
         Path profilePath;
 
+        @Option(names = "--candidates", paramLabel = "N", description = "Candidates timed per shape at most (default: ${DEFAULT-VALUE}).")
+        int maxTimed = PlanFidelity.MAX_TIMED;
+
+        @Option(names = "--record", paramLabel = "FILE", description = "Also write every candidate's time to FILE (tab-separated), for --replay.")
+        Path record;
+
+        @Option(names = "--replay", paramLabel = "FILE", description = "Time nothing: score the model's choices against the times recorded in FILE.")
+        Path replay;
+
         @Spec
         CommandSpec spec;
 
         @Override
         public Integer call() throws IOException {
-            if (perMode < 1 || runs < 1 || !(budget > 0)) {
-                throw new UserError("--shapes and --runs must be at least 1 and --budget positive");
+            if (perMode < 1 || runs < 1 || maxTimed < 1 || !(budget > 0)) {
+                throw new UserError("--shapes, --runs and --candidates must be at least 1 and --budget positive");
+            }
+            if (record != null && replay != null) {
+                throw new UserError("--record and --replay do not go together: replaying times nothing");
             }
             Profile profile = Profiles.load(profilePath);
             PrintWriter out = spec.commandLine().getOut();
             out.printf("%-5s %5s %8s %6s %6s %5s  %-44s %10s  %-44s %10s %6s%n", "mode", "batch", "channels", "states",
                     "length", "timed", "chosen", "ms", "fastest", "ms", "ratio");
             out.flush();
-            List<PlanFidelity.Point> points = new PlanFidelity(profile, budget, runs).run(perMode, seed, p -> {
+            Consumer<PlanFidelity.Point> print = p -> {
                 out.printf(Locale.ROOT, "%-5s %5d %8d %6d %6d %5d  %-44s %10.3f  %-44s %10.3f %6.2f%s%n",
                         p.mode().spelling(), p.batch(), p.channels(), p.states(), p.length(), p.timed(), p.chosen().shape(),
-                        p.chosenSeconds() * 1e3, p.fastest().shape(), p.fastestSeconds() * 1e3,
-                        p.chosenSeconds() / p.fastestSeconds(), p.withinTenPercent() ? "" : "  *");
+                        p.chosenSeconds() * 1e3, p.fastest(), p.fastestSeconds() * 1e3,
+                        p.chosenSeconds() / p.fastestSeconds(), !p.measured() ? "  (chosen plan not recorded)"
+                                : p.withinTenPercent() ? "" : "  *");
                 out.flush();
-            });
+            };
+            List<PlanFidelity.Point> points;
+            if (replay != null) {
+                points = PlanFidelity.replay(readTimings(replay), profile);
+                points.forEach(print);
+            } else {
+                points = measure(profile, print);
+            }
             Map<SsmMode, int[]> counts = new EnumMap<>(SsmMode.class);
+            int unmeasured = 0;
             for (PlanFidelity.Point p : points) {
                 int[] c = counts.computeIfAbsent(p.mode(), m -> new int[2]);
                 c[0] += p.withinTenPercent() ? 1 : 0;
                 c[1]++;
+                unmeasured += p.measured() ? 0 : 1;
             }
             int within = 0;
             for (Map.Entry<SsmMode, int[]> e : counts.entrySet()) {
@@ -286,9 +314,57 @@ public final class BenchCommand implements Callable<Integer> {
                         e.getValue()[0], e.getValue()[1]);
                 within += e.getValue()[0];
             }
+            if (unmeasured > 0) {
+                out.printf(Locale.ROOT, "%d chosen plans have no recorded time (counted as misses): record with more "
+                        + "--candidates%n", unmeasured);
+            }
             out.printf(Locale.ROOT, "overall: %d of %d shapes (%.0f%%) within 10%% of the fastest measured candidate%n",
                     within, points.size(), 100.0 * within / Math.max(1, points.size()));
             return 0;
+        }
+
+        private List<PlanFidelity.Point> measure(Profile profile, Consumer<PlanFidelity.Point> print) throws IOException {
+            if (record == null) {
+                return new PlanFidelity(profile, budget, runs, maxTimed, null).run(perMode, seed, print);
+            }
+            try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(record, StandardCharsets.UTF_8))) {
+                w.println(PlanFidelity.Timing.HEADER);
+                // each time is written as it is measured, so an interrupted run keeps what it measured
+                List<PlanFidelity.Point> points = new PlanFidelity(profile, budget, runs, maxTimed, t -> {
+                    w.println(t.line());
+                    w.flush();
+                }).run(perMode, seed, print);
+                if (w.checkError()) {
+                    throw new UserError("could not write the timings to " + record);
+                }
+                return points;
+            }
+        }
+
+        private static List<PlanFidelity.Timing> readTimings(Path file) throws IOException {
+            if (!Files.isRegularFile(file)) {
+                throw new UserError(file + ": no such file (record one with 'ssmc bench plans --record " + file + "')");
+            }
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            if (lines.isEmpty() || !lines.get(0).equals(PlanFidelity.Timing.HEADER)) {
+                throw new UserError(file + ":1: not a recording of 'ssmc bench plans --record' (its first line names "
+                        + "the fields: " + PlanFidelity.Timing.HEADER.replace('\t', ' ') + ")");
+            }
+            List<PlanFidelity.Timing> timings = new ArrayList<>();
+            for (int i = 1; i < lines.size(); i++) {
+                if (lines.get(i).isBlank()) {
+                    continue;
+                }
+                try {
+                    timings.add(PlanFidelity.Timing.parse(lines.get(i), file + ":" + (i + 1)));
+                } catch (IllegalArgumentException e) {
+                    throw new UserError(e.getMessage());
+                }
+            }
+            if (timings.isEmpty()) {
+                throw new UserError(file + ": the recording has no timings");
+            }
+            return timings;
         }
     }
 

@@ -207,6 +207,47 @@ class BenchCommandTest {
         assertTrue(plans.toString().contains("Usage: ssmc bench plans"), plans.toString());
     }
 
+    /** {@code ssmc bench plans} with its own options. */
+    private static Run plans(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> all = new ArrayList<>(List.of("bench", "plans"));
+        all.addAll(List.of(args));
+        int status = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+                .execute(all.toArray(String[]::new));
+        return new Run(status, out.toString(), err.toString());
+    }
+
+    @Test
+    void aRecordedFidelityRunReplaysToTheSameReport() throws Exception {
+        Path times = tmp.resolve("times.tsv");
+        // one small shape per mode, a few candidates each
+        Run measured = plans("--shapes", "1", "--budget", "0.002", "--runs", "1", "--candidates", "3",
+                "--record", times.toString());
+        assertEquals(0, measured.status(), measured.out() + measured.err());
+        List<String> recorded = Files.readAllLines(times);
+        assertEquals(PlanFidelity.Timing.HEADER, recorded.get(0));
+        assertTrue(recorded.size() >= 5, recorded.toString());
+        // the same model and profile on the same times: the same choices, times and ratios, line for line
+        Run replayed = plans("--replay", times.toString());
+        assertEquals(0, replayed.status(), replayed.out() + replayed.err());
+        assertEquals(measured.lines(), replayed.lines());
+        assertTrue(replayed.out().contains("overall: "), replayed.out());
+
+        Run both = plans("--record", times.toString(), "--replay", times.toString());
+        assertEquals(1, both.status());
+        assertTrue(both.err().contains("--record and --replay do not go together"), both.err());
+        Run missing = plans("--replay", tmp.resolve("none.tsv").toString());
+        assertEquals(1, missing.status());
+        assertTrue(missing.err().contains("none.tsv: no such file"), missing.err());
+        Path bad = tmp.resolve("bad.tsv");
+        Files.writeString(bad, PlanFidelity.Timing.HEADER + "\ns5\t1\t4\tfour\t256\tscan (((u B) * V') C)\t0.001\n");
+        Run malformed = plans("--replay", bad.toString());
+        assertEquals(1, malformed.status());
+        assertTrue(malformed.err().contains("bad.tsv:2: not a number"), malformed.err());
+        assertEquals(1, malformed.err().strip().lines().count(), malformed.err());
+    }
+
     /** {@code ssmc bench streams}, which takes none of the timing options of a pass. */
     private static Run streams(String... args) {
         StringWriter out = new StringWriter();
