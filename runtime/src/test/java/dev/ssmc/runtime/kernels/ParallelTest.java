@@ -55,6 +55,34 @@ class ParallelTest {
     }
 
     @Test
+    void partsSaysHowForRangeSplitsAndSeriallyKeepsOneThread() {
+        for (int n : new int[] {0, 1, 7, 16, 33, 1000}) {
+            for (long work : new long[] {10, Parallel.MIN_WORK, 3 * Parallel.MIN_WORK, Long.MAX_VALUE}) {
+                List<int[]> parts = Collections.synchronizedList(new ArrayList<>());
+                Parallel.forRange(n, 16, work, (from, to) -> parts.add(new int[] {from, to}));
+                int expected = Parallel.parts(n, 16, work);
+                assertTrue(expected >= 1 && expected <= Parallel.threads(), "parts " + expected);
+                // forRange may leave a trailing part empty when the groups do not divide evenly; never more parts
+                assertTrue(parts.size() <= expected, "n=" + n + " work=" + work + ": " + parts.size() + " > " + expected);
+                // as many as there are threads, whole groups of 16, and MIN_WORK operations each
+                long byWork = work / Parallel.MIN_WORK;
+                assertEquals(Math.max(1, Math.min(Math.min(Parallel.threads(), (n + 15) / 16), byWork)), expected,
+                        "n=" + n + " work=" + work);
+            }
+        }
+        Thread caller = Thread.currentThread();
+        Parallel.serially(() -> Parallel.forRange(1000, 1, Long.MAX_VALUE, (from, to) -> {
+            assertEquals(caller, Thread.currentThread());
+            assertEquals(0, from);
+            assertEquals(1000, to);
+        }));
+        // and afterwards the caller splits again
+        List<Thread> threads = Collections.synchronizedList(new ArrayList<>());
+        Parallel.forRange(1000, 1, Long.MAX_VALUE, (from, to) -> threads.add(Thread.currentThread()));
+        assertEquals(Math.min(Parallel.threads(), 1000), threads.size());
+    }
+
+    @Test
     void aFailingPartFailsTheCall() {
         RuntimeException e = assertThrows(IllegalStateException.class, () -> Parallel.forRange(100, 1, Long.MAX_VALUE,
                 (from, to) -> {
