@@ -80,14 +80,11 @@ public final class PlanFidelity {
                 throw new IllegalArgumentException(where + ": expected 7 tab-separated fields (" + HEADER.replace('\t', ' ')
                         + "), found " + f.length);
             }
-            SsmMode mode = null;
-            for (SsmMode m : SsmMode.values()) {
-                if (m.spelling().equals(f[0])) {
-                    mode = m;
-                }
-            }
-            if (mode == null) {
-                throw new IllegalArgumentException(where + ": unknown mode '" + f[0] + "'");
+            SsmMode mode;
+            try {
+                mode = SsmMode.parse(f[0]);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(where + ": " + e.getMessage());
             }
             try {
                 Timing t = new Timing(mode, Integer.parseInt(f[1]), Integer.parseInt(f[2]), Integer.parseInt(f[3]),
@@ -154,7 +151,7 @@ public final class PlanFidelity {
      */
     private void warmUpKernels() {
         for (SsmMode mode : SsmMode.values()) {
-            ContractionSpec spec = Specs.of(layer(mode, 8, 8), "bench", Pass.FORWARD, 2, 256, 256);
+            ContractionSpec spec = spec(mode, 2, 8, 8, 256);
             PlanTiming timing = new PlanTiming(spec, 1);
             List<Plan> candidates = Search.candidates(spec, profile);
             for (Plan p : candidates.subList(0, Math.min(maxTimed, candidates.size()))) {
@@ -172,10 +169,14 @@ public final class PlanFidelity {
                 new Activation(NormKind.BATCH, Postact.RELU, 0));
     }
 
+    /** The training forward pass of a grid point's layer: what is timed. */
+    static ContractionSpec spec(SsmMode mode, int batch, int channels, int states, int length) {
+        return Specs.of(layer(mode, channels, states), "bench", Pass.FORWARD, batch, length, length);
+    }
+
     /** Times one shape, or null when its best plan is predicted to exceed the budget. */
     public Point measure(SsmMode mode, int batch, int channels, int states, int length, long seed) {
-        SsmLayer layer = layer(mode, channels, states);
-        ContractionSpec spec = Specs.of(layer, "bench", Pass.FORWARD, batch, length, length);
+        ContractionSpec spec = spec(mode, batch, channels, states, length);
         List<Plan> candidates = Search.candidates(spec, profile);
         Plan chosen = candidates.get(0);
         if (chosen.cost().seconds() > budgetSeconds || chosen.cost().largestBytes() > 512e6) {
@@ -240,8 +241,7 @@ public final class PlanFidelity {
         List<Point> out = new ArrayList<>();
         for (List<Timing> times : byShape.values()) {
             Timing first = times.get(0);
-            ContractionSpec spec = Specs.of(layer(first.mode(), first.channels(), first.states()), "bench",
-                    Pass.FORWARD, first.batch(), first.length(), first.length());
+            ContractionSpec spec = spec(first.mode(), first.batch(), first.channels(), first.states(), first.length());
             Plan chosen = Search.candidates(spec, profile).get(0);
             Timing fastest = times.get(0);
             double chosenSeconds = Double.NaN;

@@ -66,11 +66,23 @@ class BenchCommandTest {
                 all.add(QUICK[i + 1]);
             }
         }
+        return execute(all);
+    }
+
+    /** The command line {@code args}, its status and what it printed. */
+    private static Run execute(List<String> args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int status = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
-                .execute(all.toArray(String[]::new));
+                .execute(args.toArray(String[]::new));
         return new Run(status, out.toString(), err.toString());
+    }
+
+    /** {@code ssmc bench SUBCOMMAND args}, with the subcommand's own options only. */
+    private static Run subcommand(String name, String... args) {
+        List<String> all = new ArrayList<>(List.of("bench", name));
+        all.addAll(List.of(args));
+        return execute(all);
     }
 
     /** Exit 0; a line describing the case, then key=value lines, ms_median the last. */
@@ -207,15 +219,8 @@ class BenchCommandTest {
         assertTrue(plans.toString().contains("Usage: ssmc bench plans"), plans.toString());
     }
 
-    /** {@code ssmc bench plans} with its own options. */
     private static Run plans(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        List<String> all = new ArrayList<>(List.of("bench", "plans"));
-        all.addAll(List.of(args));
-        int status = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
-                .execute(all.toArray(String[]::new));
-        return new Run(status, out.toString(), err.toString());
+        return subcommand("plans", args);
     }
 
     @Test
@@ -250,13 +255,7 @@ class BenchCommandTest {
 
     /** {@code ssmc bench streams}, which takes none of the timing options of a pass. */
     private static Run streams(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        List<String> all = new ArrayList<>(List.of("bench", "streams"));
-        all.addAll(List.of(args));
-        int status = Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
-                .execute(all.toArray(String[]::new));
-        return new Run(status, out.toString(), err.toString());
+        return subcommand("streams", args);
     }
 
     @Test

@@ -293,8 +293,10 @@ public final class Contract {
         copied += (c.a ? pa.count() * pa.parts() : 0) + (c.b ? pb.count() * pb.parts() : 0)
                 + (c.out ? pc.count() * pc.parts() : 0);
         ProductShape shape = ProductShape.of(pa, pb, pc, r);
-        long work = shape.m * shape.n * shape.k * shape.calls * (aComplex && bComplex ? 2 : 1) * (pc.im != null ? 2 : 1);
-        int parts = shape.firstLoop == 0 ? 1 : Parallel.parts((int) shape.firstLoop, 1, work);
+        // real products per complex one, as Products makes them: 2 when both operands are complex, twice that
+        // when the output's imaginary part is wanted
+        int terms = (aComplex && bComplex ? 2 : 1) * (pc.im != null ? 2 : 1);
+        int parts = shape.firstLoop == 0 ? 1 : Parallel.parts((int) shape.firstLoop, 1, shape.work(terms));
         return new Work(Path.PRODUCTS, shape.calls, shape.m, shape.n, shape.k, copied, parts);
     }
 
@@ -530,6 +532,11 @@ public final class Contract {
             long firstLoop = outer.isEmpty() ? 0 : c.size[c.idx.indexOf(outer.charAt(0))];
             return new ProductShape(qm, qn, qk, m, n, k, calls, outer, firstLoop);
         }
+
+        /** Multiply-adds of all the calls with {@code terms} real products each (what is split between threads). */
+        long work(int terms) {
+            return m * n * k * calls * terms;
+        }
     }
 
     /**
@@ -571,6 +578,7 @@ public final class Contract {
     /** The loops around strided matrix products for fixed operand layouts. */
     private static final class Products {
         private final boolean vector;
+        private final ProductShape shape;
         /** Loop letters: batch and the unfused heads of M and N (outer), the unfused head of K (inner). */
         private final int outerCount;
         private final int[] loopSize;
@@ -595,7 +603,7 @@ public final class Contract {
 
         Products(View a, View b, View c, Roles r, boolean vector) {
             this.vector = vector;
-            ProductShape shape = ProductShape.of(a, b, c, r);
+            this.shape = ProductShape.of(a, b, c, r);
             String rows = r.rows;
             String cols = r.cols;
             String inner = r.inner;
@@ -662,11 +670,7 @@ public final class Contract {
                 return;
             }
             // the first loop is over output positions: its iterations are independent
-            long work = (long) m * n * k * termA.length;
-            for (int size : loopSize) {
-                work *= size;
-            }
-            Parallel.forRange(loopSize[0], 1, work, (i0, i1) -> {
+            Parallel.forRange(loopSize[0], 1, shape.work(termA.length), (i0, i1) -> {
                 for (int i = i0; i < i1; i++) {
                     loop(1, i * aStep[0], i * bStep[0], i * cStep[0], true);
                 }
