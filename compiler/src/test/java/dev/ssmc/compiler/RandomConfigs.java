@@ -1,19 +1,21 @@
 package dev.ssmc.compiler;
 
+import static org.quicktheories.generators.SourceDSL.arbitrary;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
+
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.ssmc.compiler.ir.NormKind;
 import dev.ssmc.compiler.ir.Postact;
 import dev.ssmc.compiler.ir.SsmMode;
 import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ArbitrarySupplier;
-import net.jqwik.api.Combinators;
+import org.quicktheories.core.Gen;
 
 /**
- * Random reference configs (one layer, a classifier, a denoiser) with causal norms, for properties over engines:
- * {@code @ForAll(supplier = RandomConfigs.Layers.class) JsonObject config}. The configs' builders ({@link #layer},
+ * Random reference configs (one layer, a classifier, a denoiser) with causal norms, for properties over engines
+ * ({@code Property.forAll(60, RandomConfigs.layers(), ...)}). The configs' builders ({@link #layer},
  * {@link #classifier}, {@link #denoiser}) serve the generated-tests module's random pools too (this module's test jar).
  */
 public final class RandomConfigs {
@@ -22,38 +24,64 @@ public final class RandomConfigs {
     private RandomConfigs() {
     }
 
-    public static Arbitrary<JsonObject> layers() {
-        return Combinators.combine(
-                Arbitraries.of(SsmMode.values()), Arbitraries.integers().between(1, 4), Arbitraries.integers().between(1, 4),
-                Arbitraries.integers().between(1, 4), Arbitraries.integers().between(1, 3), Arbitraries.of(true, false),
-                Arbitraries.of(CAUSAL_NORMS), Arbitraries.of(Postact.values()))
-                .as((mode, cin, cout, states, blocks, acts, norm, postact) -> layer(mode.spelling(),
-                        postact == Postact.GLU ? 2 * cin : cin, postact == Postact.GLU ? 2 * cout : cout, states, blocks,
-                        acts, norm.spelling(), postact.spelling()));
+    /** A config with the seed of everything else a try draws (weights, inputs, chunks). */
+    public record Seeded(JsonObject config, long seed) {
     }
 
-    public static Arbitrary<JsonObject> classifiers() {
-        return Combinators.combine(Arbitraries.integers().between(1, 3), Arbitraries.longs(),
-                Arbitraries.of("downsampling", "downsampling_with_bias", "average", "subsampling", "downsampling_dw"))
-                .as((depth, seed, pool) -> {
-                    Random rnd = new Random(seed);
-                    JsonObject k = classifier(rnd, depth, pool, false);
-                    k.addProperty("norm", CAUSAL_NORMS[rnd.nextInt(CAUSAL_NORMS.length)].spelling());
-                    k.addProperty("postact", new String[] {"relu", "silu", "gelu", "tanh"}[rnd.nextInt(4)]);
-                    return k;
-                });
+    /** {@code configs}, each with a seed. */
+    public static Gen<Seeded> seeded(Gen<JsonObject> configs) {
+        return configs.zip(longs().all(), Seeded::new);
     }
 
-    public static Arbitrary<JsonObject> denoisers() {
-        return Combinators.combine(Arbitraries.integers().between(1, 3), Arbitraries.longs(),
-                Arbitraries.of("downsampling", "downsampling_with_bias", "downshaping", "average"))
-                .as((depth, seed, pool) -> {
-                    Random rnd = new Random(seed);
-                    JsonObject k = denoiser(rnd, depth, pool);
-                    k.addProperty("norm", CAUSAL_NORMS[rnd.nextInt(CAUSAL_NORMS.length)].spelling());
-                    k.addProperty("postact", new String[] {"silu", "relu", "lelu", "sigmoid"}[rnd.nextInt(4)]);
-                    return k;
-                });
+    /** What a random layer draws, before its channel counts are fitted to its norm and postact. */
+    public record LayerDraw(SsmMode mode, int cin, int cout, int states, int blocks, boolean acts, NormKind norm,
+            Postact postact) {
+        /** The layer's config with {@code in} and {@code out} channels. */
+        public JsonObject config(int in, int out) {
+            return layer(mode.spelling(), in, out, states, blocks, acts, norm.spelling(), postact.spelling());
+        }
+    }
+
+    /** Layers of any mode and postact, one to four channels in and out, with one of {@code norms}. */
+    public static Gen<LayerDraw> layerDraws(NormKind[] norms, int maxStates) {
+        Gen<SsmMode> modes = arbitrary().enumValues(SsmMode.class);
+        Gen<NormKind> normKinds = arbitrary().pick(norms);
+        Gen<Postact> postacts = arbitrary().enumValues(Postact.class);
+        return in -> new LayerDraw(modes.generate(in), integers().between(1, 4).generate(in),
+                integers().between(1, 4).generate(in), integers().between(1, maxStates).generate(in),
+                integers().between(1, 3).generate(in), booleans().all().generate(in), normKinds.generate(in),
+                postacts.generate(in));
+    }
+
+    /** One layer of any mode and postact, with a causal norm (a glu postact gets twice the channels it halves). */
+    public static Gen<JsonObject> layers() {
+        return layerDraws(CAUSAL_NORMS, 4).map(d -> {
+            int glu = d.postact() == Postact.GLU ? 2 : 1;
+            return d.config(glu * d.cin(), glu * d.cout());
+        });
+    }
+
+    public static Gen<JsonObject> classifiers() {
+        Gen<String> pools = arbitrary().pick("downsampling", "downsampling_with_bias", "average", "subsampling",
+                "downsampling_dw");
+        return integers().between(1, 3).zip(longs().all(), pools, (depth, seed, pool) -> {
+            Random rnd = new Random(seed);
+            JsonObject k = classifier(rnd, depth, pool, false);
+            k.addProperty("norm", CAUSAL_NORMS[rnd.nextInt(CAUSAL_NORMS.length)].spelling());
+            k.addProperty("postact", new String[] {"relu", "silu", "gelu", "tanh"}[rnd.nextInt(4)]);
+            return k;
+        });
+    }
+
+    public static Gen<JsonObject> denoisers() {
+        Gen<String> pools = arbitrary().pick("downsampling", "downsampling_with_bias", "downshaping", "average");
+        return integers().between(1, 3).zip(longs().all(), pools, (depth, seed, pool) -> {
+            Random rnd = new Random(seed);
+            JsonObject k = denoiser(rnd, depth, pool);
+            k.addProperty("norm", CAUSAL_NORMS[rnd.nextInt(CAUSAL_NORMS.length)].spelling());
+            k.addProperty("postact", new String[] {"silu", "relu", "lelu", "sigmoid"}[rnd.nextInt(4)]);
+            return k;
+        });
     }
 
     /**
@@ -148,30 +176,6 @@ public final class RandomConfigs {
             k.add("mode", modes);
             k.add("downsample", ratios);
             k.addProperty("downsample_mode", pool);
-        }
-    }
-
-    /** {@link #layers()} as a supplier for {@code @ForAll}. */
-    public static final class Layers implements ArbitrarySupplier<JsonObject> {
-        @Override
-        public Arbitrary<JsonObject> get() {
-            return layers();
-        }
-    }
-
-    /** {@link #classifiers()} as a supplier for {@code @ForAll}. */
-    public static final class Classifiers implements ArbitrarySupplier<JsonObject> {
-        @Override
-        public Arbitrary<JsonObject> get() {
-            return classifiers();
-        }
-    }
-
-    /** {@link #denoisers()} as a supplier for {@code @ForAll}. */
-    public static final class Denoisers implements ArbitrarySupplier<JsonObject> {
-        @Override
-        public Arbitrary<JsonObject> get() {
-            return denoisers();
         }
     }
 }

@@ -1,19 +1,20 @@
 package dev.ssmc.gentests;
 
+import static org.quicktheories.generators.SourceDSL.longs;
+
 import dev.ssmc.gentests.support.Mutant;
 import dev.ssmc.gentests.support.Pools;
 import dev.ssmc.gentests.support.Structure;
+import dev.ssmc.runtime.testing.Property;
+import java.util.List;
 import java.util.function.Predicate;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
 
 /**
  * One property run over each pool of structures ({@link Pools}): random {@code .ssm} sources,
  * random imported reference configs and the fixtures, {@link #TRIES} tries each. A subclass states
  * the property for one try ({@link #check}) and, if it applies to some structures only, which
- * ({@link #applies}); jqwik runs the inherited properties for each subclass.
+ * ({@link #applies}); JUnit runs the inherited properties for each subclass.
  */
 abstract class PropertyOverPools {
     static final int TRIES = 200;
@@ -30,33 +31,27 @@ abstract class PropertyOverPools {
         return s -> true;
     }
 
-    @Property(tries = TRIES)
-    void randomSources(@ForAll("sources") Structure s, @ForAll long seed) {
-        check(s, seed, Mutant.NONE);
+    /** One try: a structure, and the seed of its weights, inputs, lengths and chunk splits. */
+    record Try(Structure structure, long seed) {
     }
 
-    @Property(tries = TRIES)
-    void importedConfigs(@ForAll("imported") Structure s, @ForAll long seed) {
-        check(s, seed, Mutant.NONE);
+    @Test
+    void randomSources() {
+        forAllTries(Pools.sources());
     }
 
-    @Property(tries = TRIES)
-    void fixtures(@ForAll("fixtures") Structure s, @ForAll long seed) {
-        check(s, seed, Mutant.NONE);
+    @Test
+    void importedConfigs() {
+        forAllTries(Pools.imported());
     }
 
-    @Provide
-    Arbitrary<Structure> sources() {
-        return Pools.of(Pools.sources(), applies());
+    @Test
+    void fixtures() {
+        forAllTries(Pools.fixtures());
     }
 
-    @Provide
-    Arbitrary<Structure> imported() {
-        return Pools.of(Pools.imported(), applies());
-    }
-
-    @Provide
-    Arbitrary<Structure> fixtures() {
-        return Pools.of(Pools.fixtures(), applies());
+    private void forAllTries(List<Structure> pool) {
+        Property.forAll(TRIES, Pools.of(pool, applies()).zip(longs().all(), Try::new),
+                t -> check(t.structure(), t.seed(), Mutant.NONE));
     }
 }

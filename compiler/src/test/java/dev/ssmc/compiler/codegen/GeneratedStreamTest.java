@@ -1,7 +1,6 @@
 package dev.ssmc.compiler.codegen;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
@@ -20,14 +19,14 @@ import dev.ssmc.runtime.model.Signal;
 import dev.ssmc.runtime.model.Trainable;
 import dev.ssmc.runtime.stream.NetworkStream;
 import dev.ssmc.runtime.stream.StreamingNetwork;
+import dev.ssmc.runtime.testing.Property;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -230,24 +229,36 @@ class GeneratedStreamTest {
         return c.networks().get(0).network();
     }
 
-    @Property(tries = 15)
-    void layersStreamAsTheyComputeWholeSequences(@ForAll(supplier = RandomConfigs.Layers.class) JsonObject config,
-                                                 @ForAll long seed) {
+    @Test
+    void layersStreamAsTheyComputeWholeSequences() {
+        Property.forAll(15, RandomConfigs.seeded(RandomConfigs.layers()),
+                c -> layersStreamAsTheyComputeWholeSequences(c.config(), c.seed()));
+    }
+
+    private void layersStreamAsTheyComputeWholeSequences(JsonObject config, long seed) {
         Random rnd = new Random(seed);
         Compiled c = Compiled.of(ReferenceNetworks.layer(config, "layer", "property"), seed);
         int length = 1 + rnd.nextInt(60);
         check(c, length, rnd, splits(rnd, length, 1));
     }
 
-    @Property(tries = 10)
-    void classifiersStreamAsTheyComputeWholeSequences(
-            @ForAll(supplier = RandomConfigs.Classifiers.class) JsonObject kwargs, @ForAll long seed) {
+    @Test
+    void classifiersStreamAsTheyComputeWholeSequences() {
+        Property.forAll(10, RandomConfigs.seeded(RandomConfigs.classifiers()),
+                c -> classifiersStreamAsTheyComputeWholeSequences(c.config(), c.seed()));
+    }
+
+    private void classifiersStreamAsTheyComputeWholeSequences(JsonObject kwargs, long seed) {
         checkWholeWindows(ReferenceNetworks.classifier(kwargs, "classifier", "property"), seed);
     }
 
-    @Property(tries = 10)
-    void denoisersStreamAsTheyComputeWholeSequences(@ForAll(supplier = RandomConfigs.Denoisers.class) JsonObject kwargs,
-                                                    @ForAll long seed) {
+    @Test
+    void denoisersStreamAsTheyComputeWholeSequences() {
+        Property.forAll(10, RandomConfigs.seeded(RandomConfigs.denoisers()),
+                c -> denoisersStreamAsTheyComputeWholeSequences(c.config(), c.seed()));
+    }
+
+    private void denoisersStreamAsTheyComputeWholeSequences(JsonObject kwargs, long seed) {
         checkWholeWindows(ReferenceNetworks.denoiser(kwargs, "denoiser", "property"), seed);
     }
 

@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.JavaFile;
@@ -31,15 +34,13 @@ import dev.ssmc.runtime.nn.PostactKind;
 import dev.ssmc.runtime.stream.ActivationFrames;
 import dev.ssmc.runtime.stream.FrameNode;
 import dev.ssmc.runtime.stream.RecurrentSsmFrames;
+import dev.ssmc.runtime.testing.Property;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import javax.lang.model.element.Modifier;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -146,9 +147,21 @@ class StepFormsTest {
         return out;
     }
 
-    @Property(tries = 40)
-    void everyFormStepsAsTheGeneralRecurrence(@ForAll @IntRange(min = 0, max = 3) int modeIndex, @ForAll boolean eOnInput,
-                                              @ForAll boolean other, @ForAll long seed) throws Exception {
+    @Test
+    void everyFormStepsAsTheGeneralRecurrence() {
+        Property.forAll(40, in -> new FormCase(integers().between(0, 3).generate(in),
+                booleans().all().generate(in),
+                booleans().all().generate(in),
+                longs().all().generate(in)),
+                a -> everyFormStepsAsTheGeneralRecurrence(a.modeIndex(), a.eOnInput(), a.other(), a.seed()));
+    }
+
+    /** One try of {@link #everyFormStepsAsTheGeneralRecurrence()}. */
+    record FormCase(int modeIndex, boolean eOnInput, boolean other, long seed) {
+    }
+
+    private void everyFormStepsAsTheGeneralRecurrence(int modeIndex, boolean eOnInput, boolean other,
+            long seed) throws Exception {
         Random rnd = new Random(seed);
         SsmMode mode = SsmMode.values()[modeIndex];
         int cin = mode == SsmMode.NECK && other ? 1 : 1 + rnd.nextInt(12);

@@ -12,31 +12,44 @@ import dev.ssmc.compiler.ir.Weights;
 import dev.ssmc.compiler.oracle.OracleEngine;
 import dev.ssmc.compiler.reference.ReferenceNetworks;
 import dev.ssmc.runtime.tensor.Tensor;
+import dev.ssmc.runtime.testing.Property;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
+import org.junit.jupiter.api.Test;
 
 /**
  * The plan engine (float32, planned SSM blocks, runtime layers) computes what the oracle computes,
  * over whole sequences and streamed in random chunks down to one sample.
  */
 class PlanEngineTest {
-    @Property(tries = 60)
-    void layersMatchTheOracle(@ForAll(supplier = RandomConfigs.Layers.class) JsonObject config, @ForAll long seed) {
+    @Test
+    void layersMatchTheOracle() {
+        Property.forAll(60, RandomConfigs.seeded(RandomConfigs.layers()),
+                c -> layersMatchTheOracle(c.config(), c.seed()));
+    }
+
+    private void layersMatchTheOracle(JsonObject config, long seed) {
         check(ReferenceNetworks.layer(config, config.toString(), "property"), seed, 40);
     }
 
-    @Property(tries = 30)
-    void classifiersMatchTheOracle(@ForAll(supplier = RandomConfigs.Classifiers.class) JsonObject kwargs,
-            @ForAll long seed) {
+    @Test
+    void classifiersMatchTheOracle() {
+        Property.forAll(30, RandomConfigs.seeded(RandomConfigs.classifiers()),
+                c -> classifiersMatchTheOracle(c.config(), c.seed()));
+    }
+
+    private void classifiersMatchTheOracle(JsonObject kwargs, long seed) {
         check(ReferenceNetworks.classifier(kwargs, kwargs.toString(), "property"), seed, 96);
     }
 
-    @Property(tries = 30)
-    void denoisersMatchTheOracle(@ForAll(supplier = RandomConfigs.Denoisers.class) JsonObject kwargs,
-            @ForAll long seed) {
+    @Test
+    void denoisersMatchTheOracle() {
+        Property.forAll(30, RandomConfigs.seeded(RandomConfigs.denoisers()),
+                c -> denoisersMatchTheOracle(c.config(), c.seed()));
+    }
+
+    private void denoisersMatchTheOracle(JsonObject kwargs, long seed) {
         check(ReferenceNetworks.denoiser(kwargs, kwargs.toString(), "property"), seed, 96);
     }
 

@@ -1,8 +1,8 @@
 package dev.ssmc.compiler.exec;
 
-import dev.ssmc.runtime.model.Discretization;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.ssmc.compiler.RandomWeights;
 import dev.ssmc.compiler.ir.Activation;
@@ -20,22 +20,26 @@ import dev.ssmc.compiler.plan.Plan;
 import dev.ssmc.compiler.plan.Profile;
 import dev.ssmc.compiler.plan.Search;
 import dev.ssmc.compiler.plan.Specs;
+import dev.ssmc.runtime.model.Discretization;
+import dev.ssmc.runtime.testing.Property;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.LongRange;
+import org.junit.jupiter.api.Test;
 
 /**
  * Every candidate plan the search considers runs, and computes the same thing: the forward pass and
  * every gradient match an independent double-precision evaluation of the block.
  */
 class PlanExecutorTest {
-    @Property(tries = 40)
-    void everyCandidateOfEveryPassComputesTheBlock(@ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long seed) {
+    @Test
+    void everyCandidateOfEveryPassComputesTheBlock() {
+        Property.forAll(40, longs().between(0, Long.MAX_VALUE), this::everyCandidateOfEveryPassComputesTheBlock);
+    }
+
+    private void everyCandidateOfEveryPassComputesTheBlock(long seed) {
         Random r = new Random(seed);
         SsmMode mode = SsmMode.values()[r.nextInt(4)];
         boolean blocks = mode == SsmMode.S5 || mode == SsmMode.NECK;

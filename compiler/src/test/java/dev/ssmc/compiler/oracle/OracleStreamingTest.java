@@ -13,11 +13,11 @@ import dev.ssmc.compiler.ir.NetworkShapes;
 import dev.ssmc.compiler.ir.ShapeInference;
 import dev.ssmc.compiler.reference.ReferenceNetworks;
 import dev.ssmc.runtime.tensor.Tensor;
+import dev.ssmc.runtime.testing.Property;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
+import org.junit.jupiter.api.Test;
 
 /**
  * The oracle's two executions agree: the recurrence fed in any chunks (down to one sample)
@@ -25,23 +25,35 @@ import net.jqwik.api.Property;
  * postact, resampling mode, residual and skip structure.
  */
 class OracleStreamingTest {
-    @Property(tries = 200)
-    void layerStreamsEqualFullSequence(@ForAll(supplier = RandomConfigs.Layers.class) JsonObject config,
-            @ForAll long seed) {
+    @Test
+    void layerStreamsEqualFullSequence() {
+        Property.forAll(200, RandomConfigs.seeded(RandomConfigs.layers()),
+                c -> layerStreamsEqualFullSequence(c.config(), c.seed()));
+    }
+
+    private void layerStreamsEqualFullSequence(JsonObject config, long seed) {
         Network net = ReferenceNetworks.layer(config, "random", "property");
         assertStreamingMatches(net, seed, 40);
     }
 
-    @Property(tries = 100)
-    void classifierStreamsEqualFullSequence(@ForAll(supplier = RandomConfigs.Classifiers.class) JsonObject kwargs,
-            @ForAll long seed) {
+    @Test
+    void classifierStreamsEqualFullSequence() {
+        Property.forAll(100, RandomConfigs.seeded(RandomConfigs.classifiers()),
+                c -> classifierStreamsEqualFullSequence(c.config(), c.seed()));
+    }
+
+    private void classifierStreamsEqualFullSequence(JsonObject kwargs, long seed) {
         Network net = ReferenceNetworks.classifier(kwargs, "random", "property");
         assertStreamingMatches(net, seed, 96);
     }
 
-    @Property(tries = 100)
-    void denoiserStreamsEqualFullSequence(@ForAll(supplier = RandomConfigs.Denoisers.class) JsonObject kwargs,
-            @ForAll long seed) {
+    @Test
+    void denoiserStreamsEqualFullSequence() {
+        Property.forAll(100, RandomConfigs.seeded(RandomConfigs.denoisers()),
+                c -> denoiserStreamsEqualFullSequence(c.config(), c.seed()));
+    }
+
+    private void denoiserStreamsEqualFullSequence(JsonObject kwargs, long seed) {
         Network net = ReferenceNetworks.denoiser(kwargs, "random", "property");
         assertStreamingMatches(net, seed, 96);
     }

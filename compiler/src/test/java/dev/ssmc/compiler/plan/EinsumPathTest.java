@@ -3,17 +3,15 @@ package dev.ssmc.compiler.plan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.longs;
 
+import dev.ssmc.runtime.testing.Property;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 class EinsumPathTest {
     @Test
@@ -55,8 +53,12 @@ class EinsumPathTest {
     }
 
     /** The dynamic program finds the cheapest of every pairwise contraction sequence. */
-    @Property(tries = 300)
-    void theDynamicProgramMatchesBruteForce(@ForAll("einsums") Einsum e) {
+    @Test
+    void theDynamicProgramMatchesBruteForce() {
+        Property.forAll(300, einsums(), this::theDynamicProgramMatchesBruteForce);
+    }
+
+    private void theDynamicProgramMatchesBruteForce(Einsum e) {
         assertEquals(bruteForce(new ArrayList<>(e.operands()), e), EinsumPath.optimal(e).flops());
     }
 
@@ -95,9 +97,8 @@ class EinsumPathTest {
         return best;
     }
 
-    @Provide
-    Arbitrary<Einsum> einsums() {
-        return Arbitraries.longs().map(seed -> {
+    private static Gen<Einsum> einsums() {
+        return longs().all().map(seed -> {
             java.util.Random r = new java.util.Random(seed);
             String letters = "abcdefg";
             int n = 2 + r.nextInt(4);

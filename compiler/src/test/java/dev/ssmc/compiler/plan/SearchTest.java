@@ -3,6 +3,7 @@ package dev.ssmc.compiler.plan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.ssmc.compiler.ir.Activation;
 import dev.ssmc.compiler.ir.NormKind;
@@ -10,6 +11,7 @@ import dev.ssmc.compiler.ir.Origin;
 import dev.ssmc.compiler.ir.Postact;
 import dev.ssmc.compiler.ir.SsmLayer;
 import dev.ssmc.compiler.ir.SsmMode;
+import dev.ssmc.runtime.testing.Property;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -17,9 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.LongRange;
 import org.junit.jupiter.api.Test;
 
 /** The search finds the cheapest of every candidate a brute-force enumeration builds. */
@@ -49,8 +48,12 @@ class SearchTest {
     }
 
     /** On random small specs and random machine speeds, the search's minimum is the brute-force minimum. */
-    @Property(tries = 120)
-    void theSearchFindsTheBruteForceMinimum(@ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long seed) {
+    @Test
+    void theSearchFindsTheBruteForceMinimum() {
+        Property.forAll(120, longs().between(0, Long.MAX_VALUE), this::theSearchFindsTheBruteForceMinimum);
+    }
+
+    private void theSearchFindsTheBruteForceMinimum(long seed) {
         Random r = new Random(seed);
         ContractionSpec spec = randomSpec(r);
         Profile profile = randomProfile(r);
@@ -70,8 +73,12 @@ class SearchTest {
     }
 
     /** The subset dynamic program (used beyond six operands) agrees with enumerating every tree. */
-    @Property(tries = 120)
-    void theSubsetProgramAgreesWithTreeEnumeration(@ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long seed) {
+    @Test
+    void theSubsetProgramAgreesWithTreeEnumeration() {
+        Property.forAll(120, longs().between(0, Long.MAX_VALUE), this::theSubsetProgramAgreesWithTreeEnumeration);
+    }
+
+    private void theSubsetProgramAgreesWithTreeEnumeration(long seed) {
         Random r = new Random(seed);
         ContractionSpec spec = randomSpec(r);
         Profile profile = randomProfile(r);

@@ -2,13 +2,12 @@ package dev.ssmc.compiler.syntax;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.longs;
 
+import dev.ssmc.runtime.testing.Property;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.LongRange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,15 +21,23 @@ class FormatterTest {
         return r.file().get();
     }
 
-    @Property(tries = 400)
-    void formattingARandomTreeParsesBackToIt(@ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long seed) {
+    @Test
+    void formattingARandomTreeParsesBackToIt() {
+        Property.forAll(400, longs().between(0, Long.MAX_VALUE), this::formattingARandomTreeParsesBackToIt);
+    }
+
+    private void formattingARandomTreeParsesBackToIt(long seed) {
         Ast.SourceFile tree = new RandomTrees(seed).file();
         String text = Formatter.format(tree);
         assertEquals(tree, parse("random.ssm", text), () -> "seed " + seed + ":\n" + text);
     }
 
-    @Property(tries = 400)
-    void formattingIsIdempotent(@ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long seed) {
+    @Test
+    void formattingIsIdempotent() {
+        Property.forAll(400, longs().between(0, Long.MAX_VALUE), this::formattingIsIdempotent);
+    }
+
+    private void formattingIsIdempotent(long seed) {
         String once = Formatter.format(new RandomTrees(seed).file());
         String twice = Formatter.format(parse("once.ssm", once));
         assertEquals(once, twice);

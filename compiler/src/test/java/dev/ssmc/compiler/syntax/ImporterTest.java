@@ -3,6 +3,7 @@ package dev.ssmc.compiler.syntax;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -16,11 +17,9 @@ import dev.ssmc.compiler.reference.ReferenceNetworks;
 import dev.ssmc.compiler.syntax.check.IrStructure;
 import dev.ssmc.compiler.syntax.importer.ImportedNetworks;
 import dev.ssmc.compiler.syntax.importer.SsmWriter;
+import dev.ssmc.runtime.testing.Property;
 import java.util.Random;
 import java.util.function.Function;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.LongRange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -67,20 +66,32 @@ class ImporterTest {
         assertTrue(e.getMessage().startsWith("x.json: not a reference config"), e.getMessage());
     }
 
-    @Property(tries = 150)
-    void randomClassifierConfigs(@ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long seed) {
+    @Test
+    void randomClassifierConfigs() {
+        Property.forAll(150, longs().between(0, Long.MAX_VALUE), this::randomClassifierConfigs);
+    }
+
+    private void randomClassifierConfigs(long seed) {
         String config = valid(seed, ImporterTest::classifier);
         assertSameNetwork(config, "classifier " + seed);
     }
 
-    @Property(tries = 150)
-    void randomDenoiserConfigs(@ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long seed) {
+    @Test
+    void randomDenoiserConfigs() {
+        Property.forAll(150, longs().between(0, Long.MAX_VALUE), this::randomDenoiserConfigs);
+    }
+
+    private void randomDenoiserConfigs(long seed) {
         String config = valid(seed, ImporterTest::denoiser);
         assertSameNetwork(config, "denoiser " + seed);
     }
 
-    @Property(tries = 150)
-    void randomLayerConfigs(@ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long seed) {
+    @Test
+    void randomLayerConfigs() {
+        Property.forAll(150, longs().between(0, Long.MAX_VALUE), this::randomLayerConfigs);
+    }
+
+    private void randomLayerConfigs(long seed) {
         String config = valid(seed, ImporterTest::layer);
         assertSameNetwork(config, "layer " + seed);
     }

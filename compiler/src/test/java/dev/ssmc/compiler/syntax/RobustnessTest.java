@@ -4,19 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.ssmc.compiler.syntax.check.Frontend;
 import dev.ssmc.grammar.SsmLexer;
+import dev.ssmc.runtime.testing.Property;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.LongRange;
 import org.antlr.v4.runtime.CharStreams;
 import org.antlr.v4.runtime.Token;
+import org.junit.jupiter.api.Test;
 
 /**
  * Whatever text the front end is given (random tokens, valid programs with tokens deleted,
@@ -70,8 +70,12 @@ class RobustnessTest {
         });
     }
 
-    @Property(tries = 600)
-    void randomTokenSequences(@ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long seed) {
+    @Test
+    void randomTokenSequences() {
+        Property.forAll(600, longs().between(0, Long.MAX_VALUE), this::randomTokenSequences);
+    }
+
+    private void randomTokenSequences(long seed) {
         Random r = new Random(seed);
         StringBuilder b = new StringBuilder();
         int n = r.nextInt(80);
@@ -81,8 +85,12 @@ class RobustnessTest {
         frontEndAnswers(b.toString());
     }
 
-    @Property(tries = 600)
-    void mutatedValidPrograms(@ForAll @LongRange(min = 0, max = Long.MAX_VALUE) long seed) throws Exception {
+    @Test
+    void mutatedValidPrograms() {
+        Property.forAll(600, longs().between(0, Long.MAX_VALUE), this::mutatedValidPrograms);
+    }
+
+    private void mutatedValidPrograms(long seed) throws Exception {
         Random r = new Random(seed);
         List<String> programs = programs();
         String program = programs.get(r.nextInt(programs.size()));

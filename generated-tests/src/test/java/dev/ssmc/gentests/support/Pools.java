@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /**
  * The structures the properties draw from, in three families, each compiled once per JVM (one
@@ -25,7 +25,7 @@ import net.jqwik.api.Arbitrary;
  * </ul>
  * Compiling a class costs far more than running it, so the random families are pools of a fixed
  * number of structures made from a pool seed, and each try draws one with fresh weights, inputs
- * and splits. The seed is fixed so that jqwik's seeds reproduce failures; set
+ * and splits. The seed is fixed so that a property's seed ({@code -DQT_SEED}) reproduces a failure; set
  * {@code -Dssmc.gentests.poolSeed=N} (and {@code -Dssmc.gentests.poolSize=N}) to explore other
  * structures. Half of each random pool keeps to streaming-exact norms, half may use any.
  */
@@ -104,13 +104,13 @@ public final class Pools {
         return out;
     }
 
-    /** A jqwik arbitrary over the structures of a pool that pass a filter (a property's precondition, stated once). */
-    public static Arbitrary<Structure> of(List<Structure> pool, Predicate<Structure> keep) {
+    /** Draws from the structures of a pool that pass a filter (a property's precondition, stated once). */
+    public static Gen<Structure> of(List<Structure> pool, Predicate<Structure> keep) {
         List<Structure> kept = pool.stream().filter(keep).toList();
         if (kept.isEmpty()) {
             throw new IllegalStateException("no structure of the pool qualifies");
         }
-        return Arbitraries.of(kept);
+        return Generate.pick(kept);
     }
 
     private static List<Structure> compiled(List<Structure> pool) {

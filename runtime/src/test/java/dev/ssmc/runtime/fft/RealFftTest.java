@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.ssmc.runtime.kernels.VectorSupport;
+import dev.ssmc.runtime.testing.Property;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,16 +17,13 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
 import org.apache.commons.math3.complex.Complex;
 import org.apache.commons.math3.transform.DftNormalization;
 import org.apache.commons.math3.transform.FastFourierTransformer;
 import org.apache.commons.math3.transform.TransformType;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /**
  * {@link RealFft} against a naive DFT in double (every fast size up to 1000 and some large ones),
@@ -559,14 +558,22 @@ class RealFftTest {
 
     // ---- property ----
 
-    @Provide
-    Arbitrary<Integer> fastSizes() {
-        return Arbitraries.of(fastSizesUpTo(3000));
+    private static Gen<Integer> fastSizes() {
+        return Generate.pick(fastSizesUpTo(3000));
     }
 
-    @Property(tries = 50)
-    void forwardAndInverseMatchNaiveOnRandomSizesAndLengths(@ForAll("fastSizes") int n,
-                                                             @ForAll long seed) {
+    @Test
+    void forwardAndInverseMatchNaiveOnRandomSizesAndLengths() {
+        Property.forAll(50, in -> new SizeCase(fastSizes().generate(in),
+                longs().all().generate(in)),
+                a -> forwardAndInverseMatchNaiveOnRandomSizesAndLengths(a.n(), a.seed()));
+    }
+
+    /** One try of {@link #forwardAndInverseMatchNaiveOnRandomSizesAndLengths()}. */
+    record SizeCase(int n, long seed) {
+    }
+
+    private void forwardAndInverseMatchNaiveOnRandomSizesAndLengths(int n, long seed) {
         Random rnd = new Random(seed);
         int len = rnd.nextInt(n + 1);
         int rows = 1 + rnd.nextInt(3);

@@ -4,8 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.arbitrary;
+import static org.quicktheories.generators.SourceDSL.doubles;
+import static org.quicktheories.generators.SourceDSL.floats;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
+import static org.quicktheories.generators.SourceDSL.maps;
 
 import dev.ssmc.runtime.tensor.Tensor;
+import dev.ssmc.runtime.testing.Generators;
+import dev.ssmc.runtime.testing.Property;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -15,12 +23,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /** Whatever the writer writes, the reader reads back identically; whatever is broken, the reader says so. */
 class SafeTensorsPropertiesTest {
@@ -33,31 +38,31 @@ class SafeTensorsPropertiesTest {
         }
     }
 
-    @Provide
-    Arbitrary<Map<String, TensorData>> tensors() {
-        Arbitrary<String> names = Arbitraries.strings().withCharRange('a', 'z').withChars("._0123456789é∑")
-                .ofMinLength(1).ofMaxLength(12).filter(n -> !n.equals("__metadata__"));
-        return Arbitraries.maps(names, tensorData()).ofMaxSize(6);
+    private static Gen<Map<String, TensorData>> tensors() {
+        Gen<String> names = Generators.strings(Generators.alphabet('a', 'z', "._0123456789é∑"), 1, 12)
+                .assuming(n -> !n.equals("__metadata__"));
+        return maps().of(names, tensorData()).ofSizeBetween(0, 6);
     }
 
-    private static Arbitrary<TensorData> tensorData() {
-        Arbitrary<int[]> shapes = Arbitraries.integers().between(0, 5).array(int[].class).ofMaxSize(4);
-        return Arbitraries.of(DType.F32, DType.F64, DType.I64).flatMap(dtype -> shapes.flatMap(shape -> {
+    private static Gen<TensorData> tensorData() {
+        Gen<DType> dtypes = arbitrary().pick(DType.F32, DType.F64, DType.I64);
+        Gen<int[]> shapes = Generate.intArrays(integers().between(0, 4), integers().between(0, 5));
+        return in -> {
+            DType dtype = dtypes.generate(in);
+            int[] shape = shapes.generate(in);
             int n = Tensor.checkedSize(shape);
-            Arbitrary<?> values = switch (dtype) {
-                case F32 -> Arbitraries.floats().withStandardSpecialValues().array(float[].class).ofSize(n);
-                case F64 -> Arbitraries.doubles().withStandardSpecialValues().array(double[].class).ofSize(n);
-                default -> Arbitraries.longs().array(long[].class).ofSize(n);
+            Object values = switch (dtype) {
+                case F32 -> Generators.floatArrays(Generators.withSpecialValues(floats().any()), n).generate(in);
+                case F64 -> Generators.doubleArrays(Generators.withSpecialDoubles(doubles().any()), n).generate(in);
+                default -> Generators.longArrays(longs().all(), n).generate(in);
             };
-            return values.map(v -> new TensorData(dtype, shape, v));
-        }));
+            return new TensorData(dtype, shape, values);
+        };
     }
 
-    @Provide
-    Arbitrary<Map<String, String>> metadata() {
-        Arbitrary<String> text = Arbitraries.strings().withCharRange(' ', '~').withChars("\n\t\u00e9\u2211\u0000")
-                .ofMaxLength(20);
-        return Arbitraries.maps(text, text).ofMaxSize(4);
+    private static Gen<Map<String, String>> metadata() {
+        Gen<String> text = Generators.strings(Generators.alphabet(' ', '~', "\n\t\u00e9\u2211\u0000"), 0, 20);
+        return maps().of(text, text).ofSizeBetween(0, 4);
     }
 
     private static Path write(Map<String, TensorData> tensors, Map<String, String> metadata) throws IOException {
@@ -75,9 +80,19 @@ class SafeTensorsPropertiesTest {
         return file;
     }
 
-    @Property(tries = 200)
-    void whatIsWrittenReadsBackIdentically(@ForAll("tensors") Map<String, TensorData> tensors,
-            @ForAll("metadata") Map<String, String> metadata) throws IOException {
+    @Test
+    void whatIsWrittenReadsBackIdentically() {
+        Property.forAll(200, in -> new Written(tensors().generate(in),
+                metadata().generate(in)),
+                a -> whatIsWrittenReadsBackIdentically(a.tensors(), a.metadata()));
+    }
+
+    /** One try of {@link #whatIsWrittenReadsBackIdentically()}. */
+    record Written(Map<String, TensorData> tensors, Map<String, String> metadata) {
+    }
+
+    private void whatIsWrittenReadsBackIdentically(Map<String, TensorData> tensors, Map<String,
+            String> metadata) throws IOException {
         Path file = write(tensors, metadata);
         try {
             SafeTensorsFile read = SafeTensors.read(file);
@@ -102,8 +117,12 @@ class SafeTensorsPropertiesTest {
         }
     }
 
-    @Property(tries = 100)
-    void layoutIsPaddedAlignedAndExact(@ForAll("tensors") Map<String, TensorData> tensors) throws IOException {
+    @Test
+    void layoutIsPaddedAlignedAndExact() {
+        Property.forAll(100, tensors(), this::layoutIsPaddedAlignedAndExact);
+    }
+
+    private void layoutIsPaddedAlignedAndExact(Map<String, TensorData> tensors) throws IOException {
         Path file = write(tensors, Map.of());
         try {
             byte[] bytes = Files.readAllBytes(file);
@@ -123,9 +142,18 @@ class SafeTensorsPropertiesTest {
     }
 
     /** A file cut anywhere short of its end is refused with a SafeTensorsException, not read or crashed on. */
-    @Property(tries = 100)
-    void everyTruncationIsASafeTensorsException(@ForAll("tensors") Map<String, TensorData> tensors,
-            @ForAll @IntRange(min = 1, max = 1_000_000) int cut) throws IOException {
+    @Test
+    void everyTruncationIsASafeTensorsException() {
+        Property.forAll(100, in -> new Truncated(tensors().generate(in),
+                integers().between(1, 1_000_000).generate(in)),
+                a -> everyTruncationIsASafeTensorsException(a.tensors(), a.cut()));
+    }
+
+    /** One try of {@link #everyTruncationIsASafeTensorsException()}. */
+    record Truncated(Map<String, TensorData> tensors, int cut) {
+    }
+
+    private void everyTruncationIsASafeTensorsException(Map<String, TensorData> tensors, int cut) throws IOException {
         Path file = write(tensors, Map.of("kind", "test"));
         try {
             byte[] bytes = Files.readAllBytes(file);
@@ -142,9 +170,20 @@ class SafeTensorsPropertiesTest {
      * character in a name) or fails with a SafeTensorsException: never an unchecked exception from
      * the JSON parser, an overflow, or an allocation of a corrupt length.
      */
-    @Property(tries = 300)
-    void aCorruptedByteNeverEscapesAsAnUncheckedException(@ForAll("tensors") Map<String, TensorData> tensors,
-            @ForAll @IntRange(min = 0, max = 1_000_000) int where, @ForAll byte value) throws IOException {
+    @Test
+    void aCorruptedByteNeverEscapesAsAnUncheckedException() {
+        Property.forAll(300, in -> new Corrupted(tensors().generate(in),
+                integers().between(0, 1_000_000).generate(in),
+                integers().between(Byte.MIN_VALUE, Byte.MAX_VALUE).map(Integer::byteValue).generate(in)),
+                a -> aCorruptedByteNeverEscapesAsAnUncheckedException(a.tensors(), a.where(), a.value()));
+    }
+
+    /** One try of {@link #aCorruptedByteNeverEscapesAsAnUncheckedException()}. */
+    record Corrupted(Map<String, TensorData> tensors, int where, byte value) {
+    }
+
+    private void aCorruptedByteNeverEscapesAsAnUncheckedException(Map<String, TensorData> tensors, int where,
+            byte value) throws IOException {
         Path file = write(tensors, Map.of("kind", "test"));
         try {
             byte[] bytes = Files.readAllBytes(file);

@@ -3,11 +3,12 @@ package dev.ssmc.runtime.kernels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
+import dev.ssmc.runtime.testing.Property;
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -264,13 +265,27 @@ class ChunkedConvTest {
         }
     }
 
-    @Property(tries = 80)
-    void randomProblemsMatchTheReference(@ForAll @IntRange(min = 1, max = 3) int groups,
-                                         @ForAll @IntRange(min = 0, max = 6) int states,
-                                         @ForAll @IntRange(min = 1, max = 9) int columns,
-                                         @ForAll @IntRange(min = 0, max = 200) int length,
-                                         @ForAll @IntRange(min = 1, max = 250) int chunk,
-                                         @ForAll boolean complexW, @ForAll boolean withState, @ForAll long seed) {
+    @Test
+    void randomProblemsMatchTheReference() {
+        Property.forAll(80, in -> new ConvCase(integers().between(1, 3).generate(in),
+                integers().between(0, 6).generate(in),
+                integers().between(1, 9).generate(in),
+                integers().between(0, 200).generate(in),
+                integers().between(1, 250).generate(in),
+                booleans().all().generate(in),
+                booleans().all().generate(in),
+                longs().all().generate(in)),
+                a -> randomProblemsMatchTheReference(a.groups(), a.states(), a.columns(), a.length(), a.chunk(),
+                        a.complexW(), a.withState(), a.seed()));
+    }
+
+    /** One try of {@link #randomProblemsMatchTheReference()}. */
+    record ConvCase(int groups, int states, int columns, int length, int chunk, boolean complexW, boolean withState,
+            long seed) {
+    }
+
+    private void randomProblemsMatchTheReference(int groups, int states, int columns, int length, int chunk,
+            boolean complexW, boolean withState, long seed) {
         check(new Random(seed), groups, states, columns, length, chunk, complexW, withState);
     }
 }

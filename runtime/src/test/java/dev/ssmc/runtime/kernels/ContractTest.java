@@ -4,15 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.longs;
 
+import dev.ssmc.runtime.testing.Property;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.function.IntUnaryOperator;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -209,8 +209,12 @@ class ContractTest {
                 sizes("bjk", 8, 4, 1025)).path());
     }
 
-    @Property(tries = 200)
-    void workCoversEveryMultiplyAddOnce(@ForAll long seed) {
+    @Test
+    void workCoversEveryMultiplyAddOnce() {
+        Property.forAll(200, longs().all(), this::workCoversEveryMultiplyAddOnce);
+    }
+
+    private void workCoversEveryMultiplyAddOnce(long seed) {
         Case c = randomCase(new Random(seed));
         Contract.Work w = Contract.work(c.aIdx, c.aComplex, c.bIdx, c.bComplex, c.outIdx, c.outComplex, c.size);
         if (w.path() == Contract.Path.PRODUCTS) {
@@ -291,8 +295,12 @@ class ContractTest {
 
     private static final String[] ROLES = {"batch", "contracted", "keptA", "keptB", "sumA", "sumB"};
 
-    @Property(tries = 250)
-    void randomContractionsMatchNaiveEinsum(@ForAll long seed) {
+    @Test
+    void randomContractionsMatchNaiveEinsum() {
+        Property.forAll(250, longs().all(), this::randomContractionsMatchNaiveEinsum);
+    }
+
+    private void randomContractionsMatchNaiveEinsum(long seed) {
         Random rnd = new Random(seed);
         Case c = randomCase(rnd);
         check(c.aIdx, c.aComplex, c.bIdx, c.bComplex, c.outIdx, c.outComplex, c.size, rnd);
@@ -359,8 +367,12 @@ class ContractTest {
      * Contractions whose innermost letter is a batch letter of both operands and the output (the
      * shape of channel mixing in frequency), with enough lanes for whole vectors and a tail.
      */
-    @Property(tries = 150)
-    void laneShapedContractionsMatchNaiveEinsum(@ForAll long seed) {
+    @Test
+    void laneShapedContractionsMatchNaiveEinsum() {
+        Property.forAll(150, longs().all(), this::laneShapedContractionsMatchNaiveEinsum);
+    }
+
+    private void laneShapedContractionsMatchNaiveEinsum(long seed) {
         Random rnd = new Random(seed);
         List<Character> a = new ArrayList<>();
         List<Character> b = new ArrayList<>();

@@ -2,12 +2,13 @@ package dev.ssmc.runtime.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
+import dev.ssmc.runtime.testing.Property;
 import java.util.Arrays;
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -215,13 +216,22 @@ class GemmTest {
         assertThrows(IllegalArgumentException.class, () -> Gemm.gemm(1, 1, -1, x, 0, 1, x, 0, 1, x, 0, 1, false));
     }
 
-    @Property(tries = 150)
-    void randomShapesMatchNaive(@ForAll @IntRange(min = 0, max = 70) int m,
-                                @ForAll @IntRange(min = 0, max = 110) int n,
-                                @ForAll @IntRange(min = 0, max = 200) int k,
-                                @ForAll @IntRange(min = 0, max = 7) int layout,
-                                @ForAll boolean accumulate,
-                                @ForAll long seed) {
+    @Test
+    void randomShapesMatchNaive() {
+        Property.forAll(150, in -> new GemmCase(integers().between(0, 70).generate(in),
+                integers().between(0, 110).generate(in),
+                integers().between(0, 200).generate(in),
+                integers().between(0, 7).generate(in),
+                booleans().all().generate(in),
+                longs().all().generate(in)),
+                a -> randomShapesMatchNaive(a.m(), a.n(), a.k(), a.layout(), a.accumulate(), a.seed()));
+    }
+
+    /** One try of {@link #randomShapesMatchNaive()}. */
+    record GemmCase(int m, int n, int k, int layout, boolean accumulate, long seed) {
+    }
+
+    private void randomShapesMatchNaive(int m, int n, int k, int layout, boolean accumulate, long seed) {
         Random rnd = new Random(seed);
         check(rnd, m, n, k, layout, accumulate, rnd.nextInt(4) == 0 ? 1.5f : 1f);
     }

@@ -2,7 +2,9 @@ package dev.ssmc.runtime.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.quicktheories.generators.SourceDSL.longs;
 
+import dev.ssmc.runtime.testing.Property;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -32,8 +34,12 @@ class LayoutTest {
     }
 
     /** Every permutation, reduction and broadcast of random shapes agrees with an element-by-element reference. */
-    @net.jqwik.api.Property(tries = 300)
-    void mapMatchesADirectEvaluation(@net.jqwik.api.ForAll @net.jqwik.api.constraints.LongRange(min = 0, max = Long.MAX_VALUE) long seed) {
+    @Test
+    void mapMatchesADirectEvaluation() {
+        Property.forAll(300, longs().between(0, Long.MAX_VALUE), this::mapMatchesADirectEvaluation);
+    }
+
+    private void mapMatchesADirectEvaluation(long seed) {
         java.util.Random r = new java.util.Random(seed);
         String letters = "pqrs";
         java.util.List<Character> pool = new java.util.ArrayList<>();

@@ -3,12 +3,13 @@ package dev.ssmc.runtime.kernels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
+import dev.ssmc.runtime.testing.Property;
 import java.util.Arrays;
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 /** {@link Scan} against the recurrence in double, on both paths; chunking and reversal. */
@@ -231,11 +232,25 @@ class ScanTest {
         assertArrayEquals(re, real);
     }
 
-    @Property(tries = 120)
-    void randomScansMatchTheRecurrence(@ForAll @IntRange(min = 0, max = 300) int lanes,
-                                       @ForAll @IntRange(min = 0, max = 120) int length,
-                                       @ForAll boolean reverse, @ForAll boolean realInput, @ForAll boolean realA,
-                                       @ForAll @IntRange(min = 0, max = 3) int outputs, @ForAll long seed) {
+    @Test
+    void randomScansMatchTheRecurrence() {
+        Property.forAll(120, in -> new ScanCase(integers().between(0, 300).generate(in),
+                integers().between(0, 120).generate(in),
+                booleans().all().generate(in),
+                booleans().all().generate(in),
+                booleans().all().generate(in),
+                integers().between(0, 3).generate(in),
+                longs().all().generate(in)),
+                a -> randomScansMatchTheRecurrence(a.lanes(), a.length(), a.reverse(), a.realInput(), a.realA(),
+                        a.outputs(), a.seed()));
+    }
+
+    /** One try of {@link #randomScansMatchTheRecurrence()}. */
+    record ScanCase(int lanes, int length, boolean reverse, boolean realInput, boolean realA, int outputs, long seed) {
+    }
+
+    private void randomScansMatchTheRecurrence(int lanes, int length, boolean reverse, boolean realInput,
+            boolean realA, int outputs, long seed) {
         check(new Random(seed), lanes, length, reverse, realInput, realA, outputs);
     }
 }

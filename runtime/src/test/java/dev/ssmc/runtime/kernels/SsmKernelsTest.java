@@ -3,11 +3,11 @@ package dev.ssmc.runtime.kernels;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
+import dev.ssmc.runtime.testing.Property;
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 /** {@link SsmKernels} against exact double evaluations and a naive complex DFT of the powers. */
@@ -204,9 +204,19 @@ class SsmKernelsTest {
         checkSpectrum(new float[] {1f, -1f}, new float[] {0f, 0f}, length, n);
     }
 
-    @Property(tries = 40)
-    void closedFormOnRandomSizes(@ForAll @IntRange(min = 1, max = 300) int length,
-                                 @ForAll @IntRange(min = 1, max = 400) int n, @ForAll long seed) {
+    @Test
+    void closedFormOnRandomSizes() {
+        Property.forAll(40, in -> new SpectrumCase(integers().between(1, 300).generate(in),
+                integers().between(1, 400).generate(in),
+                longs().all().generate(in)),
+                a -> closedFormOnRandomSizes(a.length(), a.n(), a.seed()));
+    }
+
+    /** One try of {@link #closedFormOnRandomSizes()}. */
+    record SpectrumCase(int length, int n, long seed) {
+    }
+
+    private void closedFormOnRandomSizes(int length, int n, long seed) {
         float[][] a = ssmMultipliers(new Random(seed), 3);
         checkSpectrum(a[0], a[1], length, n);
     }

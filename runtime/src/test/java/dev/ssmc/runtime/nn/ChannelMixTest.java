@@ -10,12 +10,13 @@ import static dev.ssmc.runtime.nn.NnTesting.randn;
 import static dev.ssmc.runtime.nn.NnTesting.toDouble;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.ssmc.runtime.tensor.ShapeException;
+import dev.ssmc.runtime.testing.Property;
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 /** {@link ChannelMix} against a naive double 1x1 convolution and finite differences of it, small and large shapes. */
@@ -37,12 +38,22 @@ class ChannelMixTest {
         return y;
     }
 
-    @Property(tries = 150)
-    void forwardAndBackwardMatchNaive(@ForAll @IntRange(min = 1, max = 3) int batch,
-                                      @ForAll @IntRange(min = 1, max = 6) int cin,
-                                      @ForAll @IntRange(min = 1, max = 6) int cout,
-                                      @ForAll @IntRange(min = 1, max = 10) int length,
-                                      @ForAll boolean withBias, @ForAll long seed) {
+    @Test
+    void forwardAndBackwardMatchNaive() {
+        Property.forAll(150, in -> new MixCase(integers().between(1, 3).generate(in),
+                integers().between(1, 6).generate(in),
+                integers().between(1, 6).generate(in),
+                integers().between(1, 10).generate(in),
+                booleans().all().generate(in),
+                longs().all().generate(in)),
+                a -> forwardAndBackwardMatchNaive(a.batch(), a.cin(), a.cout(), a.length(), a.withBias(), a.seed()));
+    }
+
+    /** One try of {@link #forwardAndBackwardMatchNaive()}. */
+    record MixCase(int batch, int cin, int cout, int length, boolean withBias, long seed) {
+    }
+
+    private void forwardAndBackwardMatchNaive(int batch, int cin, int cout, int length, boolean withBias, long seed) {
         Random rnd = new Random(seed);
         float[] x = randn(rnd, batch * cin * length);
         float[] w = randn(rnd, cout * cin, 0.5, 0);

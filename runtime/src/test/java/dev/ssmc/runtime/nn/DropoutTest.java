@@ -7,23 +7,33 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
+import dev.ssmc.runtime.testing.Property;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.SplittableRandom;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 /** {@link Dropout}: whole channels, the 1/(1-p) scale, determinism for a seed, and when it is the identity. */
 class DropoutTest {
 
-    @Property(tries = 100)
-    void zeroesWholeChannelsAndScalesTheOthers(@ForAll @IntRange(min = 1, max = 4) int batch,
-                                               @ForAll @IntRange(min = 16, max = 40) int channels,
-                                               @ForAll @IntRange(min = 1, max = 12) int length,
-                                               @ForAll @IntRange(min = 1, max = 9) int tenthsP, @ForAll long seed) {
+    @Test
+    void zeroesWholeChannelsAndScalesTheOthers() {
+        Property.forAll(100, in -> new DropoutCase(integers().between(1, 4).generate(in),
+                integers().between(16, 40).generate(in),
+                integers().between(1, 12).generate(in),
+                integers().between(1, 9).generate(in),
+                longs().all().generate(in)),
+                a -> zeroesWholeChannelsAndScalesTheOthers(a.batch(), a.channels(), a.length(), a.tenthsP(), a.seed()));
+    }
+
+    /** One try of {@link #zeroesWholeChannelsAndScalesTheOthers()}. */
+    record DropoutCase(int batch, int channels, int length, int tenthsP, long seed) {
+    }
+
+    private void zeroesWholeChannelsAndScalesTheOthers(int batch, int channels, int length, int tenthsP, long seed) {
         float p = tenthsP / 10f;
         float[] x = randn(new Random(seed), batch * channels * length);
         // No exact zeros in x, so a zero in y means a dropped channel.

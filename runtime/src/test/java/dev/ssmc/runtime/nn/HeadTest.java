@@ -10,12 +10,13 @@ import static dev.ssmc.runtime.nn.NnTesting.randn;
 import static dev.ssmc.runtime.nn.NnTesting.toDouble;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.ssmc.runtime.tensor.ShapeException;
+import dev.ssmc.runtime.testing.Property;
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 /** The classifier head's pieces, {@link MeanOverTime} and {@link Dense}, against naive double versions and finite differences. */
@@ -45,9 +46,20 @@ class HeadTest {
         return y;
     }
 
-    @Property(tries = 100)
-    void meanOverTime(@ForAll @IntRange(min = 1, max = 3) int batch, @ForAll @IntRange(min = 1, max = 6) int channels,
-                      @ForAll @IntRange(min = 1, max = 40) int length, @ForAll long seed) {
+    @Test
+    void meanOverTime() {
+        Property.forAll(100, in -> new MeanCase(integers().between(1, 3).generate(in),
+                integers().between(1, 6).generate(in),
+                integers().between(1, 40).generate(in),
+                longs().all().generate(in)),
+                a -> meanOverTime(a.batch(), a.channels(), a.length(), a.seed()));
+    }
+
+    /** One try of {@link #meanOverTime()}. */
+    record MeanCase(int batch, int channels, int length, long seed) {
+    }
+
+    private void meanOverTime(int batch, int channels, int length, long seed) {
         Random rnd = new Random(seed);
         float[] x = randn(rnd, batch * channels * length, 2, 1);
         double[] xd = toDouble(x);
@@ -62,9 +74,21 @@ class HeadTest {
         assertGradient("dx", finiteDifferences(xd, () -> dot(naiveMean(batch, channels, length, xd), gd)), dx, null);
     }
 
-    @Property(tries = 150)
-    void dense(@ForAll @IntRange(min = 1, max = 5) int batch, @ForAll @IntRange(min = 1, max = 9) int in,
-               @ForAll @IntRange(min = 1, max = 9) int out, @ForAll boolean withBias, @ForAll long seed) {
+    @Test
+    void dense() {
+        Property.forAll(150, in -> new DenseCase(integers().between(1, 5).generate(in),
+                integers().between(1, 9).generate(in),
+                integers().between(1, 9).generate(in),
+                booleans().all().generate(in),
+                longs().all().generate(in)),
+                a -> dense(a.batch(), a.in(), a.out(), a.withBias(), a.seed()));
+    }
+
+    /** One try of {@link #dense()}. */
+    record DenseCase(int batch, int in, int out, boolean withBias, long seed) {
+    }
+
+    private void dense(int batch, int in, int out, boolean withBias, long seed) {
         Random rnd = new Random(seed);
         float[] x = randn(rnd, batch * in);
         float[] w = randn(rnd, out * in, 0.5, 0);

@@ -13,12 +13,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.quicktheories.generators.SourceDSL.arbitrary;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.ssmc.runtime.tensor.ShapeException;
+import dev.ssmc.runtime.testing.Property;
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -175,11 +177,25 @@ class NormTest {
         forwardMatchesNaive(NormKind.LAYER_FEATURE, 2, 2, 10, true, 2, 1644042L);
     }
 
-    @Property(tries = 200)
-    void forwardMatchesNaive(@ForAll NormKind kind, @ForAll @IntRange(min = 1, max = 3) int batch,
-                             @ForAll @IntRange(min = 1, max = 9) int channels,
-                             @ForAll @IntRange(min = 1, max = 11) int length, @ForAll boolean training,
-                             @ForAll @IntRange(min = 0, max = 2) int scale, @ForAll long seed) {
+    @Test
+    void forwardMatchesNaive() {
+        Property.forAll(200, in -> new NormCase(arbitrary().enumValues(NormKind.class).generate(in),
+                integers().between(1, 3).generate(in),
+                integers().between(1, 9).generate(in),
+                integers().between(1, 11).generate(in),
+                booleans().all().generate(in),
+                integers().between(0, 2).generate(in),
+                longs().all().generate(in)),
+                a -> forwardMatchesNaive(a.kind(), a.batch(), a.channels(), a.length(), a.training(), a.scale(),
+                        a.seed()));
+    }
+
+    /** One try of {@link #forwardMatchesNaive()} and {@link #backwardMatchesFiniteDifferences()}. */
+    record NormCase(NormKind kind, int batch, int channels, int length, boolean training, int scale, long seed) {
+    }
+
+    private void forwardMatchesNaive(NormKind kind, int batch, int channels, int length, boolean training, int scale,
+            long seed) {
         Case c = new Case(kind, batch, channels, length, training, scale, seed);
         double[] running = c.rm == null ? null : new double[2 * c.channels];
         double[] expected = c.naive(toDouble(c.x), orNull(c.w), orNull(c.bias), training, running);
@@ -217,11 +233,21 @@ class NormTest {
         }
     }
 
-    @Property(tries = 200)
-    void backwardMatchesFiniteDifferences(@ForAll NormKind kind, @ForAll @IntRange(min = 1, max = 3) int batch,
-                                          @ForAll @IntRange(min = 1, max = 7) int channels,
-                                          @ForAll @IntRange(min = 1, max = 9) int length, @ForAll boolean training,
-                                          @ForAll @IntRange(min = 0, max = 2) int scale, @ForAll long seed) {
+    @Test
+    void backwardMatchesFiniteDifferences() {
+        Property.forAll(200, in -> new NormCase(arbitrary().enumValues(NormKind.class).generate(in),
+                integers().between(1, 3).generate(in),
+                integers().between(1, 7).generate(in),
+                integers().between(1, 9).generate(in),
+                booleans().all().generate(in),
+                integers().between(0, 2).generate(in),
+                longs().all().generate(in)),
+                a -> backwardMatchesFiniteDifferences(a.kind(), a.batch(), a.channels(), a.length(), a.training(),
+                        a.scale(), a.seed()));
+    }
+
+    private void backwardMatchesFiniteDifferences(NormKind kind, int batch, int channels, int length,
+            boolean training, int scale, long seed) {
         Case c = new Case(kind, batch, channels, length, training, scale, seed);
         Random rnd = new Random(seed ^ 0x5EEDL);
         float[] g = randn(rnd, c.x.length);
@@ -344,11 +370,23 @@ class NormTest {
         assertEquals(6, Norm.weightSize(NormKind.LAYER, 1, 6));
     }
 
-    @Property(tries = 60)
-    void inPlaceGivesTheSameResults(@ForAll NormKind kind, @ForAll @IntRange(min = 1, max = 3) int batch,
-                                    @ForAll @IntRange(min = 1, max = 6) int channels,
-                                    @ForAll @IntRange(min = 1, max = 8) int length, @ForAll boolean training,
-                                    @ForAll long seed) {
+    @Test
+    void inPlaceGivesTheSameResults() {
+        Property.forAll(60, in -> new InPlaceCase(arbitrary().enumValues(NormKind.class).generate(in),
+                integers().between(1, 3).generate(in),
+                integers().between(1, 6).generate(in),
+                integers().between(1, 8).generate(in),
+                booleans().all().generate(in),
+                longs().all().generate(in)),
+                a -> inPlaceGivesTheSameResults(a.kind(), a.batch(), a.channels(), a.length(), a.training(), a.seed()));
+    }
+
+    /** One try of {@link #inPlaceGivesTheSameResults()}. */
+    record InPlaceCase(NormKind kind, int batch, int channels, int length, boolean training, long seed) {
+    }
+
+    private void inPlaceGivesTheSameResults(NormKind kind, int batch, int channels, int length, boolean training,
+            long seed) {
         Case c = new Case(kind, batch, channels, length, training, 0, seed);
         float[] y = new float[c.x.length];
         float[] saved = c.saved();

@@ -11,11 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.arbitrary;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
+import dev.ssmc.runtime.testing.Property;
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -89,11 +90,22 @@ class PostactTest {
         return kind == PostactKind.GLU ? 2 * channels : channels;
     }
 
-    @Property(tries = 150)
-    void forwardMatchesNaive(@ForAll PostactKind kind, @ForAll @IntRange(min = 1, max = 3) int batch,
-                             @ForAll @IntRange(min = 1, max = 6) int channelsArg,
-                             @ForAll @IntRange(min = 1, max = 9) int length,
-                             @ForAll @IntRange(min = 0, max = 2) int scale, @ForAll long seed) {
+    @Test
+    void forwardMatchesNaive() {
+        Property.forAll(150, in -> new PostactCase(arbitrary().enumValues(PostactKind.class).generate(in),
+                integers().between(1, 3).generate(in),
+                integers().between(1, 6).generate(in),
+                integers().between(1, 9).generate(in),
+                integers().between(0, 2).generate(in),
+                longs().all().generate(in)),
+                a -> forwardMatchesNaive(a.kind(), a.batch(), a.channelsArg(), a.length(), a.scale(), a.seed()));
+    }
+
+    /** One try of {@link #forwardMatchesNaive()} and {@link #backwardMatchesFiniteDifferences()}. */
+    record PostactCase(PostactKind kind, int batch, int channelsArg, int length, int scale, long seed) {
+    }
+
+    private void forwardMatchesNaive(PostactKind kind, int batch, int channelsArg, int length, int scale, long seed) {
         int channels = channelsFor(kind, channelsArg);
         float[] x = input(new Random(seed), batch * channels * length, scale);
         double[] expected = naive(kind, batch, channels, length, toDouble(x));
@@ -115,11 +127,20 @@ class PostactTest {
         }
     }
 
-    @Property(tries = 150)
-    void backwardMatchesFiniteDifferences(@ForAll PostactKind kind, @ForAll @IntRange(min = 1, max = 3) int batch,
-                                          @ForAll @IntRange(min = 1, max = 5) int channelsArg,
-                                          @ForAll @IntRange(min = 1, max = 8) int length,
-                                          @ForAll @IntRange(min = 0, max = 2) int scale, @ForAll long seed) {
+    @Test
+    void backwardMatchesFiniteDifferences() {
+        Property.forAll(150, in -> new PostactCase(arbitrary().enumValues(PostactKind.class).generate(in),
+                integers().between(1, 3).generate(in),
+                integers().between(1, 5).generate(in),
+                integers().between(1, 8).generate(in),
+                integers().between(0, 2).generate(in),
+                longs().all().generate(in)),
+                a -> backwardMatchesFiniteDifferences(a.kind(), a.batch(), a.channelsArg(), a.length(), a.scale(),
+                        a.seed()));
+    }
+
+    private void backwardMatchesFiniteDifferences(PostactKind kind, int batch, int channelsArg, int length,
+            int scale, long seed) {
         int channels = channelsFor(kind, channelsArg);
         Random rnd = new Random(seed);
         float[] x = input(rnd, batch * channels * length, scale);

@@ -14,12 +14,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.generators.SourceDSL.arbitrary;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.ssmc.runtime.tensor.ShapeException;
+import dev.ssmc.runtime.testing.Property;
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -154,12 +155,25 @@ class ResamplingTest {
         return a == null ? null : toDouble(a);
     }
 
-    @Property(tries = 250)
-    void forwardMatchesNaive(@ForAll ResampleKind mode, @ForAll @IntRange(min = 1, max = 4) int ratio,
-                             @ForAll @IntRange(min = 1, max = 3) int batch,
-                             @ForAll @IntRange(min = 1, max = 5) int channelsA,
-                             @ForAll @IntRange(min = 1, max = 5) int channelsB,
-                             @ForAll @IntRange(min = 1, max = 13) int length, @ForAll long seed) {
+    @Test
+    void forwardMatchesNaive() {
+        Property.forAll(250, in -> new ResampleCase(arbitrary().enumValues(ResampleKind.class).generate(in),
+                integers().between(1, 4).generate(in),
+                integers().between(1, 3).generate(in),
+                integers().between(1, 5).generate(in),
+                integers().between(1, 5).generate(in),
+                integers().between(1, 13).generate(in),
+                longs().all().generate(in)),
+                a -> forwardMatchesNaive(a.mode(), a.ratio(), a.batch(), a.channelsA(), a.channelsB(), a.length(),
+                        a.seed()));
+    }
+
+    /** One try of {@link #forwardMatchesNaive()} and {@link #backwardMatchesFiniteDifferences()}. */
+    record ResampleCase(ResampleKind mode, int ratio, int batch, int channelsA, int channelsB, int length, long seed) {
+    }
+
+    private void forwardMatchesNaive(ResampleKind mode, int ratio, int batch, int channelsA, int channelsB,
+            int length, long seed) {
         Case c = new Case(mode, ratio, batch, channelsA, channelsB, length, seed);
         double[] expected = c.naive(toDouble(c.x), orNull(c.w), orNull(c.bias));
         assertEquals(expected.length, c.batch * c.cout * c.outLength());
@@ -168,12 +182,21 @@ class ResamplingTest {
         assertClose(mode + " r=" + ratio + " y", expected, y, 1e-6, 1e-7);
     }
 
-    @Property(tries = 250)
-    void backwardMatchesFiniteDifferences(@ForAll ResampleKind mode, @ForAll @IntRange(min = 1, max = 4) int ratio,
-                                          @ForAll @IntRange(min = 1, max = 2) int batch,
-                                          @ForAll @IntRange(min = 1, max = 4) int channelsA,
-                                          @ForAll @IntRange(min = 1, max = 4) int channelsB,
-                                          @ForAll @IntRange(min = 1, max = 11) int length, @ForAll long seed) {
+    @Test
+    void backwardMatchesFiniteDifferences() {
+        Property.forAll(250, in -> new ResampleCase(arbitrary().enumValues(ResampleKind.class).generate(in),
+                integers().between(1, 4).generate(in),
+                integers().between(1, 2).generate(in),
+                integers().between(1, 4).generate(in),
+                integers().between(1, 4).generate(in),
+                integers().between(1, 11).generate(in),
+                longs().all().generate(in)),
+                a -> backwardMatchesFiniteDifferences(a.mode(), a.ratio(), a.batch(), a.channelsA(), a.channelsB(),
+                        a.length(), a.seed()));
+    }
+
+    private void backwardMatchesFiniteDifferences(ResampleKind mode, int ratio, int batch, int channelsA,
+            int channelsB, int length, long seed) {
         Case c = new Case(mode, ratio, batch, channelsA, channelsB, length, seed);
         Random rnd = new Random(~seed);
         float[] g = randn(rnd, c.batch * c.cout * c.outLength());

@@ -7,6 +7,9 @@ import static dev.ssmc.runtime.stream.StreamTesting.signal;
 import static dev.ssmc.runtime.stream.StreamTesting.split;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.quicktheories.generators.SourceDSL.arbitrary;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.ssmc.runtime.model.ActivationLayer;
 import dev.ssmc.runtime.model.BlockMode;
@@ -22,12 +25,11 @@ import dev.ssmc.runtime.stream.StreamTesting.Resample;
 import dev.ssmc.runtime.stream.StreamTesting.Residual;
 import dev.ssmc.runtime.stream.StreamTesting.Spec;
 import dev.ssmc.runtime.stream.StreamTesting.Ssm;
+import dev.ssmc.runtime.testing.Property;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 
 /**
  * Activations on frames equal the model's activation layer call by call, for every norm and
@@ -36,9 +38,20 @@ import net.jqwik.api.constraints.IntRange;
  */
 class ActivationFramesTest {
 
-    @Property(tries = 150)
-    void everyNormAndPostactCallByCall(@ForAll NormKind norm, @ForAll PostactKind postact,
-                                       @ForAll @IntRange(min = 1, max = 6) int quarter, @ForAll long seed) {
+    @Test
+    void everyNormAndPostactCallByCall() {
+        Property.forAll(150, in -> new ActCase(arbitrary().enumValues(NormKind.class).generate(in),
+                arbitrary().enumValues(PostactKind.class).generate(in),
+                integers().between(1, 6).generate(in),
+                longs().all().generate(in)),
+                a -> everyNormAndPostactCallByCall(a.norm(), a.postact(), a.quarter(), a.seed()));
+    }
+
+    /** One try of {@link #everyNormAndPostactCallByCall()}. */
+    record ActCase(NormKind norm, PostactKind postact, int quarter, long seed) {
+    }
+
+    private void everyNormAndPostactCallByCall(NormKind norm, PostactKind postact, int quarter, long seed) {
         Random rnd = new Random(seed);
         MapParams p = new MapParams(rnd);
         int channels = norm == NormKind.GROUP || postact == PostactKind.GLU ? 4 * quarter : quarter + rnd.nextInt(9);
@@ -64,9 +77,18 @@ class ActivationFramesTest {
         }
     }
 
-    @Property(tries = 40)
-    void networksWithNormsOverTimeStreamAsTheModelStreams(@ForAll @IntRange(min = 0, max = 2) int normIndex,
-                                                          @ForAll long seed) {
+    @Test
+    void networksWithNormsOverTimeStreamAsTheModelStreams() {
+        Property.forAll(40, in -> new NormOverTimeCase(integers().between(0, 2).generate(in),
+                longs().all().generate(in)),
+                a -> networksWithNormsOverTimeStreamAsTheModelStreams(a.normIndex(), a.seed()));
+    }
+
+    /** One try of {@link #networksWithNormsOverTimeStreamAsTheModelStreams()}. */
+    record NormOverTimeCase(int normIndex, long seed) {
+    }
+
+    private void networksWithNormsOverTimeStreamAsTheModelStreams(int normIndex, long seed) {
         NormKind norm = new NormKind[] {NormKind.LAYER, NormKind.GROUP, NormKind.INSTANCE}[normIndex];
         Random rnd = new Random(seed);
         MapParams p = new MapParams(rnd);
@@ -90,8 +112,12 @@ class ActivationFramesTest {
                 frames(x), chunks), 1e-3);
     }
 
-    @Property(tries = 5)
-    void layerNormOverTimeRefusesCallsLongerThanItsWeights(@ForAll long seed) {
+    @Test
+    void layerNormOverTimeRefusesCallsLongerThanItsWeights() {
+        Property.forAll(5, longs().all(), this::layerNormOverTimeRefusesCallsLongerThanItsWeights);
+    }
+
+    private void layerNormOverTimeRefusesCallsLongerThanItsWeights(long seed) {
         MapParams p = new MapParams(new Random(seed));
         ActivationFrames node = Act.of(p, NormKind.LAYER, PostactKind.RELU, "act", 3).node(p);
         int f = StreamTesting.LAYER_NORM_LENGTH + 1;

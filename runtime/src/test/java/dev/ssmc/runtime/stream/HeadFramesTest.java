@@ -6,24 +6,36 @@ import static dev.ssmc.runtime.stream.StreamTesting.signal;
 import static dev.ssmc.runtime.stream.StreamTesting.split;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.quicktheories.generators.SourceDSL.arbitrary;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.ssmc.runtime.model.Head;
 import dev.ssmc.runtime.model.Params;
 import dev.ssmc.runtime.nn.PostactKind;
 import dev.ssmc.runtime.stream.StreamTesting.MapParams;
+import dev.ssmc.runtime.testing.Property;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 
 /** The streaming head's logits equal the model's head on all the feature frames so far, at every point of a stream. */
 class HeadFramesTest {
 
-    @Property(tries = 60)
-    void logitsOfTheFramesSoFar(@ForAll @IntRange(min = 1, max = 12) int channels, @ForAll PostactKind hidden,
-                                @ForAll long seed) {
+    @Test
+    void logitsOfTheFramesSoFar() {
+        Property.forAll(60, in -> new HeadCase(integers().between(1, 12).generate(in),
+                arbitrary().enumValues(PostactKind.class).generate(in),
+                longs().all().generate(in)),
+                a -> logitsOfTheFramesSoFar(a.channels(), a.hidden(), a.seed()));
+    }
+
+    /** One try of {@link #logitsOfTheFramesSoFar()}. */
+    record HeadCase(int channels, PostactKind hidden, long seed) {
+    }
+
+    private void logitsOfTheFramesSoFar(int channels, PostactKind hidden, long seed) {
         Random rnd = new Random(seed);
         MapParams p = new MapParams(rnd);
         int width = 2 * (1 + rnd.nextInt(6));

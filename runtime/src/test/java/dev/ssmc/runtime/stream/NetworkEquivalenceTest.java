@@ -7,6 +7,10 @@ import static dev.ssmc.runtime.stream.StreamTesting.randn;
 import static dev.ssmc.runtime.stream.StreamTesting.split;
 import static dev.ssmc.runtime.stream.StreamTesting.stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.quicktheories.generators.SourceDSL.arbitrary;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.ssmc.runtime.model.BlockMode;
 import dev.ssmc.runtime.model.BlockShape;
@@ -20,13 +24,12 @@ import dev.ssmc.runtime.stream.StreamTesting.Resample;
 import dev.ssmc.runtime.stream.StreamTesting.Residual;
 import dev.ssmc.runtime.stream.StreamTesting.Spec;
 import dev.ssmc.runtime.stream.StreamTesting.Ssm;
+import dev.ssmc.runtime.testing.Property;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
 
 /**
  * The same network built both ways, as model layers and as frame nodes, gives the same output:
@@ -59,8 +62,12 @@ class NetworkEquivalenceTest {
         return divisor * (1 + rnd.nextInt(Math.max(1, 150 / divisor)));
     }
 
-    @Property(tries = 80)
-    void randomNetworksStreamAsTheModelComputes(@ForAll long seed) {
+    @Test
+    void randomNetworksStreamAsTheModelComputes() {
+        Property.forAll(80, longs().all(), this::randomNetworksStreamAsTheModelComputes);
+    }
+
+    private void randomNetworksStreamAsTheModelComputes(long seed) {
         Random rnd = new Random(seed);
         MapParams p = new MapParams(rnd);
         RandomNetworks gen = new RandomNetworks(p, RandomNetworks.CAUSAL_NORMS);
@@ -68,10 +75,22 @@ class NetworkEquivalenceTest {
         check(p, body, length(rnd, gen.divisor), rnd);
     }
 
-    @Property(tries = 60)
-    void everySsmModeNormAndPostact(@ForAll @IntRange(min = 0, max = 3) int modeIndex,
-                                    @ForAll @IntRange(min = 0, max = 3) int normIndex,
-                                    @ForAll PostactKind postact, @ForAll boolean activations, @ForAll long seed) {
+    @Test
+    void everySsmModeNormAndPostact() {
+        Property.forAll(60, in -> new ModeCase(integers().between(0, 3).generate(in),
+                integers().between(0, 3).generate(in),
+                arbitrary().enumValues(PostactKind.class).generate(in),
+                booleans().all().generate(in),
+                longs().all().generate(in)),
+                a -> everySsmModeNormAndPostact(a.modeIndex(), a.normIndex(), a.postact(), a.activations(), a.seed()));
+    }
+
+    /** One try of {@link #everySsmModeNormAndPostact()}. */
+    record ModeCase(int modeIndex, int normIndex, PostactKind postact, boolean activations, long seed) {
+    }
+
+    private void everySsmModeNormAndPostact(int modeIndex, int normIndex, PostactKind postact, boolean activations,
+            long seed) {
         Random rnd = new Random(seed);
         MapParams p = new MapParams(rnd);
         BlockMode mode = BlockMode.values()[modeIndex];
@@ -86,8 +105,19 @@ class NetworkEquivalenceTest {
         check(p, List.of(ssm), 1 + rnd.nextInt(120), rnd);
     }
 
-    @Property(tries = 40)
-    void everyResamplingMode(@ForAll ResampleKind kind, @ForAll @IntRange(min = 1, max = 4) int ratio, @ForAll long seed) {
+    @Test
+    void everyResamplingMode() {
+        Property.forAll(40, in -> new ResampleCase(arbitrary().enumValues(ResampleKind.class).generate(in),
+                integers().between(1, 4).generate(in),
+                longs().all().generate(in)),
+                a -> everyResamplingMode(a.kind(), a.ratio(), a.seed()));
+    }
+
+    /** One try of {@link #everyResamplingMode()}. */
+    record ResampleCase(ResampleKind kind, int ratio, long seed) {
+    }
+
+    private void everyResamplingMode(ResampleKind kind, int ratio, long seed) {
         Random rnd = new Random(seed);
         MapParams p = new MapParams(rnd);
         RandomNetworks gen = new RandomNetworks(p, RandomNetworks.CAUSAL_NORMS);
@@ -109,8 +139,12 @@ class NetworkEquivalenceTest {
         check(p, specs, length(rnd, divisor), rnd);
     }
 
-    @Property(tries = 25)
-    void residualBlocksAndNestedSkipsAroundPooledBodies(@ForAll long seed) {
+    @Test
+    void residualBlocksAndNestedSkipsAroundPooledBodies() {
+        Property.forAll(25, longs().all(), this::residualBlocksAndNestedSkipsAroundPooledBodies);
+    }
+
+    private void residualBlocksAndNestedSkipsAroundPooledBodies(long seed) {
         Random rnd = new Random(seed);
         MapParams p = new MapParams(rnd);
         RandomNetworks gen = new RandomNetworks(p, RandomNetworks.CAUSAL_NORMS);
@@ -127,8 +161,18 @@ class NetworkEquivalenceTest {
         check(p, specs, length(rnd, gen.divisor), rnd);
     }
 
-    @Property(tries = 10)
-    void aResidualHoldsBackNoMoreThanItsBodyNeeds(@ForAll @IntRange(min = 2, max = 4) int ratio, @ForAll long seed) {
+    @Test
+    void aResidualHoldsBackNoMoreThanItsBodyNeeds() {
+        Property.forAll(10, in -> new RatioCase(integers().between(2, 4).generate(in),
+                longs().all().generate(in)),
+                a -> aResidualHoldsBackNoMoreThanItsBodyNeeds(a.ratio(), a.seed()));
+    }
+
+    /** One try of {@link #aResidualHoldsBackNoMoreThanItsBodyNeeds()}. */
+    record RatioCase(int ratio, long seed) {
+    }
+
+    private void aResidualHoldsBackNoMoreThanItsBodyNeeds(int ratio, long seed) {
         Random rnd = new Random(seed);
         MapParams p = new MapParams(rnd);
         RandomNetworks gen = new RandomNetworks(p, RandomNetworks.CAUSAL_NORMS);

@@ -8,6 +8,9 @@ import static dev.ssmc.runtime.stream.StreamTesting.stream;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import dev.ssmc.runtime.kernels.VectorSupport;
 import dev.ssmc.runtime.model.BlockMode;
@@ -17,10 +20,8 @@ import dev.ssmc.runtime.nn.NormKind;
 import dev.ssmc.runtime.nn.PostactKind;
 import dev.ssmc.runtime.stream.StreamTesting.MapParams;
 import dev.ssmc.runtime.stream.StreamTesting.Ssm;
+import dev.ssmc.runtime.testing.Property;
 import java.util.Random;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,10 +40,20 @@ class RecurrentSsmFramesTest {
         return new BlockShape(mode, cin, cout, states, blocks);
     }
 
-    @Property(tries = 60)
-    void vectorAndScalarPathsAgree(@ForAll @IntRange(min = 0, max = 3) int modeIndex, @ForAll boolean activations,
-                                   @ForAll long seed) {
+    @Test
+    void vectorAndScalarPathsAgree() {
         assumeTrue(VectorSupport.available(), "the Vector API module is not in this JVM");
+        Property.forAll(60, in -> new ModeCase(integers().between(0, 3).generate(in),
+                booleans().all().generate(in),
+                longs().all().generate(in)),
+                a -> vectorAndScalarPathsAgree(a.modeIndex(), a.activations(), a.seed()));
+    }
+
+    /** One try of {@link #vectorAndScalarPathsAgree()}. */
+    record ModeCase(int modeIndex, boolean activations, long seed) {
+    }
+
+    private void vectorAndScalarPathsAgree(int modeIndex, boolean activations, long seed) {
         Random rnd = new Random(seed);
         MapParams p = new MapParams(rnd);
         BlockShape shape = shape(rnd, BlockMode.values()[modeIndex]);
@@ -58,9 +69,19 @@ class RecurrentSsmFramesTest {
         assertClose("vector against scalar", stream(scalar, in, chunks), stream(vector, in, chunks), 1e-5);
     }
 
-    @Property(tries = 40)
-    void bothPathsMatchTheModelLayerOnWideShapes(@ForAll @IntRange(min = 0, max = 3) int modeIndex,
-                                                 @ForAll boolean vector, @ForAll long seed) {
+    @Test
+    void bothPathsMatchTheModelLayerOnWideShapes() {
+        Property.forAll(40, in -> new PathCase(integers().between(0, 3).generate(in),
+                booleans().all().generate(in),
+                longs().all().generate(in)),
+                a -> bothPathsMatchTheModelLayerOnWideShapes(a.modeIndex(), a.vector(), a.seed()));
+    }
+
+    /** One try of {@link #bothPathsMatchTheModelLayerOnWideShapes()}. */
+    record PathCase(int modeIndex, boolean vector, long seed) {
+    }
+
+    private void bothPathsMatchTheModelLayerOnWideShapes(int modeIndex, boolean vector, long seed) {
         assumeTrue(!vector || VectorSupport.available(), "the Vector API module is not in this JVM");
         Random rnd = new Random(seed);
         MapParams p = new MapParams(rnd);
