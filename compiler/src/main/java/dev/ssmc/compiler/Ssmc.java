@@ -23,6 +23,11 @@ public final class Ssmc {
     /** The version written into every stamp: a new ssmc regenerates everything. */
     public static final String VERSION = "0.1.0";
     private static final String STAMPS = ".ssmc-stamps";
+    /**
+     * Which build of ssmc this is, for the stamps: a development build keeps its version while its
+     * generator changes, and the sources it wrote must then be written again.
+     */
+    private static final String BUILD = buildIdentity();
 
     private Ssmc() {
     }
@@ -96,13 +101,34 @@ public final class Ssmc {
     private static String stamp(String text, SsmcConfig config, Profile profile) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            for (String part : List.of(VERSION, config.packageName(), profile.toJson(), text)) {
+            for (String part : List.of(VERSION, BUILD, config.packageName(), profile.toJson(), text)) {
                 md.update(part.getBytes(StandardCharsets.UTF_8));
                 md.update((byte) 0);
             }
             return HexFormat.of().formatHex(md.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** A digest of the jar (or class directory) this class was loaded from: its size and time stamps, cheaply. */
+    private static String buildIdentity() {
+        try {
+            Path code = Path.of(Ssmc.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            StringBuilder b = new StringBuilder();
+            try (Stream<Path> files = Files.isDirectory(code) ? Files.walk(code) : Stream.of(code)) {
+                files.filter(Files::isRegularFile).sorted().forEach(f -> {
+                    try {
+                        b.append(f).append(' ').append(Files.size(f)).append(' ')
+                                .append(Files.getLastModifiedTime(f).toMillis()).append('\n');
+                    } catch (IOException e) {
+                        b.append(f).append(" unreadable\n");
+                    }
+                });
+            }
+            return b.toString();
+        } catch (IOException | java.net.URISyntaxException | RuntimeException e) {
+            return "unknown"; // no code source to look at: the version alone decides
         }
     }
 
