@@ -2,9 +2,11 @@ package dev.ssmc.compiler.cli;
 
 import dev.ssmc.compiler.ir.Network;
 import dev.ssmc.compiler.reference.ConfigException;
+import dev.ssmc.compiler.reference.ReferenceNetworks;
 import dev.ssmc.compiler.syntax.check.Frontend;
 import dev.ssmc.compiler.syntax.importer.CheckpointHeader;
 import dev.ssmc.compiler.syntax.importer.ImportedNetworks;
+import dev.ssmc.compiler.syntax.importer.SsmWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +26,10 @@ import picocli.CommandLine.Spec;
                 + "config. With --checkpoint, also check that the checkpoint's tensor names and shapes are "
                 + "the network's.")
 public final class ImportCommand implements Callable<Integer> {
+    /** The reference's audio networks take 16 kHz audio (Speech Commands, its speech enhancement recipes). */
+    static final int DEFAULT_RATE = 16_000;
+    static final int MAX_RATE = 10_000_000;
+
     @Option(names = "--config", required = true, paramLabel = "CONFIG", description = "the config (.json or .safetensors)")
     Path config;
 
@@ -32,6 +38,16 @@ public final class ImportCommand implements Callable<Integer> {
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "where to write the .ssm source (default: print it)")
     Path output;
+
+    @Option(names = "--name", paramLabel = "NAME",
+            description = "the network's name (default: the config's `name`, else the reference's class: Centaurus, "
+                    + "CentaurusSE or SSMLayer)")
+    String name;
+
+    @Option(names = "--rate", paramLabel = "HZ",
+            description = "the input's sample rate in Hz, so plans and `ssmc check` speak in ms (default: 16000 for "
+                    + "Centaurus and CentaurusSE, none for a layer)")
+    Integer rate;
 
     @Spec
     CommandSpec spec;
@@ -70,6 +86,19 @@ public final class ImportCommand implements Callable<Integer> {
             json = Files.readString(config, StandardCharsets.UTF_8);
         }
         Network reference = ImportedNetworks.reference(json, config.toString());
+        if (name != null) {
+            if (name.isEmpty() || !SsmWriter.safeName(name).equals(name)) {
+                throw new UserError("--name: '" + name + "' is not a network name (letters, digits and _, not starting "
+                        + "with a digit, not a keyword of the language)");
+            }
+            reference = reference.named(name);
+        }
+        boolean audio = !ReferenceNetworks.LAYER.equals(ImportedNetworks.referenceClass(json, config.toString()));
+        int hz = rate != null ? rate : audio ? DEFAULT_RATE : 0;
+        if (hz < 0 || hz > MAX_RATE) {
+            throw new UserError("--rate: " + hz + " Hz is not a sample rate (1 to " + MAX_RATE + ")");
+        }
+        reference = reference.atRate(hz);
         String source = ImportedNetworks.source(reference);
         Frontend.Compilation c = Frontend.compile(output == null ? "<imported>" : output.toString(), source);
         if (!c.ok()) {

@@ -16,6 +16,16 @@ public record Network(String name, Origin origin, int inChannels, int sampleRate
         body = List.copyOf(body);
     }
 
+    /** This network under another name. */
+    public Network named(String newName) {
+        return new Network(newName, origin, inChannels, sampleRate, body, head, planning);
+    }
+
+    /** This network with its input's sample rate stated ({@code hz} > 0) or not (0). */
+    public Network atRate(int hz) {
+        return new Network(name, origin, inChannels, hz, body, head, planning);
+    }
+
     /** Every stored tensor, in state-dict order. */
     public List<ParamSpec> parameters() {
         List<ParamSpec> out = new ArrayList<>();

@@ -29,31 +29,36 @@ import java.util.Optional;
  * {@code SSMLayer}, the classifier {@code Centaurus} and the denoiser {@code CentaurusSE}.
  */
 public final class ReferenceNetworks {
+    /** The reference's class names: the classifier, the denoiser, one layer. */
+    public static final String CLASSIFIER = "Centaurus";
+    public static final String DENOISER = "CentaurusSE";
+    public static final String LAYER = "SSMLayer";
+
     private ReferenceNetworks() {
     }
 
     /** The network of a golden file's config: a layer file (one SSM layer) or a network file. */
     public static Network fromGoldenConfig(String configJson, String where) {
         ConfigReader c = new ConfigReader(ConfigReader.parse(configJson, where), where);
-        String name = c.string("name", "network");
         if (c.has("network")) {
             String kind = c.string("network", "");
+            String name = c.string("name", kind);
             JsonObject kwargs = c.json().getAsJsonObject("kwargs");
             if (kwargs == null) {
                 throw c.error("kwargs", "is missing (the constructor arguments of " + kind + ")");
             }
             return network(kind, kwargs, name, where);
         }
-        return layer(c.json(), name, where);
+        return layer(c.json(), c.string("name", LAYER), where);
     }
 
     /** A network from the name of its reference class and its constructor arguments. */
     public static Network network(String kind, JsonObject kwargs, String name, String where) {
         return switch (kind) {
-            case "Centaurus" -> classifier(kwargs, name, where);
-            case "CentaurusSE" -> denoiser(kwargs, name, where);
+            case CLASSIFIER -> classifier(kwargs, name, where);
+            case DENOISER -> denoiser(kwargs, name, where);
             default -> throw new ConfigException(where + ": unknown reference network '" + kind + "'"
-                    + Names.suggestion(kind, "Centaurus", "CentaurusSE") + "; ssmc knows Centaurus and CentaurusSE");
+                    + Names.suggestion(kind, CLASSIFIER, DENOISER) + "; ssmc knows " + CLASSIFIER + " and " + DENOISER);
         };
     }
 

@@ -26,7 +26,7 @@ class CliTest {
     static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new Main());
+        CommandLine cl = Main.commandLine();
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         int status = cl.execute(args);
@@ -140,6 +140,28 @@ class CliTest {
         Run r = run("import", "--config", json.toString());
         assertEquals(0, r.status, r.err);
         assertEquals("network tiny {\n  input audio: 2 channels\n  norm rms\n  act gelu\n\n  s5(states 3, activations off) to 4\n}\n", r.out);
+    }
+
+    @Test
+    void importNamesTheNetworkAfterTheReferenceClassAndStatesItsRate() throws Exception {
+        Path json = tmp.resolve("kws.json");
+        Files.writeString(json, "{\"network\": \"Centaurus\", \"kwargs\": {\"in_channels\": 1, \"num_classes\": 12,"
+                + " \"channels\": [16, 32], \"depth\": 2, \"num_states\": [8, 16], \"mode\": [\"full\", \"s5\"],"
+                + " \"downsample\": [4, 4], \"norm\": \"batch\", \"postact\": \"relu\", \"skip\": [false, true]}}");
+        Run r = run("import", "--config", json.toString());
+        assertEquals(0, r.status, r.err);
+        assertTrue(r.out.startsWith("network Centaurus {\n  input audio: 1 channel @ 16 kHz\n"), r.out);
+        Run named = run("import", "--config", json.toString(), "--name", "Spotter", "--rate", "8000");
+        assertTrue(named.out.startsWith("network Spotter {\n  input audio: 1 channel @ 8 kHz\n"), named.out);
+        Path layer = tmp.resolve("layer.json");
+        Files.writeString(layer, "{\"mode\": \"s5\", \"in_channels\": 2, \"out_channels\": 4, \"num_states\": 3}");
+        assertTrue(run("import", "--config", layer.toString()).out.startsWith("network SSMLayer {\n  input audio: 2 channels\n"));
+        Run badName = run("import", "--config", json.toString(), "--name", "two words");
+        assertEquals(1, badName.status);
+        assertTrue(badName.err.startsWith("ssmc import: error: --name: 'two words' is not a network name"), badName.err);
+        Run badRate = run("import", "--config", json.toString(), "--rate", "-5");
+        assertEquals(1, badRate.status);
+        assertTrue(badRate.err.startsWith("ssmc import: error: --rate: -5 Hz is not a sample rate"), badRate.err);
     }
 
     @Test

@@ -22,25 +22,40 @@ public final class ImportedNetworks {
     private ImportedNetworks() {
     }
 
-    /** The network the reference builds from {@code configJson}; {@link ConfigException} when the config is not valid. */
+    /**
+     * The network the reference builds from {@code configJson}, named by the config's {@code name}
+     * or else after the reference's class ({@code Centaurus}, {@code CentaurusSE}, {@code SSMLayer});
+     * {@link ConfigException} when the config is not valid.
+     */
     public static Network reference(String configJson, String where) {
         JsonObject json = parse(configJson, where);
         if (json.has("network")) {
             return ReferenceNetworks.fromGoldenConfig(configJson, where);
         }
-        String name = json.has("name") && json.get("name").isJsonPrimitive() ? json.get("name").getAsString() : "network";
         if (json.has("out_channels")) {
-            return ReferenceNetworks.layer(json, name, where);
+            return ReferenceNetworks.layer(json, nameOr(json, ReferenceNetworks.LAYER), where);
         }
         if (json.has("num_classes")) {
-            return ReferenceNetworks.network("Centaurus", json, name, where);
+            return ReferenceNetworks.network(ReferenceNetworks.CLASSIFIER, json, nameOr(json, ReferenceNetworks.CLASSIFIER),
+                    where);
         }
         if (json.has("channels")) {
-            return ReferenceNetworks.network("CentaurusSE", json, name, where);
+            return ReferenceNetworks.network(ReferenceNetworks.DENOISER, json, nameOr(json, ReferenceNetworks.DENOISER),
+                    where);
         }
         throw new ConfigException(where + ": not a reference config: expected a golden config (`network`, `kwargs`), the"
                 + " kwargs of Centaurus (with `num_classes`) or CentaurusSE (with `channels`), or a layer config (with"
                 + " `out_channels`)");
+    }
+
+    /** The reference class a config builds: {@code Centaurus}, {@code CentaurusSE} or {@code SSMLayer}. */
+    public static String referenceClass(String configJson, String where) {
+        JsonObject json = parse(configJson, where);
+        if (json.has("network") && json.get("network").isJsonPrimitive()) {
+            return json.get("network").getAsString();
+        }
+        return json.has("num_classes") ? ReferenceNetworks.CLASSIFIER
+                : json.has("channels") ? ReferenceNetworks.DENOISER : ReferenceNetworks.LAYER;
     }
 
     /** The {@code .ssm} source of the network a config describes, in canonical form. */
@@ -66,6 +81,10 @@ public final class ImportedNetworks {
                     + "\n--- source ---\n" + text);
         }
         return c.network();
+    }
+
+    private static String nameOr(JsonObject json, String fallback) {
+        return json.has("name") && json.get("name").isJsonPrimitive() ? json.get("name").getAsString() : fallback;
     }
 
     private static JsonObject parse(String text, String where) {

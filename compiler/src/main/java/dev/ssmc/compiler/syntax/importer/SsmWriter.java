@@ -58,9 +58,7 @@ public final class SsmWriter {
     public static Ast.SourceFile write(Network network) {
         SsmWriter w = new SsmWriter(defaultActivation(network));
         List<Statement> stmts = new ArrayList<>();
-        stmts.add(new Ast.Input(P, name("audio"), num(network.inChannels()),
-                network.sampleRate() > 0 ? Optional.of(new Ast.Quantity(P, num(network.sampleRate()), Optional.of(Ast.Unit.HZ)))
-                        : Optional.empty()));
+        stmts.add(new Ast.Input(P, name("audio"), num(network.inChannels()), rate(network.sampleRate())));
         stmts.add(new Ast.DefaultNorm(P, name(w.base.norm().spelling())));
         stmts.add(new Ast.DefaultAct(P, name(w.base.postact().spelling())));
         if (w.base.dropout() != 0) {
@@ -85,6 +83,15 @@ public final class SsmWriter {
             top.add(new Ast.Plan(P, name("streaming"), List.of(entry("chunk", plan.chunk()))));
         }
         return new Ast.SourceFile(P, top, List.of());
+    }
+
+    /** A sample rate as people write it: {@code 16 kHz}, {@code 44100 Hz}; none for 0. */
+    private static Optional<Ast.Quantity> rate(int hz) {
+        if (hz <= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(hz % 1000 == 0 ? new Ast.Quantity(P, num(hz / 1000), Optional.of(Ast.Unit.KHZ))
+                : new Ast.Quantity(P, num(hz), Optional.of(Ast.Unit.HZ)));
     }
 
     /** A network name the language accepts: invalid characters become {@code _}, keywords get a {@code _}. */
