@@ -32,8 +32,9 @@ class FixtureUsageTest {
     @Test
     void keywordSpotter() throws IOException {
         KeywordSpotterNetwork net = KeywordSpotterNetwork.init(7);
-        int frame = KeywordSpotterNetwork.LENGTH_MULTIPLE;
-        int length = 2 * frame;
+        int frame = KeywordSpotterNetwork.WINDOW;
+        int rest = 17; // any length from one window on: the samples past the last whole window are ignored
+        int length = 2 * frame + rest;
         float[] audio = input(KeywordSpotterNetwork.IN_CHANNELS * length);
         Model.Outputs out = net.forward(audio, 1, length);
         float[] logits = out.logits().data();
@@ -53,13 +54,14 @@ class FixtureUsageTest {
         KeywordSpotterNetwork same = KeywordSpotterNetwork.of(copy);
         same.prepare();
         float[] streamed = same.model().stream(new Signal(1, KeywordSpotterNetwork.IN_CHANNELS, length, audio),
-                new int[] {frame, frame}).logits().data();
+                new int[] {frame, frame, rest}).logits().data();
         assertClose(logits, streamed, "of(parameters()) streamed by its model in frames vs the forward pass", "keyword spotter");
 
         KeywordSpotterNetwork.Stream stream = net.newStream();
         float[] last = new float[stream.maxOutput(frame)];
         assertEquals(KeywordSpotterNetwork.CLASSES, stream.process(audio, 0, frame, last), "logits after one frame");
         assertEquals(KeywordSpotterNetwork.CLASSES, stream.process(audio, frame, frame, last), "logits after two frames");
+        assertEquals(KeywordSpotterNetwork.CLASSES, stream.process(audio, 2 * frame, rest, last), "and the tail changes nothing");
         assertClose(logits, Arrays.copyOf(last, KeywordSpotterNetwork.CLASSES), "newStream() in frames vs the forward pass",
                 "keyword spotter");
 
@@ -72,13 +74,14 @@ class FixtureUsageTest {
     @Test
     void denoiser() {
         DenoiserNetwork net = DenoiserNetwork.init(7);
-        int length = 2 * DenoiserNetwork.LENGTH_MULTIPLE;
+        int length = 2 * DenoiserNetwork.WINDOW + 5; // padded to whole windows, the output cut back
         float[] audio = input(DenoiserNetwork.IN_CHANNELS * length);
         Model.Outputs out = net.forward(audio, 1, length);
         assertNull(out.logits(), "the denoiser has no head");
         assertEquals(0, DenoiserNetwork.CLASSES);
         assertEquals(1, DenoiserNetwork.FEATURES, "audio out");
         assertEquals(DenoiserNetwork.FEATURES, out.features().channels());
+        assertEquals(length, out.features().length(), "as long as the input");
         assertTrue(DenoiserNetwork.PARAMETERS.size() > 0);
 
         NetworkStream stream = net.newStream();
@@ -91,8 +94,11 @@ class FixtureUsageTest {
             System.arraycopy(buffer, 0, denoised, got, n);
             got += n;
         }
-        assertEquals(denoised.length, got, "every output frame streamed");
-        assertClose(out.features().x(), denoised, "newStream() in calls of 3 frames vs the forward pass",
+        // a stream gives whole windows only: the forward pass padded the last one with zeros
+        int whole = length / DenoiserNetwork.WINDOW * DenoiserNetwork.WINDOW;
+        assertEquals(DenoiserNetwork.FEATURES * whole, got, "every whole window's output streamed");
+        assertClose(Arrays.copyOf(out.features().x(), got), Arrays.copyOf(denoised, got),
+                "newStream() in calls of 3 frames vs the forward pass",
                 "denoiser");
     }
 

@@ -38,7 +38,7 @@ class GeneratedApiTest {
             assertEquals(s.network().inChannels(), g.inChannels(), "IN_CHANNELS");
             assertEquals(s.shapes().featureChannels(), g.features(), "FEATURES");
             assertEquals(s.shapes().classes(), g.classes(), "CLASSES");
-            assertEquals(s.lengthMultiple(), g.lengthMultiple(), "LENGTH_MULTIPLE");
+            assertEquals(s.window(), g.window(), "WINDOW");
             List<ParamSpec> ir = s.network().parameters();
             List<Parameter> gen = g.parameterList();
             assertEquals(ir.size(), gen.size(), "PARAMETERS");
@@ -125,11 +125,11 @@ class GeneratedApiTest {
             assertThrows(IllegalArgumentException.class, () -> net.forward(new float[in.x.length + 1], in.batch, in.length),
                     "an input of the wrong size");
             assertThrows(IllegalArgumentException.class, () -> net.forward(in.x, 0, in.length), "batch 0");
-            if (g.lengthMultiple() > 1) {
-                int bad = in.length + 1;
+            if (g.window() > 1) {
+                int bad = g.window() - 1;
                 assertThrows(IllegalArgumentException.class,
                         () -> net.forward(new float[in.batch * g.inChannels() * bad], in.batch, bad),
-                        "a length that is not a multiple of LENGTH_MULTIPLE");
+                        "a length shorter than WINDOW");
             }
         });
     }

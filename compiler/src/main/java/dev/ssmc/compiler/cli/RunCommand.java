@@ -2,6 +2,8 @@ package dev.ssmc.compiler.cli;
 
 import dev.ssmc.compiler.codegen.InMemoryCompiler;
 import dev.ssmc.compiler.ir.Network;
+import dev.ssmc.compiler.ir.NetworkShapes;
+import dev.ssmc.compiler.ir.ShapeInference;
 import dev.ssmc.compiler.plan.Profile;
 import dev.ssmc.compiler.syntax.check.Frontend;
 import dev.ssmc.runtime.io.Audio;
@@ -76,12 +78,13 @@ public final class RunCommand implements Callable<Integer> {
         }
         NetworkStream stream = ((StreamingNetwork) load(network)).newStream();
         int samples = audio.frames();
-        if (samples == 0) {
-            throw new UserError(input + ": no samples");
+        NetworkShapes shapes = ShapeInference.infer(network);
+        if (samples < shapes.minimumLength()) {
+            throw new UserError(input + ": " + samples + " samples, shorter than one window of network " + network.name()
+                    + "'s resampling (" + shapes.minimumLength() + " samples)");
         }
-        // pad with silence to whole resampling windows, so the last samples come out too
-        long multiple = dev.ssmc.compiler.ir.NetworkShapes.requiredMultiple(network.body());
-        int frames = (int) ((samples + multiple - 1) / multiple * multiple);
+        // a network whose skip additions span resampling runs on whole windows: padded with silence, as forward does
+        int frames = shapes.paddedLength(samples);
         int cin = network.inChannels();
         float[] x = new float[cin * frames]; // frame-major: one time step of every channel after the other
         for (int ch = 0; ch < cin; ch++) {
@@ -130,14 +133,14 @@ public final class RunCommand implements Callable<Integer> {
                 throw new UserError("network " + network.name() + " outputs audio: give --output FILE.wav");
             }
             int outFrames = produced / width;
-            int kept = (int) Math.min(outFrames, (long) samples * outFrames / frames); // drop the padding
+            int kept = Math.min(outFrames, shapes.outputLength(samples)); // drop what the padding made
             float[][] channels = new float[width][kept];
             for (int ch = 0; ch < width; ch++) {
                 for (int t = 0; t < kept; t++) {
                     channels[ch][t] = y[t * width + ch];
                 }
             }
-            int rate = (int) ((long) audio.sampleRate() * outFrames / frames);
+            int rate = (int) ((long) audio.sampleRate() * shapes.outputRate().num() / shapes.outputRate().den());
             Wav.write(output, new Audio(rate, channels), WavEncoding.FLOAT32);
             w.printf("wrote %s (%d samples, %d channel%s)%n", output, kept, width, width == 1 ? "" : "s");
         }

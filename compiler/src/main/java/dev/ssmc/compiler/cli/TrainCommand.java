@@ -94,7 +94,8 @@ public final class TrainCommand implements Callable<Integer> {
         Frontend.Compilation c = NetworkChoice.compiled(file);
         Network network = c.network();
         NetworkShapes shapes = ShapeInference.infer(network);
-        SpeechCommands dataset = open(data);
+        // clips are padded or cropped to the length the training plans were made for
+        SpeechCommands dataset = open(data, SpeechCommands.Options.defaults().withClipLength(network.planning().length()));
         checkFits(network, shapes, dataset);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
@@ -148,8 +149,12 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     static SpeechCommands open(Path data) {
+        return open(data, SpeechCommands.Options.defaults());
+    }
+
+    static SpeechCommands open(Path data, SpeechCommands.Options options) {
         try {
-            return SpeechCommands.open(data);
+            return SpeechCommands.open(data, options);
         } catch (IOException e) {
             throw new UserError(e.getMessage());
         }
@@ -173,10 +178,9 @@ public final class TrainCommand implements Callable<Integer> {
                     + dataset.options().sampleRate() + " Hz");
         }
         int clip = dataset.options().clipLength();
-        long multiple = NetworkShapes.requiredMultiple(network.body());
-        if (clip % multiple != 0) {
-            throw new UserError("clips of " + clip + " samples do not divide into network " + network.name()
-                    + "'s resampling windows (a multiple of " + multiple + " is needed)");
+        if (clip < shapes.minimumLength()) {
+            throw new UserError("clips of " + clip + " samples are shorter than one window of network " + network.name()
+                    + "'s resampling (" + shapes.minimumLength() + " samples)");
         }
     }
 

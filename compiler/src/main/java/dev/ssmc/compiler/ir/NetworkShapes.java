@@ -14,21 +14,75 @@ import java.util.Map;
 public record NetworkShapes(Network network, List<Node> nodes, Map<Node, Rational> rateIn, int featureChannels,
                             Rational outputRate, int classes) {
 
-    /** The length of the body's output for an input of {@code length} samples, or an error naming the node that cannot divide it. */
+    /**
+     * The length of the body's output for an input of {@code length} samples, the reference's way:
+     * a shortening node keeps {@code floor(T / r)} frames and drops an incomplete last window. A
+     * body whose skip additions span resampling ({@link #padsToWholeWindows}) runs on its input
+     * padded with zeros to whole windows; its output is cut back to {@code floor(length * rate)}.
+     * An {@link IrException} when the input is shorter than one window.
+     */
     public int outputLength(int length) {
-        return lengthAfter(network.body(), length, Rational.ONE, "length");
+        checkLength(length, "input");
+        if (padsToWholeWindows()) {
+            return (int) ((long) length * outputRate.num() / outputRate.den());
+        }
+        int l = length;
+        for (Node n : network.body()) {
+            l = (int) ((long) l * n.timeRatio().num() / n.timeRatio().den());
+        }
+        return l;
     }
 
-    /** Checks that {@code samples} (a length or chunk, named by {@code what}) passes every resampling node whole. */
+    /**
+     * The output a stream has given after {@code length} samples: {@link #outputLength}, except that
+     * where skip additions span resampling a stream gives the output of whole windows only (the
+     * full-sequence pass pads the last window with zeros; a stream waits for its samples).
+     */
+    public int streamedLength(int length) {
+        if (!padsToWholeWindows()) {
+            return outputLength(length);
+        }
+        int whole = length / minimumLength() * minimumLength();
+        return whole == 0 ? 0 : outputLength(whole);
+    }
+
+    /** The length the body runs on for an input of {@code length} samples: padded to whole windows where it must be. */
+    public int paddedLength(int length) {
+        long window = requiredMultiple(network.body());
+        return padsToWholeWindows() ? (int) ((length + window - 1) / window * window) : length;
+    }
+
+    /** Whether a skip addition spans resampling, so the body needs whole windows (see {@link #outputLength}). */
+    public boolean padsToWholeWindows() {
+        return spansResampling(network.body(), false);
+    }
+
+    /** The shortest input: one window of the body's resampling. */
+    public int minimumLength() {
+        return (int) requiredMultiple(network.body());
+    }
+
+    /** An {@link IrException} when {@code samples} (a length named by {@code what}) is shorter than one window. */
+    public void checkLength(int samples, String what) {
+        if (samples < minimumLength()) {
+            throw new IrException(network.origin(), "an " + what + " of " + samples + " samples is shorter than one window of "
+                    + network.name() + "'s resampling (" + minimumLength() + " samples)");
+        }
+    }
+
+    /**
+     * Checks that {@code samples} (a length or chunk, named by {@code what}) passes every
+     * resampling node whole: what a plan, which fixes one shape, needs.
+     */
     public void checkDivisible(int samples, String what) {
-        lengthAfter(network.body(), samples, Rational.ONE, what);
+        wholeLengthAfter(network.body(), samples, what);
     }
 
-    private int lengthAfter(List<Node> nodes, int length, Rational rate, String what) {
+    private void wholeLengthAfter(List<Node> nodes, int length, String what) {
         int l = length;
         for (Node n : nodes) {
             if (n instanceof Residual r) {
-                lengthAfter(r.body(), l, rate, what);
+                wholeLengthAfter(r.body(), l, what);
             }
             long next = n.timeRatio().applyTo(l);
             if (next < 0) {
@@ -38,7 +92,15 @@ public record NetworkShapes(Network network, List<Node> nodes, Map<Node, Rationa
             }
             l = (int) next;
         }
-        return l;
+    }
+
+    private static boolean spansResampling(List<Node> nodes, boolean insideSkip) {
+        for (Node n : nodes) {
+            if (n instanceof Residual r ? spansResampling(r.body(), true) : insideSkip && !n.timeRatio().equals(Rational.ONE)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The smallest input length every resampling node divides evenly. */

@@ -5,6 +5,7 @@ import dev.ssmc.compiler.ir.Dense;
 import dev.ssmc.compiler.ir.Head;
 import dev.ssmc.compiler.ir.Keys;
 import dev.ssmc.compiler.ir.Network;
+import dev.ssmc.compiler.ir.NetworkShapes;
 import dev.ssmc.compiler.ir.Node;
 import dev.ssmc.compiler.ir.Resample;
 import dev.ssmc.compiler.ir.Residual;
@@ -29,13 +30,14 @@ import java.util.Optional;
  */
 public final class Oracle {
     private final Network network;
+    private final NetworkShapes shapes;
     private final List<OracleOp> body;
     private final Optional<Head> head;
     private final List<double[][]> headWeights = new ArrayList<>();
     private final List<double[]> headBiases = new ArrayList<>();
 
     public Oracle(Network network, Weights weights) {
-        ShapeInference.infer(network);
+        this.shapes = ShapeInference.infer(network);
         this.network = network;
         this.body = ops(network.body(), weights);
         this.head = network.head();
@@ -56,14 +58,30 @@ public final class Oracle {
     public record Result(double[][][] features, double[][] logits) {
     }
 
-    /** Runs {@code input[batch][channel][time]} through the network. */
+    /**
+     * Runs {@code input[batch][channel][time]} through the network: each shortening node drops an
+     * incomplete last window; a body whose skip additions span resampling runs on the input padded
+     * with zeros to whole windows, and its output is cut back ({@link NetworkShapes#outputLength}).
+     */
     public Result forward(double[][][] input) {
         checkInput(input);
-        double[][][] x = input;
+        int length = Signals.length(input);
+        double[][][] x = padded(input, shapes.paddedLength(length));
         for (OracleOp op : body) {
             x = op.full(x);
         }
+        x = cut(x, shapes.outputLength(length));
         return new Result(x, head.isPresent() ? applyHead(mean(x)) : null);
+    }
+
+    /** {@code x} with zeros appended up to {@code length} samples. */
+    private static double[][][] padded(double[][][] x, int length) {
+        return Signals.concat(x, Signals.zeros(x.length, x[0].length, length - Signals.length(x)));
+    }
+
+    /** The first {@code length} samples of {@code x}. */
+    private static double[][][] cut(double[][][] x, int length) {
+        return Signals.slice(x, 0, length);
     }
 
     /**
@@ -80,8 +98,9 @@ public final class Oracle {
      */
     public Gradients gradients(double[][][] input, double[][][] gFeatures, double[][] gLogits) {
         checkInput(input);
-        List<double[][][]> trace = OracleOp.trace(body, input);
-        double[][][] features = trace.get(trace.size() - 1);
+        int inputLength = Signals.length(input);
+        List<double[][][]> trace = OracleOp.trace(body, padded(input, shapes.paddedLength(inputLength)));
+        double[][][] features = cut(trace.get(trace.size() - 1), shapes.outputLength(inputLength));
         int batch = features.length;
         int channels = features[0].length;
         int length = Signals.length(features);
@@ -109,8 +128,8 @@ public final class Oracle {
                 }
             }
         }
-        double[][][] gInput = OracleOp.backward(body, trace, g, grads);
-        return new Gradients(gInput, grads.asMap());
+        double[][][] gInput = OracleOp.backward(body, trace, padded(g, Signals.length(trace.get(trace.size() - 1))), grads);
+        return new Gradients(cut(gInput, inputLength), grads.asMap());
     }
 
     private static void checkShape(String name, double[][][] x, int batch, int channels, int length) {

@@ -8,6 +8,7 @@ import static org.quicktheories.generators.SourceDSL.arbitrary;
 
 import com.google.gson.JsonObject;
 import dev.ssmc.compiler.RandomConfigs;
+import dev.ssmc.compiler.RandomLengths;
 import dev.ssmc.compiler.RandomWeights;
 import dev.ssmc.compiler.exec.Execution;
 import dev.ssmc.compiler.exec.PlanEngine;
@@ -80,7 +81,7 @@ class OracleGradientTest {
     private void networkGradientsMatchFiniteDifferences(JsonObject kwargs, long seed) {
         Network net = network(kwargs);
         Random rnd = new Random(seed);
-        checkFiniteDifferences(net, seed, networkLength(net, rnd, 24), rnd, 6);
+        checkFiniteDifferences(net, seed, RandomLengths.draw(net, rnd, 24), rnd, 6);
     }
 
     @Test
@@ -104,7 +105,7 @@ class OracleGradientTest {
     private void networkGradientsEqualPlanEngine(JsonObject kwargs, long seed) {
         Network net = network(kwargs);
         Random rnd = new Random(seed);
-        checkAgainstPlanEngine(net, seed, networkLength(net, rnd, 64), rnd);
+        checkAgainstPlanEngine(net, seed, RandomLengths.draw(net, rnd, 64), rnd);
     }
 
     /** Every golden file's grad.* tensors are computed by the oracle (none skipped) and pass. */
@@ -352,10 +353,6 @@ class OracleGradientTest {
         return 1 + rnd.nextInt(maxLength);
     }
 
-    private static int networkLength(Network net, Random rnd, int maxLength) {
-        int multiple = (int) NetworkShapes.requiredMultiple(net.body());
-        return multiple * (1 + rnd.nextInt(Math.max(1, maxLength / multiple)));
-    }
 
     private static int[] indices(int size, int count, Random rnd) {
         if (count >= size) {

@@ -62,8 +62,8 @@ public final class GeneratedNetwork {
         return intConstant("CLASSES");
     }
 
-    public int lengthMultiple() {
-        return intConstant("LENGTH_MULTIPLE");
+    public int window() {
+        return intConstant("WINDOW");
     }
 
     @SuppressWarnings("unchecked")

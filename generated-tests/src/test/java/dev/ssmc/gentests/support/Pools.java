@@ -60,7 +60,7 @@ public final class Pools {
                 boolean causal = i % 2 == 0;
                 String file = "random" + i + ".ssm";
                 String text = RandomSources.network(name, rnd, causal);
-                int multiple = Structure.compile("src" + i, SOURCE, file, text).lengthMultiple();
+                int multiple = Structure.compile("src" + i, SOURCE, file, text).window();
                 out.add(Structure.compile("src" + i, SOURCE, file, RandomSources.withPlans(text, multiple, rnd)));
             }
             sources = compiled(out);

@@ -1,5 +1,6 @@
 package dev.ssmc.gentests.support;
 
+import dev.ssmc.compiler.RandomLengths;
 import dev.ssmc.compiler.ir.ActLayer;
 import dev.ssmc.compiler.ir.Network;
 import dev.ssmc.compiler.ir.NetworkShapes;
@@ -77,9 +78,9 @@ public record Structure(String id, String family, String source, Network network
         return norms().stream().allMatch(NormKind::causal);
     }
 
-    /** Input lengths must be multiples of this (the total resampling). */
-    public int lengthMultiple() {
-        return (int) NetworkShapes.requiredMultiple(network.body());
+    /** One window of the network's resampling: the shortest input, and what plan lengths are multiples of. */
+    public int window() {
+        return shapes.minimumLength();
     }
 
     /**
@@ -119,16 +120,17 @@ public record Structure(String id, String family, String source, Network network
     }
 
     /**
-     * A random valid input length of at most about {@code maxSamples} (at least one multiple), or the
-     * fixed length a {@code layer} norm asks for.
+     * A random input length of at most about {@code maxSamples} (at least one window; any length,
+     * half of the time a whole number of windows), or the fixed length a {@code layer} norm asks for.
      */
     public int randomLength(Random rnd, int maxSamples) {
         int fixed = fixedLength();
-        if (fixed > 0) {
-            return fixed;
-        }
-        int m = lengthMultiple();
-        return m * (1 + rnd.nextInt(Math.max(1, maxSamples / m)));
+        return fixed > 0 ? fixed : RandomLengths.draw(network, rnd, maxSamples);
+    }
+
+    /** What a stream fed {@code length} samples gives of the body's output: see {@link NetworkShapes#streamedLength}. */
+    public int streamedLength(int length) {
+        return shapes.streamedLength(length);
     }
 
     /** The body's output length for an input of {@code length} samples. */

@@ -36,7 +36,7 @@ class TinyNetworkTest {
         assertEquals(1, TinyNetwork.IN_CHANNELS);
         assertEquals(4, TinyNetwork.FEATURES);
         assertEquals(3, TinyNetwork.CLASSES);
-        assertEquals(2, TinyNetwork.LENGTH_MULTIPLE);
+        assertEquals(2, TinyNetwork.WINDOW);
         // full: A, log_dt, E; conv: weight; s5: A, log_dt, B, C; two linear layers: weight and bias
         assertEquals(12, TinyNetwork.PARAMETERS.size());
         assertTrue(TinyNetwork.PARAMETERS.stream().map(Parameter::key).anyMatch("classifier.1.2.weight"::equals),
@@ -48,7 +48,7 @@ class TinyNetworkTest {
         Model.Outputs out = TinyNetwork.init(7).forward(input(1), BATCH, LENGTH);
         assertEquals(BATCH, out.features().batch());
         assertEquals(TinyNetwork.FEATURES, out.features().channels());
-        assertEquals(LENGTH / TinyNetwork.LENGTH_MULTIPLE, out.features().length());
+        assertEquals(LENGTH / TinyNetwork.WINDOW, out.features().length());
         assertArrayEquals(new int[] {BATCH, TinyNetwork.CLASSES}, out.logits().shape());
         assertFinite(out.features().x());
         assertFinite(out.logits().data());

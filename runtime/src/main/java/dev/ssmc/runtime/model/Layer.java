@@ -14,6 +14,11 @@ public interface Layer {
     /** A stream of {@code batch} sequences fed chunk by chunk. */
     Streamer streamer(int batch);
 
+    /** The output's length for an input of {@code length} samples: the same, but for resampling. */
+    default int outLength(int length) {
+        return length;
+    }
+
     /** A layer fed chunk by chunk: returns the output samples the input so far determines. */
     interface Streamer {
         Signal process(Signal chunk);

@@ -4,14 +4,50 @@ import dev.ssmc.runtime.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 
-/** A network's body (its layers in order) and optional classifier head, run in float32. */
+/**
+ * A network's body (its layers in order) and optional classifier head, run in float32, on inputs
+ * of any length from one window of its resampling on ({@link Windows}: shortening steps drop an
+ * incomplete last window; a body whose skip additions span resampling runs on its input padded
+ * to whole windows, and its output is cut back).
+ */
 public final class Model {
     private final List<Layer> body;
     private final Head head;
+    private final Windows windows;
 
     public Model(List<Layer> body, Head head) {
         this.body = List.copyOf(body);
         this.head = head;
+        this.windows = Windows.of(this.body);
+    }
+
+    /** The input lengths the body takes and how it maps them. */
+    public Windows windows() {
+        return windows;
+    }
+
+    /** The features' length for an input of {@code length} samples (at least one window). */
+    public int featureLength(int length) {
+        checkLength(length);
+        if (windows.padded()) {
+            return windows.croppedLength(length);
+        }
+        int l = length;
+        for (Layer layer : body) {
+            l = layer.outLength(l);
+        }
+        return l;
+    }
+
+    private void checkLength(int length) {
+        if (length < windows.window()) {
+            throw new IllegalArgumentException("the input has " + length + " samples; this network needs at least "
+                    + windows.window() + " (one window of its resampling)");
+        }
+    }
+
+    /** What a forward pass on a tape padded and cut, for its backward pass. */
+    private record Cut(int inputLength, int paddedFeatureLength) {
     }
 
     public List<Layer> body() {
@@ -27,10 +63,12 @@ public final class Model {
     }
 
     public Outputs forward(Signal input) {
-        Signal x = input;
+        int featureLength = featureLength(input.length());
+        Signal x = input.padTo(windows.paddedLength(input.length()));
         for (Layer l : body) {
             x = l.apply(x);
         }
+        x = x.cutTo(featureLength);
         return new Outputs(x, head == null ? null : head.apply(x));
     }
 
@@ -68,10 +106,13 @@ public final class Model {
 
     /** A forward pass recording on {@code tape} (a training or an eval tape) what {@link #backward} needs. */
     public Outputs forward(Signal input, Tape tape) {
-        Signal x = input;
+        int featureLength = featureLength(input.length());
+        Signal x = input.padTo(windows.paddedLength(input.length()));
         for (Layer l : body) {
             x = l.forward(x, tape);
         }
+        tape.push(new Cut(input.length(), x.length()));
+        x = x.cutTo(featureLength);
         return new Outputs(x, head == null ? null : head.apply(x));
     }
 
@@ -95,10 +136,11 @@ public final class Model {
                 d[i] += fromHead[i];
             }
         }
-        Signal dx = new Signal(x.batch(), x.channels(), x.length(), d);
+        Cut cut = tape.pop();
+        Signal dx = new Signal(x.batch(), x.channels(), x.length(), d).padTo(cut.paddedFeatureLength());
         for (int i = body.size() - 1; i >= 0; i--) {
             dx = body.get(i).backward(dx, tape, grads);
         }
-        return dx;
+        return dx.cutTo(cut.inputLength());
     }
 }

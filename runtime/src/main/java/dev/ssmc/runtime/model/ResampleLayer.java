@@ -24,12 +24,30 @@ public final class ResampleLayer implements Layer {
         this.bias = kind.hasBias() ? p.get(Params.join(key, "bias")) : null;
     }
 
+    public ResampleKind kind() {
+        return kind;
+    }
+
+    public int ratio() {
+        return ratio;
+    }
+
+    /** Whether the layer changes the sample rate (ratio 1 is the identity, whatever the mode). */
+    boolean resamples() {
+        return ratio > 1;
+    }
+
+    @Override
+    public int outLength(int length) {
+        return Resampling.outLength(kind, ratio, length);
+    }
+
     @Override
     public Signal apply(Signal x) {
         if (x.length() == 0) {
             return Signal.zeros(x.batch(), cout, 0);
         }
-        int outLength = Resampling.outLength(kind, ratio, x.length());
+        int outLength = outLength(x.length());
         float[] y = new float[x.batch() * cout * outLength];
         if (y.length > 0) {
             Resampling.forward(kind, ratio, x.batch(), cin, cout, x.length(), x.x(), y, weight, bias);

@@ -18,6 +18,11 @@ public final class ResidualLayer implements Layer {
         this.post = post;
     }
 
+    /** The layers of the body, in order. */
+    public List<Layer> body() {
+        return body;
+    }
+
     @Override
     public Signal apply(Signal x) {
         Signal h = x;

@@ -39,6 +39,24 @@ public record Signal(int batch, int channels, int length, float[] x) {
         return out;
     }
 
+    /** This signal with zeros appended up to {@code length} samples (itself when it is that long). */
+    public Signal padTo(int length) {
+        return length == this.length ? this : zeros(batch, channels, length).overwrite(this);
+    }
+
+    /** The first {@code length} samples (itself when it is that long). */
+    public Signal cutTo(int length) {
+        return length == this.length ? this : slice(0, length);
+    }
+
+    /** Copies {@code s}, no longer than this signal, over this one's first samples; returns this. */
+    private Signal overwrite(Signal s) {
+        for (int r = 0; r < batch * channels; r++) {
+            System.arraycopy(s.x, r * s.length, x, r * length, s.length);
+        }
+        return this;
+    }
+
     /** Elementwise sum with a signal of the same shape. */
     public Signal plus(Signal o) {
         float[] y = new float[x.length];

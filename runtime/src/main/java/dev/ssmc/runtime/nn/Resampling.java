@@ -11,22 +11,23 @@ import java.util.Arrays;
  * <p>With ratio {@code r} and {@code To = }{@link #outLength}:
  * <ul>
  * <li>{@code subsampling}: {@code y[c,t] = x[c, t*r + r-1]}, {@code To = floor(T/r)};
- * <li>{@code average}: {@code y[c,t] = mean_k x[c, t*r+k]}, {@code T} divisible by {@code r};
+ * <li>{@code average}: {@code y[c,t] = mean_k x[c, t*r+k]}, {@code To = floor(T/r)};
  * <li>{@code repeat}: {@code y[c, t*r+k] = x[c,t]};
  * <li>{@code downsampling(_with_bias)}: {@code y[d,t] = bias[d] + sum_{c,k} w[d,c,k] x[c, t*r+k]},
  *     {@code weight[cout][cin][r]}, {@code bias[cout]}, {@code To = floor(T/r)} (PyTorch's
  *     {@code Conv1d(kernel r, stride r)} drops the tail);
  * <li>{@code downsampling_dw}: {@code y[c,t] = sum_k w[c,k] x[c, t*r+k]}, {@code weight[c][r]},
- *     {@code T} divisible by {@code r};
+ *     {@code To = floor(T/r)};
  * <li>{@code upsampling(_with_bias)}: {@code y[d, t*r+k] = bias[d] + sum_c x[c,t] w[c,d,k]},
  *     {@code weight[cin][cout][r]}, {@code bias[cout]};
- * <li>{@code downshaping}: {@code y[c*r+k, t] = x[c, t*r+k]} ({@code cout = cin*r}, {@code T}
- *     divisible by {@code r}); {@code upshaping}: {@code y[c, t*r+k] = x[c*r+k, t]}
+ * <li>{@code downshaping}: {@code y[c*r+k, t] = x[c, t*r+k]} ({@code cout = cin*r},
+ *     {@code To = floor(T/r)}); {@code upshaping}: {@code y[c, t*r+k] = x[c*r+k, t]}
  *     ({@code cin = cout*r}).
  * </ul>
  * Channel-preserving modes need {@code cin == cout}. As in the reference ({@code pool_temporal}),
- * ratio 1 is the identity whatever the mode: no parameters, {@code cin == cout}. Divisibility
- * where the reference's einops patterns need it is checked, not silently truncated.
+ * ratio 1 is the identity whatever the mode: no parameters, {@code cin == cout}. Every shortening
+ * mode drops an incomplete last window, as the reference's strided convolution does (its einops
+ * patterns for average, downsampling_dw and downshaping refuse such lengths instead).
  *
  * <p>{@link #backward} takes the forward's input {@code x} (read only by the modes with a
  * weight), writes {@code dx} (zero on any dropped tail; {@code dx == null} skips it) and ADDS to
@@ -50,16 +51,7 @@ public final class Resampling {
         if (mode.isUpsampling()) {
             return Math.multiplyExact(lengthIn, ratio);
         }
-        if (needsDivisibleLength(mode) && lengthIn % ratio != 0) {
-            throw new IllegalArgumentException(mode + " needs a length divisible by the ratio " + ratio + ", got "
-                    + lengthIn);
-        }
         return lengthIn / ratio;
-    }
-
-    /** Whether the reference needs {@code T % r == 0} (average, downsampling_dw, downshaping: einops patterns). */
-    public static boolean needsDivisibleLength(ResampleKind mode) {
-        return mode == ResampleKind.AVERAGE || mode == ResampleKind.DOWNSAMPLING_DW || mode == ResampleKind.DOWNSHAPING;
     }
 
     /** Floats of the weight ({@code cout*cin*r}, {@code cin*r} for downsampling_dw, 0 without weight or at ratio 1). */
@@ -264,6 +256,11 @@ public final class Resampling {
             }
             return;
         }
+        if (dx != null && !mode.isUpsampling() && lo * r < t0) {
+            for (int row = 0; row < batch * cin; row++) {
+                Arrays.fill(dx, row * t0 + lo * r, (row + 1) * t0, 0f); // the dropped tail
+            }
+        }
         switch (mode) {
             case SUBSAMPLING:
                 if (dx != null) {
@@ -319,12 +316,6 @@ public final class Resampling {
                             // dW[d][c][k] += sum_t dY[d][t] X[c][t*r+k]
                             Gemm.gemmStrided(cout, cin, lo, 1f, dy, yo, lo, 1, x, xo + k, r, t0,
                                     dWeight, k, cin * r, r, true);
-                        }
-                    }
-                    if (dx != null) {
-                        for (int c = 0; c < cin; c++) {
-                            int o = xo + c * t0;
-                            Arrays.fill(dx, o + lo * r, o + t0, 0f); // the dropped tail
                         }
                     }
                     sumRows(cout, lo, dy, yo, dBias);
