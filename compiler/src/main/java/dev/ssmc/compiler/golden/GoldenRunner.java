@@ -16,18 +16,26 @@ import java.util.stream.Stream;
  * Runs golden files through engines and compares each engine's outputs with the reference's:
  * {@code output}, {@code features}, {@code stream.output} and {@code stream.features} (the input
  * fed in the file's chunks), and every {@code grad.*} tensor (eval mode; an engine without a
- * backward pass has them reported as skipped).
+ * backward pass has them reported as skipped), each within one {@link Tolerance}.
  */
 public final class GoldenRunner {
     private final List<Engine> engines;
     private final BiFunction<String, String, Network> builder;
+    private final Tolerance tolerance;
+
+    /** A runner with the default tolerance, {@link Tolerance#DEFAULT}. */
+    public GoldenRunner(List<Engine> engines, BiFunction<String, String, Network> builder) {
+        this(engines, builder, Tolerance.DEFAULT);
+    }
 
     /**
      * @param builder how a network is built from a golden config (JSON text, file name)
+     * @param tolerance how close every tensor must be to the reference's
      */
-    public GoldenRunner(List<Engine> engines, BiFunction<String, String, Network> builder) {
+    public GoldenRunner(List<Engine> engines, BiFunction<String, String, Network> builder, Tolerance tolerance) {
         this.engines = List.copyOf(engines);
         this.builder = builder;
+        this.tolerance = tolerance;
     }
 
     /** The {@code .safetensors} files of a directory, sorted by name. */
@@ -56,7 +64,7 @@ public final class GoldenRunner {
         return new GoldenReport(file, checks, skipped, null);
     }
 
-    private static List<TensorCheck> check(GoldenCase c, Engine engine) {
+    private List<TensorCheck> check(GoldenCase c, Engine engine) {
         List<TensorCheck> checks = new ArrayList<>();
         String e = engine.name();
         try {
@@ -85,7 +93,7 @@ public final class GoldenRunner {
     }
 
     /** Compares every {@code grad.*} tensor; returns those the engine cannot compute (it has no backward). */
-    private static List<String> checkGradients(GoldenCase c, Engine engine, List<TensorCheck> checks) {
+    private List<String> checkGradients(GoldenCase c, Engine engine, List<TensorCheck> checks) {
         List<String> grads = c.file().names().stream().filter(n -> n.startsWith("grad.")).toList();
         if (grads.isEmpty()) {
             return List.of();
@@ -100,7 +108,7 @@ public final class GoldenRunner {
             java.util.Map<String, Tensor> got = exec.gradients(c.tensor("input"), c.tensor("grad_output"), null);
             for (String name : grads) {
                 String key = name.equals("grad.input") ? "input" : name.substring("grad.state.".length());
-                checks.add(TensorCheck.compare(e, name, got.get(key), c.tensor(name)));
+                checks.add(TensorCheck.compare(e, name, got.get(key), c.tensor(name), tolerance));
             }
             return List.of();
         } catch (UnsupportedOperationException ex) {
@@ -111,10 +119,10 @@ public final class GoldenRunner {
         }
     }
 
-    private static void expect(List<TensorCheck> checks, GoldenCase c, String engine, String name, Tensor got)
+    private void expect(List<TensorCheck> checks, GoldenCase c, String engine, String name, Tensor got)
             throws IOException {
         if (c.has(name)) {
-            checks.add(TensorCheck.compare(engine, name, got, c.tensor(name)));
+            checks.add(TensorCheck.compare(engine, name, got, c.tensor(name), tolerance));
         }
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ssmc.compiler.cli.Main;
 import dev.ssmc.compiler.exec.Engines;
+import dev.ssmc.compiler.oracle.OracleEngine;
 import dev.ssmc.compiler.syntax.importer.ImportedNetworks;
 import dev.ssmc.runtime.io.SafeTensors;
 import dev.ssmc.runtime.io.SafeTensorsFile;
@@ -17,6 +18,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +31,12 @@ class GoldenRunnerTest {
 
     /** A copy of a golden file with one tensor changed by {@code delta} at one element. */
     private Path perturbed(String file, String tensor, float delta) throws IOException {
-        SafeTensorsFile f = SafeTensors.read(SharedData.golden().resolve(file));
+        return perturbed(SharedData.golden(), file, tensor, delta);
+    }
+
+    /** A copy of {@code dir}'s golden file with one tensor changed by {@code delta} at one element. */
+    private Path perturbed(Path dir, String file, String tensor, float delta) throws IOException {
+        SafeTensorsFile f = SafeTensors.read(dir.resolve(file));
         SafeTensorsWriter w = new SafeTensorsWriter();
         f.metadata().forEach(w::metadata);
         for (String name : f.names()) {
@@ -50,9 +59,74 @@ class GoldenRunnerTest {
         assertTrue(ok.passed(), ok.line());
         GoldenReport bad = runner.run(perturbed("layer_s5_small.safetensors", "output", 1e-2f));
         assertFalse(bad.passed(), bad.line());
-        assertTrue(bad.line().contains("oracle output 1.00e-02"), bad.line());
+        double maxAbs = SafeTensors.read(SharedData.golden().resolve("layer_s5_small.safetensors")).f32("output").maxAbs();
+        assertTrue(bad.line().contains(String.format(Locale.ROOT, "oracle output %.2e of max|ref| (over tol ", 1e-2 / maxAbs)),
+                bad.line());
         GoldenReport badStream = runner.run(perturbed("layer_s5_small.safetensors", "stream.output", -1e-2f));
         assertFalse(badStream.passed(), badStream.line());
+    }
+
+    /**
+     * The float64 answers hold the oracle to 1e-6 of max|ref|, and a failing tensor says how far
+     * off it is in that unit: just over the tolerance (rounding at its edge) or far over it (a
+     * wrong result). Only the changed tensor fails.
+     */
+    @Test
+    void aPerturbedFloat64AnswerFailsTheOracleAndShowsItsRelativeError() throws IOException {
+        String file = "layer_neck_rms_relu_f64.safetensors";
+        float maxAbs = SafeTensors.read(SharedData.goldenF64().resolve(file)).f32("output").maxAbs();
+        GoldenRunner runner = new GoldenRunner(List.of(new OracleEngine()), ImportedNetworks::viaSource, new Tolerance(1e-6));
+
+        GoldenReport wrong = runner.run(perturbed(SharedData.goldenF64(), file, "output", 1e-3f * maxAbs));
+        assertFalse(wrong.passed(), wrong.line());
+        assertEquals(List.of("output"), wrong.checks().stream().filter(c -> !c.passed()).map(TensorCheck::tensor).toList(),
+                wrong.line());
+        assertTrue(wrong.line().contains("oracle output 1.00e-03 of max|ref| (over tol 1.00e-06)"), wrong.line());
+        assertTrue(wrong.line().contains("oracle stream.output 0.00e+00 of max|ref| (tol 1.00e-06)"), wrong.line());
+
+        TensorCheck edge = runner.run(perturbed(SharedData.goldenF64(), file, "output", 2e-6f * maxAbs)).checks().stream()
+                .filter(c -> c.tensor().equals("output")).findFirst().orElseThrow();
+        assertFalse(edge.passed(), edge.toString());
+        assertEquals(2e-6, edge.relativeError(), 1e-7, edge.toString());
+    }
+
+    @Test
+    void theToleranceOptionSetsTheBoundOfEveryTensor() throws IOException {
+        String file = "layer_neck_batch_gelu_f64.safetensors";
+        float maxAbs = SafeTensors.read(SharedData.goldenF64().resolve(file)).f32("output").maxAbs();
+        perturbed(SharedData.goldenF64(), file, "output", 2e-4f * maxAbs);
+
+        String[] atDefault = golden("--engine", "oracle");
+        assertTrue(atDefault[0].contains("oracle output 2.00e-04 of max|ref| (over tol 1.00e-04)")
+                && atDefault[0].endsWith("FAIL"), atDefault[0]);
+        assertEquals("0 passed, 1 failed", atDefault[1]);
+
+        String[] looser = golden("--engine", "oracle", "--tolerance", "5e-4");
+        assertTrue(looser[0].contains("oracle output 2.00e-04 of max|ref| (tol 5.0") && looser[0].endsWith("PASS"),
+                looser[0]);
+        assertEquals("1 passed, 0 failed", looser[1]);
+    }
+
+    /** The lines {@code ssmc golden} prints for {@link #tmp} with these options. */
+    private String[] golden(String... options) {
+        StringWriter out = new StringWriter();
+        List<String> args = new ArrayList<>(List.of("golden", tmp.toString()));
+        args.addAll(List.of(options));
+        Main.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(new StringWriter()))
+                .execute(args.toArray(String[]::new));
+        return out.toString().split("\n");
+    }
+
+    @Test
+    void aToleranceThatIsNotAPositiveFiniteNumberIsAOneLineUserError() {
+        for (String bad : List.of("0", "-1e-4", "NaN", "Infinity", "1e-4x", "")) {
+            StringWriter err = new StringWriter();
+            int status = Main.commandLine().setOut(new PrintWriter(new StringWriter())).setErr(new PrintWriter(err))
+                    .execute("golden", tmp.toString(), "--tolerance", bad);
+            assertEquals(1, status, bad);
+            assertEquals("ssmc golden: error: --tolerance: '" + bad
+                    + "' is not a positive, finite fraction of max|ref| (e.g. 1e-4)", err.toString().strip());
+        }
     }
 
     @Test

@@ -15,6 +15,7 @@ import dev.ssmc.compiler.exec.PlanEngine;
 import dev.ssmc.compiler.golden.GoldenReport;
 import dev.ssmc.compiler.golden.GoldenRunner;
 import dev.ssmc.compiler.golden.TensorCheck;
+import dev.ssmc.compiler.golden.Tolerance;
 import dev.ssmc.compiler.ir.IrException;
 import dev.ssmc.compiler.ir.Network;
 import dev.ssmc.compiler.ir.NetworkShapes;
@@ -312,7 +313,7 @@ class OracleGradientTest {
             float[] ref = e.getValue().data();
             float[] plan = got.get(e.getKey()).data();
             double[] n = noise.get(e.getKey());
-            double golden = TensorCheck.RELATIVE * e.getValue().maxAbs() + TensorCheck.ABSOLUTE;
+            double golden = Tolerance.DEFAULT.bound(e.getValue().maxAbs());
             for (int i = 0; i < ref.length; i++) {
                 double tol = golden + PLAN_NOISE_FACTOR * n[i];
                 assertTrue(Math.abs((double) plan[i] - ref[i]) <= tol, e.getKey() + "[" + i + "]: plan " + plan[i]

@@ -39,6 +39,11 @@ public final class SharedData {
         return dir().resolve("golden");
     }
 
+    /** Layer cases computed by the reference's own code entirely in float64 (see its README). */
+    public static Path goldenF64() {
+        return dir().resolve("golden-f64");
+    }
+
     private static void addIfSet(List<Path> candidates, List<String> looked, String source, String value) {
         if (value == null || value.isBlank()) {
             looked.add(source + " (not set)");
