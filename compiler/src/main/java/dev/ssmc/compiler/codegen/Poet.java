@@ -17,6 +17,7 @@ final class Poet {
     static final ClassName CONTRACT = ClassName.get(RUNTIME + ".kernels", "Contract");
     static final ClassName LAYOUT = ClassName.get(RUNTIME + ".kernels", "Layout");
     static final ClassName PLAN_STEPS = ClassName.get(RUNTIME + ".plan", "PlanSteps");
+    static final ClassName SSM_KERNELS = ClassName.get(RUNTIME + ".kernels", "SsmKernels");
     static final ClassName PART = PLAN_STEPS.nestedClass("Part");
     static final ClassName PLAN_CACHE = ClassName.get(RUNTIME + ".plan", "PlanCache");
     static final ClassName REAL_FFT = ClassName.get(RUNTIME + ".fft", "RealFft");

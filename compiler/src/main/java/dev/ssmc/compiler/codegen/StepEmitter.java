@@ -81,8 +81,9 @@ final class StepEmitter {
                 .initializer("new $T($T.$L, CIN, $L, N, $L)", Poet.BLOCK_SHAPE, Poet.BLOCK_MODE, layer.mode().name(),
                         layer.ssmOutChannels(), blocks)
                 .build());
-        t.addField(Poet.floats("ar", "STATES", "{@code Re exp(dtA)} per state, in this step's layout (" + layoutDoc() + ")."));
-        t.addField(Poet.floats("ai", "STATES", "{@code Im exp(dtA)} per state."));
+        t.addField(Poet.floats("dr", "STATES", "{@code Re(a - 1)}, {@code a = exp(dtA)}, per state, in this step's layout ("
+                + layoutDoc() + "): states step {@code x += (a - 1) x + v}, whose pole a float {@code a} would move."));
+        t.addField(Poet.floats("di", "STATES", "{@code Im(a - 1)} per state."));
         t.addField(Poet.floats("xr", "STATES", "The state, real parts."));
         t.addField(Poet.floats("xi", "STATES", "The state, imaginary parts."));
         weightFields(t);
@@ -285,18 +286,21 @@ final class StepEmitter {
         return c.s("acc = $T.fromArray(S, e, i).fma(nr, acc)", FV);
     }
 
-    /** {@code x = a x + input} on state {@code i} (in locals pr, pi, sr, si; the new real part in nr). */
+    /**
+     * {@code x = a x + input} on state {@code i}, as {@code x + ((a - 1) x + input)} (in locals pr,
+     * pi for {@code a - 1}, sr, si; the new real part in nr).
+     */
     private static void scalarUpdate(Code c, String input) {
-        c.s("float pr = ar[i]").s("float pi = ai[i]").s("float sr = xr[i]").s("float si = xi[i]")
-                .s("float nr = pr * sr - pi * si + $L", input).s("xi[i] = pr * si + pi * sr").s("xr[i] = nr");
+        c.s("float pr = dr[i]").s("float pi = di[i]").s("float sr = xr[i]").s("float si = xi[i]")
+                .s("float nr = sr + (pr * sr - pi * si + $L)", input).s("xi[i] = si + (pr * si + pi * sr)").s("xr[i] = nr");
     }
 
-    /** The vector twin of {@link #scalarUpdate}: lanes from {@code i}, two FMAs per part. */
+    /** The vector twin of {@link #scalarUpdate}: lanes from {@code i}, two FMAs and an add per part. */
     private static void vectorUpdate(Code c, String input) {
-        c.s("$T pr = $T.fromArray(S, ar, i)", FV, FV).s("$T pi = $T.fromArray(S, ai, i)", FV, FV)
+        c.s("$T pr = $T.fromArray(S, dr, i)", FV, FV).s("$T pi = $T.fromArray(S, di, i)", FV, FV)
                 .s("$T sr = $T.fromArray(S, xr, i)", FV, FV).s("$T si = $T.fromArray(S, xi, i)", FV, FV)
-                .s("$T nr = pr.fma(sr, pi.neg().fma(si, $L))", FV, input)
-                .s("pr.fma(si, pi.mul(sr)).intoArray(xi, i)").s("nr.intoArray(xr, i)");
+                .s("$T nr = sr.add(pr.fma(sr, pi.neg().fma(si, $L)))", FV, input)
+                .s("si.add(pr.fma(si, pi.mul(sr))).intoArray(xi, i)").s("nr.intoArray(xr, i)");
     }
 
     private static MethodSpec.Builder method(String name, String doc) {
@@ -310,11 +314,11 @@ final class StepEmitter {
 
     private void scalarMethods(TypeSpec.Builder t) {
         t.addMethod(MethodSpec.methodBuilder("multiplier").addModifiers(Modifier.PRIVATE)
-                .addJavadoc("{@code exp(dtA)} of the reference's state {@code s} at index {@code i}: in double, rounded once.\n")
+                .addJavadoc("{@code a - 1 = exp(dtA) - 1} of the reference's state {@code s} at index {@code i}: in double, "
+                        + "without cancellation, rounded once.\n")
                 .addParameter(Poet.DISCRETIZATION, "d").addParameter(int.class, "s").addParameter(int.class, "i")
-                .addStatement("double mag = $T.exp(d.dtARe()[s])", Math.class)
-                .addStatement("ar[i] = (float) (mag * $T.cos(d.dtAIm()[s]))", Math.class)
-                .addStatement("ai[i] = (float) (mag * $T.sin(d.dtAIm()[s]))", Math.class)
+                .addStatement("dr[i] = (float) $T.decayRe(d.dtARe()[s], d.dtAIm()[s])", Poet.SSM_KERNELS)
+                .addStatement("di[i] = (float) $T.decayIm(d.dtARe()[s], d.dtAIm()[s])", Poet.SSM_KERNELS)
                 .build());
         switch (layer.mode()) {
             case DWS -> t.addMethod(form.lanesOverStates() ? dwsScalarByStates() : dwsScalarByChannels());
@@ -464,7 +468,7 @@ final class StepEmitter {
     private MethodSpec dwsLanesByChannels(TypeSpec.Builder t) {
         bound(t, "UPPER", "CIN");
         Code c = new Code();
-        locals(c, "ar", "ai", "xr", "xi", "e");
+        locals(c, "dr", "di", "xr", "xi", "e");
         c.s("int c = 0").open("for (; c < UPPER; c += S.length())")
                 .s("$T uc = $T.fromArray(S, u, uo + c)", FV, FV).s("$T acc = $T.zero(S)", FV, FV)
                 .open("for (int k = 0; k < N; k++)").s("int i = k * CIN + c");
@@ -477,7 +481,7 @@ final class StepEmitter {
     private MethodSpec dwsLanesByStates(TypeSpec.Builder t) {
         bound(t, "UPPER", "N");
         Code c = new Code();
-        locals(c, "ar", "ai", "xr", "xi", "e");
+        locals(c, "dr", "di", "xr", "xi", "e");
         c.open("for (int c = 0; c < CIN; c++)").s("float uc = u[uo + c]").s("$T in = $T.broadcast(S, uc)", FV, FV)
                 .s("$T acc = $T.zero(S)", FV, FV).s("int base = c * N").s("int k = 0")
                 .open("for (; k < UPPER; k += S.length())").s("int i = base + k");
@@ -492,7 +496,7 @@ final class StepEmitter {
     private MethodSpec fullLanesByOutputs(TypeSpec.Builder t) {
         bound(t, "UPPER", "COUT");
         Code c = new Code();
-        locals(c, "ar", "ai", "xr", "xi", "e");
+        locals(c, "dr", "di", "xr", "xi", "e");
         c.s("int d = 0").open("for (; d < UPPER; d += S.length())").s("$T acc = $T.zero(S)", FV, FV)
                 .comment("one flat loop over the (c, n) pairs: an accumulator carried through two loop levels is boxed")
                 .open("for (int q = 0; q < PAIRS; q++)").s("int i = q * COUT + d")
@@ -506,7 +510,7 @@ final class StepEmitter {
     private MethodSpec fullLanesByPairs(TypeSpec.Builder t) {
         bound(t, "UPPER", "PAIRS");
         Code c = new Code();
-        locals(c, "ar", "ai", "xr", "xi", "e");
+        locals(c, "dr", "di", "xr", "xi", "e");
         String input;
         String scalarInput;
         if (cin == 1) {
@@ -535,7 +539,7 @@ final class StepEmitter {
     private MethodSpec s5LanesUpdate(TypeSpec.Builder t) {
         bound(t, "UPPER_STATES", "STATES");
         Code c = new Code();
-        locals(c, "ar", "ai", "xr", "xi", "bIn");
+        locals(c, "dr", "di", "xr", "xi", "bIn");
         c.s("int s = 0").open("for (; s < UPPER_STATES; s += S.length())")
                 .comment("v = Bhat u in two accumulators (even and odd input channels), halving the FMA chain")
                 .s("$T v0 = $T.zero(S)", FV, FV);
@@ -595,7 +599,7 @@ final class StepEmitter {
     private MethodSpec neckLanesBlocks(TypeSpec.Builder t) {
         bound(t, "UPPER", "N");
         Code c = new Code();
-        locals(c, "ar", "ai", "xr", "xi", "bIn", "e", "v");
+        locals(c, "dr", "di", "xr", "xi", "bIn", "e", "v");
         c.open("for (int j = 0; j < BLOCKS; j++)");
         neckInput(c);
         c.s("$T in = $T.broadcast(S, vj)", FV, FV).s("$T acc = $T.zero(S)", FV, FV).s("int base = j * N").s("int m = 0")

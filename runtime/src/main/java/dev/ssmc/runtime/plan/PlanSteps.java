@@ -92,15 +92,19 @@ public final class PlanSteps {
     }
 
     private static float[][] kernelSpectrumUnmetered(float[] zRe, float[] zIm, int length, int n, Part part) {
-        float[][] a = multipliers(zRe, zIm);
         int states = zRe.length;
         int bins = n / 2 + 1;
         float[] re = new float[states * bins];
         float[] im = new float[states * bins];
         for (int s = 0; s < states; s++) {
+            // a in double: rounded to float, a slow state's pole would move enough to change the
+            // series' sum near k = 0, 1 / (1 - a), by 1e-4 (SsmKernels.decayRe)
+            double mag = Math.exp(zRe[s]);
+            double ar = mag * Math.cos(zIm[s]);
+            double ai = mag * Math.sin(zIm[s]);
             for (int k = 0; k < bins; k++) {
-                double[] f = geometric(a[0][s], a[1][s], k, n, length, part.derivative());
-                double[] g = geometric(a[0][s], -a[1][s], k, n, length, part.derivative());
+                double[] f = geometric(ar, ai, k, n, length, part.derivative());
+                double[] g = geometric(ar, -ai, k, n, length, part.derivative());
                 int i = s * bins + k;
                 if (part != Part.DERIVATIVE_IM) {
                     re[i] = (float) ((f[0] + g[0]) / 2);

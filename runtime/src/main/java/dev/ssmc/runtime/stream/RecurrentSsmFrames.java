@@ -1,5 +1,6 @@
 package dev.ssmc.runtime.stream;
 
+import dev.ssmc.runtime.kernels.SsmKernels;
 import dev.ssmc.runtime.kernels.VectorSupport;
 import dev.ssmc.runtime.model.BlockMode;
 import dev.ssmc.runtime.model.BlockShape;
@@ -31,7 +32,10 @@ import java.util.Map;
  * </ul>
  * Lanes that do not fill a vector run the scalar code. The Vector API path is taken when
  * {@link VectorSupport#enabled()}; the scalar loops are written so the JIT can vectorize what it can.
- * State is split real and imaginary float arrays. {@code a} is rounded to float once, from double.
+ * State is split real and imaginary float arrays. A state steps as {@code x += (a - 1) x + v}, with
+ * {@code a - 1} made in double without cancellation and rounded to float once: {@code a} itself in
+ * float would move a slow state's pole enough to change its gain by 1e-4 (see
+ * {@link SsmKernels#decayRe}), which a stream of thousands of samples shows.
  *
  * <p>Specialized subclasses (generated code) can override {@link #steps} to keep the state in
  * registers over several frames; this class is what they must agree with.
@@ -45,8 +49,9 @@ public class RecurrentSsmFrames extends SsmFrames {
     private final int n;
     /** All states. */
     private final int states;
-    private final float[] ar;
-    private final float[] ai;
+    /** {@code a - 1} per state, {@code a = exp(dtA)}: states step {@code x += (a - 1) x + v} (see {@link SsmKernels#decayRe}). */
+    private final float[] dr;
+    private final float[] di;
     private final float[] xr;
     private final float[] xi;
     /** s5: Bhat as {@code [c][s]}; neck: Bhat {@code [j][c]}; dws, full: null. */
@@ -78,8 +83,8 @@ public class RecurrentSsmFrames extends SsmFrames {
         this.n = shape.states();
         Discretization d = Discretization.of(shape, localParams(shape, key, params));
         this.states = shape.kernelStates();
-        this.ar = new float[states];
-        this.ai = new float[states];
+        this.dr = new float[states];
+        this.di = new float[states];
         this.xr = new float[states];
         this.xi = new float[states];
         Map<String, float[]> w = d.weights();
@@ -193,11 +198,10 @@ public class RecurrentSsmFrames extends SsmFrames {
         m.put(name, a);
     }
 
-    /** {@code a} of canonical state {@code s} at index {@code i}: {@code exp(dtA)} in double, rounded once. */
+    /** {@code a - 1} of canonical state {@code s} at index {@code i} (see {@link SsmKernels#decayRe}). */
     private void place(Discretization d, int s, int i) {
-        double mag = Math.exp(d.dtARe()[s]);
-        ar[i] = (float) (mag * Math.cos(d.dtAIm()[s]));
-        ai[i] = (float) (mag * Math.sin(d.dtAIm()[s]));
+        dr[i] = (float) SsmKernels.decayRe(d.dtARe()[s], d.dtAIm()[s]);
+        di[i] = (float) SsmKernels.decayIm(d.dtARe()[s], d.dtAIm()[s]);
     }
 
     /** Whether this instance takes the Vector API path. */
@@ -215,7 +219,7 @@ public class RecurrentSsmFrames extends SsmFrames {
     protected void step(float[] in, int inOff, float[] out, int outOff) {
         switch (mode) {
             case DWS -> {
-                int done = vector ? StreamVector.dws(cin, n, ar, ai, xr, xi, outW, in, inOff, out, outOff) : 0;
+                int done = vector ? StreamVector.dws(cin, n, dr, di, xr, xi, outW, in, inOff, out, outOff) : 0;
                 dws(done, in, inOff, out, outOff);
             }
             case FULL -> {
@@ -224,12 +228,12 @@ public class RecurrentSsmFrames extends SsmFrames {
                     for (int c = 0; c < cin; c++) { // the input of every (c, k), for the vector path's flat loop
                         Arrays.fill(v, c * n, (c + 1) * n, in[inOff + c]);
                     }
-                    done = StreamVector.full(cin * n, cout, ar, ai, xr, xi, outW, v, out, outOff);
+                    done = StreamVector.full(cin * n, cout, dr, di, xr, xi, outW, v, out, outOff);
                 }
                 full(done, in, inOff, out, outOff);
             }
             case S5 -> {
-                int done = vector ? StreamVector.s5Update(cin, states, ar, ai, xr, xi, inW, v, in, inOff) : 0;
+                int done = vector ? StreamVector.s5Update(cin, states, dr, di, xr, xi, inW, v, in, inOff) : 0;
                 s5Update(done, in, inOff);
                 done = vector ? StreamVector.matVec(states, cout, xr, 0, outW, out, outOff) : 0;
                 s5Out(done, out, outOff);
@@ -251,12 +255,12 @@ public class RecurrentSsmFrames extends SsmFrames {
             int base = k * cin;
             for (int c = from; c < cin; c++) {
                 int i = base + c;
-                float pr = ar[i];
-                float pi = ai[i];
+                float pr = dr[i];
+                float pi = di[i];
                 float sr = xr[i];
                 float si = xi[i];
-                float nr = pr * sr - pi * si + u[uo + c];
-                xi[i] = pr * si + pi * sr;
+                float nr = sr + (pr * sr - pi * si + u[uo + c]);
+                xi[i] = si + (pr * si + pi * sr);
                 xr[i] = nr;
                 y[yo + c] += outW[i] * nr;
             }
@@ -275,12 +279,12 @@ public class RecurrentSsmFrames extends SsmFrames {
                 int base = (c * n + k) * cout;
                 for (int d = from; d < cout; d++) {
                     int i = base + d;
-                    float pr = ar[i];
-                    float pi = ai[i];
+                    float pr = dr[i];
+                    float pi = di[i];
                     float sr = xr[i];
                     float si = xi[i];
-                    float nr = pr * sr - pi * si + uc;
-                    xi[i] = pr * si + pi * sr;
+                    float nr = sr + (pr * sr - pi * si + uc);
+                    xi[i] = si + (pr * si + pi * sr);
                     xr[i] = nr;
                     y[yo + d] += outW[i] * nr;
                 }
@@ -302,12 +306,12 @@ public class RecurrentSsmFrames extends SsmFrames {
             }
         }
         for (int s = from; s < states; s++) {
-            float pr = ar[s];
-            float pi = ai[s];
+            float pr = dr[s];
+            float pi = di[s];
             float sr = xr[s];
             float si = xi[s];
-            xr[s] = pr * sr - pi * si + v[s];
-            xi[s] = pr * si + pi * sr;
+            xr[s] = sr + (pr * sr - pi * si + v[s]);
+            xi[s] = si + (pr * si + pi * sr);
         }
     }
 
@@ -342,15 +346,15 @@ public class RecurrentSsmFrames extends SsmFrames {
             float vj = v[j];
             // the vector path covers the whole vectors of the block's states and returns their sum
             int k = vector ? StreamVector.covered(n) : 0;
-            float q = vector ? StreamVector.neckBlock(base, k, vj, ar, ai, xr, xi, stateIn) : 0f;
+            float q = vector ? StreamVector.neckBlock(base, k, vj, dr, di, xr, xi, stateIn) : 0f;
             for (; k < n; k++) {
                 int i = base + k;
-                float pr = ar[i];
-                float pi = ai[i];
+                float pr = dr[i];
+                float pi = di[i];
                 float sr = xr[i];
                 float si = xi[i];
-                float nr = pr * sr - pi * si + stateIn[i] * vj;
-                xi[i] = pr * si + pi * sr;
+                float nr = sr + (pr * sr - pi * si + stateIn[i] * vj);
+                xi[i] = si + (pr * si + pi * sr);
                 xr[i] = nr;
                 q += nr;
             }

@@ -10,8 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
  * code. Only loaded when a node takes its vector path, so a JVM without the module never links
  * against it.
  *
- * <p>The complex update {@code x' = a x + v} is two FMAs per part:
- * {@code re = ar xr + (-ai xi + v)}, {@code im = ar xi + ai xr}. Sums that are the whole work of
+ * <p>The complex update {@code x' = a x + v} is taken as {@code x + ((a - 1) x + v)}, with
+ * {@code d = a - 1} given ({@link RecurrentSsmFrames} says why): two FMAs and an add per part,
+ * {@code re = xr + (dr xr + (-di xi + v))}, {@code im = xi + (dr xi + di xr)}. Sums that are the whole work of
  * a loop (the matrix-vector products) run in several accumulators, so consecutive FMAs do not
  * wait on each other; where a state update dominates each iteration one accumulator keeps up.
  *
@@ -34,7 +35,7 @@ final class StreamVector {
     }
 
     /** dws over whole vectors of channels: states {@code [k][c]}, {@code y[c] = sum_k e x_r}. */
-    static int dws(int cin, int n, float[] ar, float[] ai, float[] xr, float[] xi, float[] e, float[] u, int uo,
+    static int dws(int cin, int n, float[] dr, float[] di, float[] xr, float[] xi, float[] e, float[] u, int uo,
                    float[] y, int yo) {
         int c = 0;
         for (; c + W <= cin; c += W) {
@@ -42,12 +43,12 @@ final class StreamVector {
             FloatVector acc = FloatVector.zero(S);
             for (int k = 0; k < n; k++) {
                 int i = k * cin + c;
-                FloatVector pr = FloatVector.fromArray(S, ar, i);
-                FloatVector pi = FloatVector.fromArray(S, ai, i);
+                FloatVector pr = FloatVector.fromArray(S, dr, i);
+                FloatVector pi = FloatVector.fromArray(S, di, i);
                 FloatVector sr = FloatVector.fromArray(S, xr, i);
                 FloatVector si = FloatVector.fromArray(S, xi, i);
-                FloatVector nr = pr.fma(sr, pi.neg().fma(si, in));
-                pr.fma(si, pi.mul(sr)).intoArray(xi, i);
+                FloatVector nr = sr.add(pr.fma(sr, pi.neg().fma(si, in)));
+                si.add(pr.fma(si, pi.mul(sr))).intoArray(xi, i);
                 nr.intoArray(xr, i);
                 acc = FloatVector.fromArray(S, e, i).fma(nr, acc);
             }
@@ -62,7 +63,7 @@ final class StreamVector {
      * loop over {@code q} rather than nested loops over {@code c} and {@code k}: C2 (JDK 17) boxes
      * an accumulator carried through the phis of two loop levels, on every iteration.
      */
-    static int full(int pairs, int cout, float[] ar, float[] ai, float[] xr, float[] xi, float[] e, float[] uq,
+    static int full(int pairs, int cout, float[] dr, float[] di, float[] xr, float[] xi, float[] e, float[] uq,
                     float[] y, int yo) {
         int d = 0;
         for (; d + W <= cout; d += W) {
@@ -70,12 +71,12 @@ final class StreamVector {
             for (int q = 0; q < pairs; q++) {
                 int i = q * cout + d;
                 FloatVector in = FloatVector.broadcast(S, uq[q]);
-                FloatVector pr = FloatVector.fromArray(S, ar, i);
-                FloatVector pi = FloatVector.fromArray(S, ai, i);
+                FloatVector pr = FloatVector.fromArray(S, dr, i);
+                FloatVector pi = FloatVector.fromArray(S, di, i);
                 FloatVector sr = FloatVector.fromArray(S, xr, i);
                 FloatVector si = FloatVector.fromArray(S, xi, i);
-                FloatVector nr = pr.fma(sr, pi.neg().fma(si, in));
-                pr.fma(si, pi.mul(sr)).intoArray(xi, i);
+                FloatVector nr = sr.add(pr.fma(sr, pi.neg().fma(si, in)));
+                si.add(pr.fma(si, pi.mul(sr))).intoArray(xi, i);
                 nr.intoArray(xr, i);
                 acc = FloatVector.fromArray(S, e, i).fma(nr, acc);
             }
@@ -89,7 +90,7 @@ final class StreamVector {
      * accumulators (even and odd input channels, halving the FMA latency chain), then
      * {@code x = a x + v}.
      */
-    static int s5Update(int cin, int states, float[] ar, float[] ai, float[] xr, float[] xi, float[] b, float[] v,
+    static int s5Update(int cin, int states, float[] dr, float[] di, float[] xr, float[] xi, float[] b, float[] v,
                         float[] u, int uo) {
         int s = 0;
         for (; s + W <= states; s += W) {
@@ -104,12 +105,12 @@ final class StreamVector {
                 in0 = FloatVector.fromArray(S, b, c * states + s).fma(FloatVector.broadcast(S, u[uo + c]), in0);
             }
             FloatVector in = in0.add(in1);
-            FloatVector pr = FloatVector.fromArray(S, ar, s);
-            FloatVector pi = FloatVector.fromArray(S, ai, s);
+            FloatVector pr = FloatVector.fromArray(S, dr, s);
+            FloatVector pi = FloatVector.fromArray(S, di, s);
             FloatVector sr = FloatVector.fromArray(S, xr, s);
             FloatVector si = FloatVector.fromArray(S, xi, s);
-            pr.fma(sr, pi.neg().fma(si, in)).intoArray(xr, s);
-            pr.fma(si, pi.mul(sr)).intoArray(xi, s);
+            sr.add(pr.fma(sr, pi.neg().fma(si, in))).intoArray(xr, s);
+            si.add(pr.fma(si, pi.mul(sr))).intoArray(xi, s);
         }
         return s;
     }
@@ -146,17 +147,17 @@ final class StreamVector {
      * neck, the first {@code count} states (whole vectors) of the block at {@code base}:
      * {@code x = a x + E v}; returns {@code sum x_r} over them.
      */
-    static float neckBlock(int base, int count, float vj, float[] ar, float[] ai, float[] xr, float[] xi, float[] e) {
+    static float neckBlock(int base, int count, float vj, float[] dr, float[] di, float[] xr, float[] xi, float[] e) {
         FloatVector in = FloatVector.broadcast(S, vj);
         FloatVector acc = FloatVector.zero(S);
         for (int k = 0; k < count; k += W) {
             int i = base + k;
-            FloatVector pr = FloatVector.fromArray(S, ar, i);
-            FloatVector pi = FloatVector.fromArray(S, ai, i);
+            FloatVector pr = FloatVector.fromArray(S, dr, i);
+            FloatVector pi = FloatVector.fromArray(S, di, i);
             FloatVector sr = FloatVector.fromArray(S, xr, i);
             FloatVector si = FloatVector.fromArray(S, xi, i);
-            FloatVector nr = pr.fma(sr, pi.neg().fma(si, FloatVector.fromArray(S, e, i).mul(in)));
-            pr.fma(si, pi.mul(sr)).intoArray(xi, i);
+            FloatVector nr = sr.add(pr.fma(sr, pi.neg().fma(si, FloatVector.fromArray(S, e, i).mul(in))));
+            si.add(pr.fma(si, pi.mul(sr))).intoArray(xi, i);
             nr.intoArray(xr, i);
             acc = acc.add(nr);
         }
