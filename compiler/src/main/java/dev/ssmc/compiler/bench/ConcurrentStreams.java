@@ -79,7 +79,7 @@ public final class ConcurrentStreams {
         return new Result(count, kept / (1024.0 * 1024.0), kept / 1024.0 / count, ms, chunkMs / (ms / count));
     }
 
-    private static long heapAfterCollection(MemoryMXBean memory) {
+    static long heapAfterCollection(MemoryMXBean memory) {
         // twice: the first collection may leave what finalization or reference processing frees
         System.gc();
         System.gc();

@@ -54,7 +54,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "timed runs), alloc_mb_per_run, cpu_ms_median (the CPU time of all Java threads, "
                 + "steadier on shared cores) and, last, ms_median: the median wall-clock time of the timed runs after the "
                 + "warm-up.%n%n'ssmc bench plans' measures how well the planner picks instead.",
-        subcommands = {BenchCommand.Plans.class, BenchCommand.Peak.class, BenchCommand.Streams.class})
+        subcommands = {BenchCommand.Plans.class, BenchCommand.Peak.class, BenchCommand.Streams.class, SoakCommand.class})
 public final class BenchCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "FILE", description = "A .ssm file: time its network (instead of --mode).")
     Path file;

@@ -55,13 +55,20 @@ public final class Search {
         return out;
     }
 
-    /** The cheapest plan. */
+    /**
+     * The largest intermediate a chosen plan may hold, in bytes: above it a plan is passed over
+     * while another fits (very long sequences, where an FFT of all of them or a kernel over every
+     * lag would need gigabytes and a scan a few megabytes). {@code -Dssmc.plan.maxIntermediateMb}.
+     */
+    public static final double MAX_INTERMEDIATE_BYTES = Long.getLong("ssmc.plan.maxIntermediateMb", 1024) * 1024.0 * 1024.0;
+
+    /** The cheapest plan whose intermediates fit {@link #MAX_INTERMEDIATE_BYTES}; when none does, the one that needs least. */
     public static Plan best(ContractionSpec spec, Profile profile) {
         Plan best = null;
         for (TimeAlgorithm a : algorithms(spec)) {
             Costing c = new Costing(spec, a, profile);
             Plan p = spec.operands().size() <= ENUMERATE_UP_TO ? bestOverTrees(c) : bestOverSubsets(c);
-            if (p != null && (best == null || p.cost().seconds() < best.cost().seconds())) {
+            if (p != null && (best == null || better(p, best))) {
                 best = p;
             }
         }
@@ -69,6 +76,15 @@ public final class Search {
             throw new IllegalStateException("no plan computes " + spec);
         }
         return best;
+    }
+
+    private static boolean better(Plan p, Plan than) {
+        boolean fits = p.cost().largestBytes() <= MAX_INTERMEDIATE_BYTES;
+        boolean thanFits = than.cost().largestBytes() <= MAX_INTERMEDIATE_BYTES;
+        if (fits != thanFits) {
+            return fits;
+        }
+        return fits ? p.cost().seconds() < than.cost().seconds() : p.cost().largestBytes() < than.cost().largestBytes();
     }
 
     /**
