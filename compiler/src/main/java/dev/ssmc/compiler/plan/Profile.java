@@ -3,6 +3,7 @@ package dev.ssmc.compiler.plan;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
+import dev.ssmc.runtime.io.AtomicFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -62,8 +63,9 @@ public record Profile(Map<StepKind, Double> flopsPerSecond, double bytesPerSecon
         return fromJson(Files.readString(file), file.toString());
     }
 
+    /** Writes the profile whole (see {@link AtomicFile}): an interrupted calibration keeps the old one. */
     public void write(Path file) throws IOException {
-        Files.writeString(file, toJson() + "\n");
+        AtomicFile.writeString(file, toJson() + "\n");
     }
 
     /** On-disk form: plain numbers keyed by kind name. */
