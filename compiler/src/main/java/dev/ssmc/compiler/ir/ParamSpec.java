@@ -8,6 +8,15 @@ public record ParamSpec(String key, ParamRole role, int[] shape) {
         return new ParamSpec(key, role, shape.clone());
     }
 
+    /** The element count, exact for any shape (a network too large for memory has tensors past int). */
+    public long elements() {
+        long n = 1;
+        for (int d : shape) {
+            n *= d;
+        }
+        return n;
+    }
+
     public int size() {
         int n = 1;
         for (int d : shape) {
