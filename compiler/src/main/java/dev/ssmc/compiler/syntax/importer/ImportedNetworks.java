@@ -1,11 +1,9 @@
 package dev.ssmc.compiler.syntax.importer;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import dev.ssmc.compiler.ir.Network;
 import dev.ssmc.compiler.reference.ConfigException;
+import dev.ssmc.compiler.reference.ConfigReader;
 import dev.ssmc.compiler.reference.ReferenceNetworks;
 import dev.ssmc.compiler.syntax.Formatter;
 import dev.ssmc.compiler.syntax.check.Frontend;
@@ -24,7 +22,7 @@ public final class ImportedNetworks {
 
     /** The network the reference builds from {@code configJson}; {@link ConfigException} when the config is not valid. */
     public static Network reference(String configJson, String where) {
-        JsonObject json = parse(configJson, where);
+        JsonObject json = ConfigReader.parse(configJson, where);
         if (json.has("network")) {
             return ReferenceNetworks.fromGoldenConfig(configJson, where);
         }
@@ -68,15 +66,4 @@ public final class ImportedNetworks {
         return c.network();
     }
 
-    private static JsonObject parse(String text, String where) {
-        try {
-            JsonElement e = JsonParser.parseString(text);
-            if (!e.isJsonObject()) {
-                throw new ConfigException(where + ": the config must be a JSON object");
-            }
-            return e.getAsJsonObject();
-        } catch (JsonParseException ex) {
-            throw new ConfigException(where + ": the config is not valid JSON: " + ex.getMessage());
-        }
-    }
 }
