@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ssmc.compiler.cli.CliFixture.Run;
 import dev.ssmc.runtime.io.Audio;
-import dev.ssmc.runtime.io.SafeTensors;
-import dev.ssmc.runtime.io.SafeTensorsFile;
 import dev.ssmc.runtime.io.SafeTensorsWriter;
 import dev.ssmc.runtime.io.Wav;
 import dev.ssmc.runtime.io.WavEncoding;
@@ -115,19 +113,9 @@ class BadInputTest {
 
     // ---- checkpoints ----
 
-    /** A copy of the classifier's checkpoint with one tensor's data, or its metadata, changed. */
     private static Path changedCheckpoint(String name, String tensor, UnaryOperator<float[]> data,
                                           Map<String, String> metadata) throws IOException {
-        SafeTensorsFile ck = SafeTensors.read(f.checkpoint);
-        SafeTensorsWriter w = new SafeTensorsWriter();
-        for (String key : ck.names()) {
-            Tensor t = ck.f32(key);
-            w.put(key, key.equals(tensor) ? Tensor.of(data.apply(t.data().clone()), t.shape()) : t);
-        }
-        metadata.forEach(w::metadata);
-        Path out = tmp.resolve(name);
-        w.write(out);
-        return out;
+        return f.changedCheckpoint(tmp.resolve(name), tensor, data, metadata);
     }
 
     @Test

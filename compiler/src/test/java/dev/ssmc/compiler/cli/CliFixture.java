@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ssmc.runtime.io.Audio;
+import dev.ssmc.runtime.io.SafeTensors;
+import dev.ssmc.runtime.io.SafeTensorsFile;
+import dev.ssmc.runtime.io.SafeTensorsWriter;
 import dev.ssmc.runtime.io.Wav;
 import dev.ssmc.runtime.io.WavEncoding;
+import dev.ssmc.runtime.tensor.Tensor;
 import dev.ssmc.runtime.train.SpeechCommands;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -15,6 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -78,6 +84,20 @@ final class CliFixture {
         Wav.write(f.wav, Audio.mono(16000, tone(16000, 1)), WavEncoding.PCM16);
         speechCommands(f.data);
         return f;
+    }
+
+    /** A copy of the classifier's checkpoint at {@code out}, with one tensor's data changed and metadata added. */
+    Path changedCheckpoint(Path out, String tensor, UnaryOperator<float[]> change, Map<String, String> metadata)
+            throws IOException {
+        SafeTensorsFile ck = SafeTensors.read(checkpoint);
+        SafeTensorsWriter w = new SafeTensorsWriter();
+        for (String key : ck.names()) {
+            Tensor t = ck.f32(key);
+            w.put(key, key.equals(tensor) ? Tensor.of(change.apply(t.data().clone()), t.shape()) : t);
+        }
+        metadata.forEach(w::metadata);
+        w.write(out);
+        return out;
     }
 
     /** Four words (three keywords and one other) of four clips, one each listed for validation and test, and noise. */
