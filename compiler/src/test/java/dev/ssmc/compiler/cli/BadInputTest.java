@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeAll;
@@ -194,6 +195,20 @@ class BadInputTest {
                 .assertUserError("at batch 100000 x length 16000 needs at least");
         run("bench", "streams", s(f.classifier), "--count", "2000000000", "--time", "0")
                 .assertUserError("2000000000 streams of network Tiny");
+    }
+
+    @Test
+    void runningOutOfMemoryPastTheEstimateIsStillOneLine() throws Exception {
+        // the estimate counts node outputs, not an SSM block's states over time: 65,536 of them
+        Path states = file("states.ssm", CliFixture.CLASSIFIER.replace("s5(states 2)", "s5(states 65536)"));
+        ChildJvm.Result r = ChildJvm.run(ChildJvm.ssmcWithHeap("256m", "train", s(states), "--data", s(f.data), "--epochs",
+                "1", "-o", s(tmp.resolve("oom-run")), "--no-progress"), tmp);
+        assertEquals(1, r.status(), r::toString);
+        List<String> errors = r.err().lines().filter(l -> l.contains("error")).toList();
+        assertEquals(1, errors.size(), r::toString);
+        assertTrue(errors.get(0).matches("ssmc train: error: ran out of memory: the Java heap has \\d+ MB; ask for less"
+                + " \\(a smaller network, batch, length or count\\), or give Java more heap with SSMC_JAVA_OPTS=-Xmx<size>"),
+                r::toString);
     }
 
     // ---- the language's limits ----

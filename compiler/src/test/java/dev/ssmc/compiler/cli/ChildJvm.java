@@ -22,11 +22,16 @@ final class ChildJvm {
     private ChildJvm() {
     }
 
-    /** The command line of {@code ssmc ARGS} in a new JVM, on this JVM's class path. */
+    /** The command line of {@code ssmc ARGS} in a new JVM, on this JVM's class path, with a heap of 1 GB. */
     static List<String> ssmc(String... args) {
+        return ssmcWithHeap("1g", args);
+    }
+
+    /** {@link #ssmc} with a heap of {@code maxHeap} (as -Xmx takes it). */
+    static List<String> ssmcWithHeap(String maxHeap, String... args) {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "-Xss8m", "-Xmx1g", "-cp", System.getProperty("java.class.path"),
-                Main.class.getName()));
+                "--add-modules", "jdk.incubator.vector", "-Xss8m", "-Xmx" + maxHeap, "-cp",
+                System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
         return command;
     }
