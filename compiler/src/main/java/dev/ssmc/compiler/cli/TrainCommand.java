@@ -149,6 +149,11 @@ public final class TrainCommand implements Callable<Integer> {
         int first = resumed.epochs();
         List<Trainer.Epoch> history = new ArrayList<>(resumed.history());
         UserFiles.outputDirectory(run, "-o");
+        try {
+            AtomicFile.removeLeftovers(run); // of an earlier run killed while writing
+        } catch (IOException e) {
+            throw UserFiles.failure(run, e);
+        }
         out.printf(Locale.ROOT, "training %s (%d parameters) on %s: %d training and %d validation items, %d steps per epoch%n",
                 network.name(), trainableCount(net), data, train.evaluationItems().size() + train.trainingSilenceCount(),
                 validation.evaluationItems().size(), trainer.stepsPerEpoch());

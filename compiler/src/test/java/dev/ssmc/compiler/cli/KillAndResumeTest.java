@@ -114,6 +114,10 @@ class KillAndResumeTest {
         }
         run(args).assertOk();
         ChildJvm.assertWhole(runDir);
+        try (Stream<Path> listing = Files.list(runDir)) {
+            assertEquals(List.of(), listing.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList(),
+                    "the resumed run removes what the killed one left half-written");
+        }
         List<Trainer.Epoch> log = Arrays.asList(new Gson().fromJson(Files.readString(runDir.resolve("log.json")),
                 Trainer.Epoch[].class));
         assertEquals(EPOCHS, log.size(), log::toString);

@@ -11,12 +11,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 
 /** Positional reads that do not stop short, and writes that replace a file atomically. */
 final class FileChannels {
     /** Bulk data moves through buffers of this size, so no file or tensor is ever held twice in memory. */
     static final int CHUNK_BYTES = 1 << 20;
+    private static final Pattern TEMPORARY = Pattern.compile("\\..+\\.[0-9a-f]{16}\\.tmp");
 
     private FileChannels() {
     }
@@ -72,7 +75,7 @@ final class FileChannels {
             FileChannel.open(absolute, StandardOpenOption.WRITE).close();
         }
         Path temporary = absolute.resolveSibling("." + absolute.getFileName() + "."
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()) + ".tmp");
         boolean moved = false;
         try {
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
@@ -98,6 +101,11 @@ final class FileChannels {
                 }
             }
         }
+    }
+
+    /** Whether {@code name} is one of {@link #writeAtomically}'s temporary files: {@code .NAME.<16 hex digits>.tmp}. */
+    static boolean isTemporary(String name) {
+        return TEMPORARY.matcher(name).matches();
     }
 
     /** A file that is replaced keeps its permissions (a read-only or executable file stays so). */

@@ -104,6 +104,21 @@ class AtomicFileTest {
     }
 
     @Test
+    void leftoversOfKilledWritesAreRemovedAndNothingElse() throws IOException {
+        Path dir = Files.createDirectories(tmp.resolve("run"));
+        Files.writeString(dir.resolve(".epoch-002.safetensors.0123456789abcdef.tmp"), "half");
+        Files.writeString(dir.resolve(".log.json.fedcba9876543210.tmp"), "[");
+        for (String kept : List.of("epoch-001.safetensors", ".hidden.tmp", ".notes.0123.tmp", "x.0123456789abcdef.tmp")) {
+            Files.writeString(dir.resolve(kept), "kept");
+        }
+        AtomicFile.removeLeftovers(dir);
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(List.of(".hidden.tmp", ".notes.0123.tmp", "epoch-001.safetensors", "x.0123456789abcdef.tmp"),
+                    files.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+    }
+
+    @Test
     void copyReplacesTheTargetWhole() throws IOException {
         Path from = tmp.resolve("epoch-002.safetensors");
         Path to = tmp.resolve("best.safetensors");
