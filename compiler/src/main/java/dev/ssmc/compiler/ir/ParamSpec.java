@@ -17,12 +17,9 @@ public record ParamSpec(String key, ParamRole role, int[] shape) {
         return n;
     }
 
+    /** The element count of a tensor that fits an array; an ArithmeticException, not a wrapped count, for one that does not. */
     public int size() {
-        int n = 1;
-        for (int d : shape) {
-            n *= d;
-        }
-        return n;
+        return Math.toIntExact(elements());
     }
 
     @Override

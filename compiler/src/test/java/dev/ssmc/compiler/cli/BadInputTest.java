@@ -1,6 +1,7 @@
 package dev.ssmc.compiler.cli;
 
 import static dev.ssmc.compiler.cli.CliFixture.run;
+import static dev.ssmc.compiler.cli.CliFixture.s;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -48,10 +49,6 @@ class BadInputTest {
         Path p = Files.createTempDirectory(tmp, "case").resolve(name);
         Files.writeString(p, text);
         return p;
-    }
-
-    private static String s(Path p) {
-        return p.toString();
     }
 
     // ---- files that are not there, or not files ----

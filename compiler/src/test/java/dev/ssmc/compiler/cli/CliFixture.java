@@ -159,6 +159,11 @@ final class CliFixture {
         }
     }
 
+    /** A path as a command-line argument. */
+    static String s(Path p) {
+        return p.toString();
+    }
+
     /** Runs ssmc in this JVM, as {@code Main.main} would, capturing what it prints. */
     static Run run(String... args) {
         StringWriter out = new StringWriter();

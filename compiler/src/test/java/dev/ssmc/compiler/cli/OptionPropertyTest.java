@@ -1,6 +1,7 @@
 package dev.ssmc.compiler.cli;
 
 import static dev.ssmc.compiler.cli.CliFixture.run;
+import static dev.ssmc.compiler.cli.CliFixture.s;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.generators.SourceDSL.integers;
 
@@ -131,10 +132,6 @@ class OptionPropertyTest {
     private static Path write(Path p, String text) throws IOException {
         Files.writeString(p, text);
         return p;
-    }
-
-    private static String s(Path p) {
-        return p.toString();
     }
 
     // ---- the commands and their options ----
