@@ -4,6 +4,7 @@ import dev.ssmc.compiler.codegen.NetworkGenerator;
 import dev.ssmc.compiler.plan.Profile;
 import dev.ssmc.compiler.syntax.Diagnostic;
 import dev.ssmc.compiler.syntax.check.Frontend;
+import dev.ssmc.runtime.io.AtomicFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,7 +52,13 @@ public final class Ssmc {
         List<FileErrors> errors = new ArrayList<>();
         Path packageDir = config.outputDirectory().resolve(config.packageName().replace('.', '/'));
         for (Path file : sourceFiles(config.sources())) {
-            String text = Files.readString(file);
+            Frontend.Source read = Frontend.read(file);
+            if (read.problem() != null) {
+                Frontend.Compilation unreadable = Frontend.unreadable(file, read.problem());
+                errors.add(new FileErrors(file, unreadable.diagnostics(), unreadable.render()));
+                continue;
+            }
+            String text = read.text();
             String stamp = stamp(text, config, profile);
             Path stampFile = config.outputDirectory().resolve(STAMPS).resolve(stampName(file));
             if (!config.force() && Files.isRegularFile(stampFile) && Files.readString(stampFile).equals(stamp)) {
@@ -70,12 +77,12 @@ public final class Ssmc {
                 String source = NetworkGenerator.generate(n.network(), config.packageName(), profile,
                         file.getFileName().toString()).toString();
                 if (!Files.isRegularFile(out) || !Files.readString(out).equals(source)) {
-                    Files.writeString(out, source);
+                    AtomicFile.writeString(out, source); // a build killed here keeps the old class, never half of one
                 }
                 written.add(out);
             }
             Files.createDirectories(stampFile.getParent());
-            Files.writeString(stampFile, stamp);
+            AtomicFile.writeString(stampFile, stamp);
         }
         return new Result(written, upToDate, errors);
     }

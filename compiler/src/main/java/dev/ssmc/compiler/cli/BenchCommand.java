@@ -149,6 +149,8 @@ public final class BenchCommand implements Callable<Integer> {
         if (runs < 1 || warmupRuns < 0 || !(warmupSeconds >= 0) || !(seconds >= 0)) {
             throw new UserError("--runs must be at least 1; --warmup, --warmup-runs and --time not negative");
         }
+        requireFinite(warmupSeconds, "--warmup");
+        requireFinite(seconds, "--time");
         if (chunk != null && benchPass != BenchPass.STREAM) {
             throw new UserError("--chunk applies to --pass stream only");
         }
@@ -170,6 +172,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
             GeneratedWorkload.check(network, benchPass);
             Planning p = network.planning();
+            requireMemory(network, benchPass, what);
             w.printf(Locale.ROOT, "bench %s; pass %s, batch %d, length %d%s%n", what, benchPass.spelling(), p.batch(),
                     p.length(), benchPass == BenchPass.STREAM ? ", chunk " + p.chunk() : "");
             w.flush();
@@ -205,6 +208,27 @@ public final class BenchCommand implements Callable<Integer> {
         w.printf(Locale.ROOT, "ms_median=%.3f%n", r.medianMillis());
         w.flush();
         return 0;
+    }
+
+    /** What the timed pass holds at least, before the workload allocates it. */
+    private static void requireMemory(Network network, BenchPass pass, String what) {
+        Planning p = network.planning();
+        long bytes = switch (pass) {
+            case TRAIN -> MemoryNeeds.training(network, p.batch(), p.length());
+            case FORWARD -> MemoryNeeds.forward(network, p.batch(), p.length());
+            // the whole input is made up front, then fed a chunk at a time
+            case STREAM -> MemoryNeeds.streams(network, p.batch()) + (long) Float.BYTES * p.batch() * p.length()
+                    * network.inChannels();
+        };
+        MemoryNeeds.require(bytes, "timing " + what + " at batch " + p.batch() + " x length " + p.length(),
+                "use a smaller --batch or --length");
+    }
+
+    /** Seconds of work: infinitely many would never end. */
+    static void requireFinite(double seconds, String option) {
+        if (!Double.isFinite(seconds)) {
+            throw new UserError(option + " must be a finite number of seconds, not " + seconds);
+        }
     }
 
     /** The block of --mode and the size options, defaults from the mode's comparison case. */
@@ -280,6 +304,12 @@ public final class BenchCommand implements Callable<Integer> {
             if (record != null && replay != null) {
                 throw new UserError("--record and --replay do not go together: replaying times nothing");
             }
+            if (record != null) {
+                UserFiles.output(record, "--record");
+            }
+            if (replay != null) {
+                UserFiles.input(replay, "--replay");
+            }
             Profile profile = Profiles.load(profilePath);
             PrintWriter out = spec.commandLine().getOut();
             out.printf("%-5s %5s %8s %6s %6s %5s  %-44s %10s  %-44s %10s %6s%n", "mode", "batch", "channels", "states",
@@ -327,7 +357,8 @@ public final class BenchCommand implements Callable<Integer> {
             if (record == null) {
                 return new PlanFidelity(profile, budget, runs, maxTimed, null).run(perMode, seed, print);
             }
-            try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(record, StandardCharsets.UTF_8))) {
+            // written as it goes, not atomically: an interrupted run keeps what it measured
+            try (PrintWriter w = new PrintWriter(newWriter(record))) {
                 w.println(PlanFidelity.Timing.HEADER);
                 // each time is written as it is measured, so an interrupted run keeps what it measured
                 List<PlanFidelity.Point> points = new PlanFidelity(profile, budget, runs, maxTimed, t -> {
@@ -341,11 +372,21 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
 
-        private static List<PlanFidelity.Timing> readTimings(Path file) throws IOException {
-            if (!Files.isRegularFile(file)) {
-                throw new UserError(file + ": no such file (record one with 'ssmc bench plans --record " + file + "')");
+        private static java.io.Writer newWriter(Path file) {
+            try {
+                return Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw UserFiles.failure(file, e);
             }
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        }
+
+        private static List<PlanFidelity.Timing> readTimings(Path file) {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw UserFiles.failure(file, e);
+            }
             if (lines.isEmpty() || !lines.get(0).equals(PlanFidelity.Timing.HEADER)) {
                 throw new UserError(file + ":1: not a recording of 'ssmc bench plans --record' (its first line names "
                         + "the fields: " + PlanFidelity.Timing.HEADER.replace('\t', ' ') + ")");
@@ -374,6 +415,9 @@ public final class BenchCommand implements Callable<Integer> {
                 + "multiply-adds (16 independent accumulators, no memory traffic), on one thread and on "
                 + "--threads threads. Prints peak_gflops_1_thread and, last, peak_gflops.")
     public static final class Peak implements Callable<Integer> {
+        /** More threads than this measure the scheduler, not the cores; a typo of 10^9 would exhaust the machine. */
+        static final int MAX_THREADS = 1024;
+
         @Option(names = "--threads", paramLabel = "N", description = "Threads of the second measurement (default: the available processors).")
         int threads = Runtime.getRuntime().availableProcessors();
 
@@ -385,9 +429,10 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            if (threads < 1 || !(seconds > 0)) {
-                throw new UserError("--threads must be at least 1 and --time positive");
+            if (threads < 1 || threads > MAX_THREADS || !(seconds > 0)) {
+                throw new UserError("--threads must be from 1 to " + MAX_THREADS + " and --time positive");
             }
+            requireFinite(seconds, "--time");
             if (!VectorSupport.available()) {
                 throw new UserError("the Vector API is not available in this JVM (start it with --add-modules jdk.incubator.vector)");
             }
@@ -438,6 +483,9 @@ public final class BenchCommand implements Callable<Integer> {
             if (count < 1 || t < 1 || !(seconds >= 0)) {
                 throw new UserError("--count and --chunk must be at least 1, --time not negative");
             }
+            requireFinite(seconds, "--time");
+            MemoryNeeds.require(MemoryNeeds.streams(network, count) + (long) Float.BYTES * t * network.inChannels(),
+                    count + " streams of " + MemoryNeeds.describe(network), "use a smaller --count");
             if (network.sampleRate() <= 0) {
                 throw new UserError("network " + network.name() + " has no sample rate (input ... @ 16 kHz), so real time is undefined");
             }

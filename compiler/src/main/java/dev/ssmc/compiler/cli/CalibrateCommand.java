@@ -5,7 +5,6 @@ import dev.ssmc.compiler.plan.Profile;
 import dev.ssmc.compiler.plan.StepKind;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -36,11 +35,17 @@ public final class CalibrateCommand implements Callable<Integer> {
             throw new UserError("--seconds must be in (0, 60], got " + seconds);
         }
         Path out = output == null ? Profiles.defaultPath() : output;
-        Profile p = new Calibration(seconds).measure(Calibration.describeMachine());
-        if (out.getParent() != null) {
-            Files.createDirectories(out.getParent());
+        // where the profile goes is checked before the measuring, which takes a while
+        if (out.toAbsolutePath().getParent() != null) {
+            UserFiles.outputDirectory(out.toAbsolutePath().getParent(), "-o");
         }
-        p.write(out);
+        UserFiles.output(out, "-o");
+        Profile p = new Calibration(seconds).measure(Calibration.describeMachine());
+        try {
+            p.write(out);
+        } catch (IOException e) {
+            throw UserFiles.failure(out, e);
+        }
         PrintWriter w = spec.commandLine().getOut();
         w.printf("machine: %s%n", p.machine());
         for (StepKind k : StepKind.values()) {

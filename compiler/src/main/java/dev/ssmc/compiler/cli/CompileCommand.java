@@ -45,11 +45,17 @@ public final class CompileCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError("--package: " + e.getMessage());
         }
+        if (profile != null) {
+            UserFiles.input(profile, "--profile");
+        }
+        UserFiles.outputDirectory(output, "-o");
         Ssmc.Result r;
         try {
             r = Ssmc.compile(config);
-        } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException e) {
-            throw new UserError(e.getMessage());
+        } catch (java.io.FileNotFoundException e) {
+            throw new UserError(e.getMessage()); // a source that is not there: the message names it
+        } catch (IOException e) {
+            throw UserFiles.failure(output, e);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage());
         }

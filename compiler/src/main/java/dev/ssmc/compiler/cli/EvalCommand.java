@@ -4,6 +4,7 @@ import dev.ssmc.compiler.ir.Network;
 import dev.ssmc.compiler.ir.ShapeInference;
 import dev.ssmc.compiler.syntax.check.Frontend;
 import dev.ssmc.compiler.train.Networks;
+import dev.ssmc.runtime.io.SafeTensors;
 import dev.ssmc.runtime.model.Trainable;
 import dev.ssmc.runtime.train.ClipSet;
 import dev.ssmc.runtime.train.ConfusionMatrix;
@@ -52,17 +53,31 @@ public final class EvalCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError("--split must be test, validation or train, not '" + split + "'");
         }
+        if (batch < 1) {
+            throw new UserError("--batch must be at least 1, not " + batch);
+        }
+        UserFiles.input(checkpoint, "--checkpoint");
         Frontend.Compilation c = NetworkChoice.compiled(file);
-        Network network = c.network();
+        Network network = NetworkChoice.pick(c, file, null);
         SpeechCommands dataset = TrainCommand.open(data);
         TrainCommand.checkFits(network, ShapeInference.infer(network), dataset);
+        try {
+            TrainCommand.checkLabels(checkpoint, SafeTensors.read(checkpoint), dataset);
+        } catch (IOException e) {
+            throw UserFiles.failure(checkpoint, e);
+        }
+        ClipSet set = TrainCommand.load(dataset, which);
+        // a batch larger than the split is the whole split
+        long passBatch = Math.min(batch, set.evaluationItems().size());
+        MemoryNeeds.require(MemoryNeeds.forward(network, passBatch, set.clipLength()), "evaluating "
+                + MemoryNeeds.describe(network) + " at batch " + passBatch + " x length " + set.clipLength(),
+                "use a smaller --batch");
         Trainable net;
         try {
             net = Networks.load(network, Profiles.load(null), file.getFileName().toString(), checkpoint);
         } catch (IOException e) {
-            throw new UserError(e.getMessage());
+            throw UserFiles.failure(checkpoint, e);
         }
-        ClipSet set = dataset.load(which);
         ConfusionMatrix m = new ConfusionMatrix(dataset.labels().size());
         double accuracy = Trainer.evaluate(net, set, batch, m);
         PrintWriter out = spec.commandLine().getOut();

@@ -4,6 +4,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.ssmc.compiler.bench.MeasuredSearch;
+import dev.ssmc.compiler.ir.Planning;
 import dev.ssmc.compiler.plan.NetworkPlan;
 import dev.ssmc.compiler.plan.Pass;
 import dev.ssmc.compiler.plan.Plan;
@@ -48,13 +49,21 @@ public final class ExplainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (measured != null && measured < 1) {
+            throw new UserError("--measured must be at least 1, not " + measured);
+        }
         Profile profile = Profiles.load(profilePath);
         Frontend.Compilation c = NetworkChoice.compiled(file);
+        if (measured != null) {
+            for (Frontend.CheckedNetwork n : c.networks()) {
+                requireMemoryToMeasure(NetworkPlan.of(n.network(), profile));
+            }
+        }
         PrintWriter out = spec.commandLine().getOut();
         JsonArray networks = new JsonArray();
         for (Frontend.CheckedNetwork n : c.networks()) {
             NetworkPlan plan = measured == null ? NetworkPlan.of(n.network(), profile)
-                    : NetworkPlan.of(n.network(), profile, (s, p) -> MeasuredSearch.best(s, p, Math.max(1, measured)));
+                    : NetworkPlan.of(n.network(), profile, (s, p) -> MeasuredSearch.best(s, p, measured));
             if (json) {
                 networks.add(toJson(plan));
             } else {
@@ -66,6 +75,19 @@ public final class ExplainCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** Measured mode runs every pass at the plans' batch and length: the model's choice holds its largest intermediate at least. */
+    private static void requireMemoryToMeasure(NetworkPlan plan) {
+        double largest = 0;
+        for (NetworkPlan.BlockPlan b : plan.blocks()) {
+            for (NetworkPlan.PassPlan p : b.passes().values()) {
+                largest = Math.max(largest, p.chosen().cost().largestBytes());
+            }
+        }
+        Planning shapes = plan.network().planning();
+        MemoryNeeds.require((long) Math.min(largest, Long.MAX_VALUE), "measuring the plans of network " + plan.network().name()
+                + " at batch " + shapes.batch() + " x length " + shapes.length(), "plan for a smaller batch or length");
     }
 
     private static void printTable(PrintWriter out, NetworkPlan plan, Profile profile) {

@@ -3,10 +3,11 @@ package dev.ssmc.compiler.cli;
 import dev.ssmc.compiler.syntax.DiagnosticRenderer;
 import dev.ssmc.compiler.syntax.Formatter;
 import dev.ssmc.compiler.syntax.SourceParser;
+import dev.ssmc.compiler.syntax.check.Frontend;
+import dev.ssmc.runtime.io.AtomicFile;
+import dev.ssmc.runtime.io.IoReason;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -38,14 +39,13 @@ public final class FmtCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         int status = 0;
         for (Path file : files) {
-            String text;
-            try {
-                text = Files.readString(file, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                err.println(file + ": error: cannot read the file (" + e.getClass().getSimpleName() + ")");
+            Frontend.Source source = Frontend.read(file);
+            if (source.problem() != null) {
+                err.println(file + ": error: " + source.problem());
                 status = 1;
                 continue;
             }
+            String text = source.text();
             SourceParser.Result parsed = SourceParser.parse(file.toString(), text);
             if (!parsed.ok()) {
                 err.print(DiagnosticRenderer.render(parsed.diagnostics(), text));
@@ -75,9 +75,9 @@ public final class FmtCommand implements Callable<Integer> {
             } else if (write) {
                 if (!formatted.equals(text)) {
                     try {
-                        Files.writeString(file, formatted, StandardCharsets.UTF_8);
+                        AtomicFile.writeString(file, formatted); // never a half-formatted source
                     } catch (IOException e) {
-                        err.println(file + ": error: cannot write the file (" + e.getClass().getSimpleName() + ")");
+                        err.println(file + ": error: cannot write the file: " + IoReason.of(e));
                         status = 1;
                     }
                 }

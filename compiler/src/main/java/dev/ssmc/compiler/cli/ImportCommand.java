@@ -7,6 +7,7 @@ import dev.ssmc.compiler.syntax.check.Frontend;
 import dev.ssmc.compiler.syntax.importer.CheckpointHeader;
 import dev.ssmc.compiler.syntax.importer.ImportedNetworks;
 import dev.ssmc.compiler.syntax.importer.SsmWriter;
+import dev.ssmc.runtime.io.AtomicFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -65,7 +66,7 @@ public final class ImportCommand implements Callable<Integer> {
             err.println("ssmc import: error: " + e.getMessage());
             return 1;
         } catch (IOException e) {
-            err.println("ssmc import: error: cannot read or write a file: " + e.getMessage());
+            err.println("ssmc import: error: " + UserFiles.failure(config, e).getMessage());
             return 1;
         } finally {
             out.flush();
@@ -74,9 +75,12 @@ public final class ImportCommand implements Callable<Integer> {
     }
 
     private int run(PrintWriter out, PrintWriter err) throws IOException, CheckpointHeader.BadCheckpoint {
-        if (!Files.isRegularFile(config)) {
-            err.println("ssmc import: error: " + config + ": no such file");
-            return 1;
+        UserFiles.input(config, "--config");
+        if (checkpoint != null) {
+            UserFiles.input(checkpoint, "--checkpoint");
+        }
+        if (output != null) {
+            UserFiles.output(output, "-o");
         }
         String json;
         if (config.toString().endsWith(".safetensors")) {
@@ -119,7 +123,7 @@ public final class ImportCommand implements Callable<Integer> {
         if (output == null) {
             out.print(source);
         } else {
-            Files.writeString(output, source, StandardCharsets.UTF_8);
+            AtomicFile.writeString(output, source);
             err.println("wrote " + output + " (network " + c.network().name() + ", " + c.network().parameters().size()
                     + " tensors" + (checkpoint == null ? "" : ", matching " + checkpoint) + ")");
         }

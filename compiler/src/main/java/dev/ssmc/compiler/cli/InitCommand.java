@@ -4,6 +4,7 @@ import dev.ssmc.compiler.codegen.InMemoryCompiler;
 import dev.ssmc.compiler.ir.Network;
 import dev.ssmc.compiler.syntax.check.Frontend;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,10 +36,17 @@ public final class InitCommand implements Callable<Integer> {
             throw new UserError(file + " holds " + c.networks().size() + " networks; init takes a file with one");
         }
         Network network = c.network();
+        UserFiles.output(output, "-o");
+        MemoryNeeds.require(MemoryNeeds.network(network), MemoryNeeds.describe(network), "make the network smaller");
         Class<?> type = InMemoryCompiler.networkClass(network, Profiles.load(null), file.getFileName().toString());
         try {
             Object net = type.getMethod("init", long.class).invoke(null, seed);
             type.getMethod("save", Path.class).invoke(net, output);
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw UserFiles.failure(output, io);
+            }
+            throw new IllegalStateException(e.getCause());
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(e);
         }

@@ -1,6 +1,7 @@
 package dev.ssmc.compiler.cli;
 
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -27,6 +28,7 @@ public final class Main implements Runnable {
     /** The configured command line: tests call {@code execute} on it with their own writers. */
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionStrategy(Main::runCatchingErrors);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();
             if (ex instanceof SourceErrors) {
@@ -34,8 +36,9 @@ public final class Main implements Runnable {
                 err.flush();
                 return USER_ERROR;
             }
-            if (ex instanceof UserError) {
-                err.println(commandLine.getCommandSpec().qualifiedName() + ": error: " + ex.getMessage());
+            Exception reported = ranOutOfMemory(ex) ? MemoryNeeds.ranOut() : ex;
+            if (reported instanceof UserError) {
+                err.println(commandLine.getCommandSpec().qualifiedName() + ": error: " + reported.getMessage());
                 err.flush();
                 return USER_ERROR;
             }
@@ -53,6 +56,31 @@ public final class Main implements Runnable {
             return USER_ERROR;
         });
         return cl;
+    }
+
+    /**
+     * Runs the command. picocli hands only Exceptions to the exception handler; an Error would leave
+     * {@code execute} raw ("Exception in thread main", exit 1, as if it were the user's mistake), so
+     * it goes to the handler too: running out of memory as a user error that says how much heap
+     * there was, any other Error as the bug it is.
+     */
+    private static int runCatchingErrors(CommandLine.ParseResult parsed) {
+        try {
+            return new CommandLine.RunLast().execute(parsed);
+        } catch (Error e) {
+            List<CommandLine> commands = parsed.asCommandLineList();
+            throw new CommandLine.ExecutionException(commands.get(commands.size() - 1), String.valueOf(e), e);
+        }
+    }
+
+    /** Whether {@code e} carries an OutOfMemoryError (reflection and other threads wrap what they throw). */
+    private static boolean ranOutOfMemory(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -33,6 +33,10 @@ public final class PathCommand implements Callable<Integer> {
         } catch (IllegalArgumentException ex) {
             throw new UserError(ex.getMessage());
         }
+        if (e.operands().size() > EinsumPath.MAX_OPERANDS) {
+            throw new UserError("'" + expression + "' has " + e.operands().size() + " operands; the optimal search takes at most "
+                    + EinsumPath.MAX_OPERANDS);
+        }
         EinsumPath.Path path = EinsumPath.optimal(e);
         PrintWriter out = spec.commandLine().getOut();
         int i = 1;

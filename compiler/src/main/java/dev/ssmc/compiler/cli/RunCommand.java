@@ -59,13 +59,29 @@ public final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (chunk != null && chunk < 1) {
+            throw new UserError("--chunk must be at least 1, not " + chunk);
+        }
+        if (top < 1) {
+            throw new UserError("--top must be at least 1, not " + top);
+        }
+        UserFiles.input(checkpoint, "--checkpoint");
+        UserFiles.input(input, "--input");
+        if (output != null) {
+            UserFiles.output(output, "--output");
+        }
         Frontend.Compilation c = NetworkChoice.compiled(file);
         Network network = NetworkChoice.pick(c, file, networkName);
+        int classes = ShapeInference.infer(network).classes();
+        if (classes == 0 && output == null) {
+            throw new UserError("network " + network.name() + " outputs audio: give --output FILE.wav");
+        }
+        List<String> labels = classes > 0 ? labels(network, classes) : List.of();
         Audio audio;
         try {
             audio = Wav.read(input);
         } catch (IOException e) {
-            throw new UserError(e.getMessage());
+            throw UserFiles.failure(input, e);
         }
         if (audio.channelCount() != network.inChannels()) {
             throw new UserError(input + ": " + audio.channelCount() + " channel(s), but network " + network.name() + " takes "
@@ -76,6 +92,10 @@ public final class RunCommand implements Callable<Integer> {
                     + " expects " + network.sampleRate() + " Hz; resample it first (e.g. sox in.wav -r "
                     + network.sampleRate() + " out.wav)");
         }
+        // besides the audio as read, it is held frame-major for the stream, and its output as audio
+        MemoryNeeds.require(MemoryNeeds.streams(network, 1)
+                        + 2L * Float.BYTES * audio.frames() * Math.max(network.inChannels(), width(network)),
+                MemoryNeeds.describe(network) + " streaming " + input, "run a shorter file");
         NetworkStream stream = ((StreamingNetwork) load(network)).newStream();
         int samples = audio.frames();
         NetworkShapes shapes = ShapeInference.infer(network);
@@ -93,10 +113,8 @@ public final class RunCommand implements Callable<Integer> {
                 x[t * cin + ch] = samplesOf[t];
             }
         }
-        int step = chunk != null ? chunk : Math.max(1, network.planning().chunk());
-        if (step < 1) {
-            throw new UserError("--chunk must be at least 1");
-        }
+        // a chunk longer than the audio is the whole audio: no buffer is sized past what there is
+        int step = Math.min(frames, chunk != null ? chunk : Math.max(1, network.planning().chunk()));
         boolean classifier = stream.classes() > 0;
         int width = stream.featureChannels();
         stream.reserve(step * cin);
@@ -127,11 +145,8 @@ public final class RunCommand implements Callable<Integer> {
             if (!decided) {
                 throw new UserError(input + ": too short for one feature frame of network " + network.name());
             }
-            printTop(w, logits, labels());
+            printTop(w, logits, labels);
         } else {
-            if (output == null) {
-                throw new UserError("network " + network.name() + " outputs audio: give --output FILE.wav");
-            }
             int outFrames = produced / width;
             int kept = Math.min(outFrames, shapes.outputLength(samples)); // drop what the padding made
             float[][] channels = new float[width][kept];
@@ -141,7 +156,11 @@ public final class RunCommand implements Callable<Integer> {
                 }
             }
             int rate = (int) ((long) audio.sampleRate() * shapes.outputRate().num() / shapes.outputRate().den());
-            Wav.write(output, new Audio(rate, channels), WavEncoding.FLOAT32);
+            try {
+                Wav.write(output, new Audio(rate, channels), WavEncoding.FLOAT32);
+            } catch (IOException e) {
+                throw UserFiles.failure(output, e);
+            }
             w.printf("wrote %s (%d samples, %d channel%s)%n", output, kept, width, width == 1 ? "" : "s");
         }
         w.flush();
@@ -155,7 +174,7 @@ public final class RunCommand implements Callable<Integer> {
             return type.getMethod("load", Path.class).invoke(null, checkpoint);
         } catch (InvocationTargetException e) {
             if (e.getCause() instanceof IOException io) {
-                throw new UserError(io.getMessage());
+                throw UserFiles.failure(checkpoint, io);
             }
             throw new IllegalStateException(e.getCause());
         } catch (ReflectiveOperationException e) {
@@ -163,10 +182,29 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** Class names from the checkpoint's "labels" metadata (comma-separated), if any. */
-    private List<String> labels() throws IOException {
-        String s = SafeTensors.read(checkpoint).metadata().get("labels");
-        return s == null ? List.of() : Arrays.asList(s.split(","));
+    /** The channels of the network's output audio (of its body: a classifier's are features). */
+    private static int width(Network network) {
+        return ShapeInference.infer(network).featureChannels();
+    }
+
+    /** Class names from the checkpoint's "labels" metadata (comma-separated), if any: one per class. */
+    private List<String> labels(Network network, int classes) {
+        String s;
+        try {
+            s = SafeTensors.read(checkpoint).metadata().get("labels");
+        } catch (IOException e) {
+            throw UserFiles.failure(checkpoint, e);
+        }
+        if (s == null) {
+            return List.of();
+        }
+        List<String> labels = Arrays.asList(s.split(",", -1));
+        if (labels.size() != classes) {
+            // names that do not line up with the head's outputs would name the wrong classes
+            throw new UserError(checkpoint + ": its 'labels' metadata names " + labels.size() + " classes, but network "
+                    + network.name() + "'s head has " + classes + " outputs; the labels do not match the head");
+        }
+        return labels;
     }
 
     private void printTop(PrintWriter w, float[] z, List<String> labels) {

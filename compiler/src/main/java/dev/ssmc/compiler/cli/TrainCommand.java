@@ -1,12 +1,16 @@
 package dev.ssmc.compiler.cli;
 
+import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
 import dev.ssmc.compiler.ir.Network;
 import dev.ssmc.compiler.ir.NetworkShapes;
 import dev.ssmc.compiler.ir.ShapeInference;
 import dev.ssmc.compiler.syntax.check.Frontend;
 import dev.ssmc.compiler.train.LearningCurves;
 import dev.ssmc.compiler.train.Networks;
+import dev.ssmc.runtime.io.AtomicFile;
+import dev.ssmc.runtime.io.JsonErrors;
 import dev.ssmc.runtime.io.SafeTensors;
 import dev.ssmc.runtime.io.SafeTensorsFile;
 import dev.ssmc.runtime.io.SafeTensorsWriter;
@@ -16,6 +20,7 @@ import dev.ssmc.runtime.tensor.Tensor;
 import dev.ssmc.runtime.train.AdamW;
 import dev.ssmc.runtime.train.Augmentation;
 import dev.ssmc.runtime.train.ClipSet;
+import dev.ssmc.runtime.train.Schedule;
 import dev.ssmc.runtime.train.SpeechCommands;
 import dev.ssmc.runtime.train.Trainer;
 import java.io.IOException;
@@ -44,6 +49,12 @@ import picocli.CommandLine.Model.CommandSpec;
                 + "(epoch-NNN.safetensors, plus its .optimizer.safetensors for --resume), best.safetensors "
                 + "(by validation accuracy), log.json and curves.png.")
 public final class TrainCommand implements Callable<Integer> {
+    /** Checkpoint metadata: the epochs trained, the class names, and the log of every epoch so far (JSON). */
+    private static final String EPOCH = "epoch";
+    static final String LABELS = "labels";
+    private static final String LOG = "log";
+    private static final String LOG_FILE = "log.json";
+
     @Parameters(paramLabel = "FILE", description = "The .ssm file of the network.")
     Path file;
 
@@ -88,41 +99,72 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (epochs < 1 || batch < 1 || !(lr > 0)) {
-            throw new UserError("--epochs, --batch and --lr must be positive");
+        checkOptions();
+        if (resume != null) {
+            UserFiles.input(resume, "--resume");
         }
+        UserFiles.checkDirectory(run, "-o"); // made once the run is known to start
         Frontend.Compilation c = NetworkChoice.compiled(file);
-        Network network = c.network();
+        Network network = NetworkChoice.pick(c, file, null);
         NetworkShapes shapes = ShapeInference.infer(network);
         // clips are padded or cropped to the length the training plans were made for
         SpeechCommands dataset = open(data, SpeechCommands.Options.defaults().withClipLength(network.planning().length()));
         checkFits(network, shapes, dataset);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ClipSet train = dataset.load(SpeechCommands.Split.TRAIN);
-        ClipSet validation = dataset.load(SpeechCommands.Split.VALIDATION);
-        Trainable net = resume == null ? Networks.init(network, Profiles.load(null), file.getFileName().toString(), seed)
-                : Networks.load(network, Profiles.load(null), file.getFileName().toString(), resume);
-        Trainer.Config config = new Trainer.Config(epochs, batch, lr, schedule, warmup, clip, seed,
-                Augmentation.defaults(dataset.options().sampleRate()), AdamW.Config.defaults().withWeightDecay(weightDecay), 2);
-        Trainer trainer = new Trainer(net, train, validation, config);
-        int first = 0;
-        List<Trainer.Epoch> history = new ArrayList<>();
-        if (resume != null) {
-            first = resumeFrom(trainer, history);
+        Resumed resumed = resume == null ? Resumed.NONE : readResume(dataset);
+        if (resumed.epochs() >= epochs) {
+            throw new UserError(resume + " has trained " + resumed.epochs() + " epochs already; --epochs counts those"
+                    + " too, so give more than " + resumed.epochs());
         }
-        Files.createDirectories(run);
+        ClipSet train = load(dataset, SpeechCommands.Split.TRAIN);
+        ClipSet validation = load(dataset, SpeechCommands.Split.VALIDATION);
+        int items = train.clips().size() + train.trainingSilenceCount();
+        if (train.clips().isEmpty()) {
+            throw new UserError(data + ": no training clips (every WAV is in " + SpeechCommands.VALIDATION_LIST + " or "
+                    + SpeechCommands.TEST_LIST + ")");
+        }
+        // a batch larger than the data set is the whole data set
+        long stepBatch = Math.min(batch, items);
+        MemoryNeeds.require(MemoryNeeds.training(network, stepBatch, dataset.options().clipLength()),
+                "training " + MemoryNeeds.describe(network) + " at batch " + stepBatch + " x length "
+                        + dataset.options().clipLength(), "use a smaller --batch");
+        int steps = Trainer.stepsPerEpoch(train, batch);
+        Trainable net = resume == null ? Networks.init(network, Profiles.load(null), file.getFileName().toString(), seed)
+                : loadNetwork(network, resume);
+        Trainer.Config config = new Trainer.Config(epochs, batch, lr, schedule, warmupSteps(err, (long) steps * epochs),
+                clip, seed, Augmentation.defaults(dataset.options().sampleRate()),
+                AdamW.Config.defaults().withWeightDecay(weightDecay), 2);
+        Trainer trainer = new Trainer(net, train, validation, config);
+        if (resumed.optimizer().isEmpty() && resume != null) {
+            err.println("ssmc train: note: no optimizer state beside " + resume + " (" + optimizerFile(resume).getFileName()
+                    + "); the optimizer's moments start afresh");
+        }
+        if (!resumed.optimizer().isEmpty()) {
+            try {
+                trainer.loadState(resumed.optimizer());
+            } catch (IllegalArgumentException e) {
+                throw new UserError(optimizerFile(resume) + ": not the optimizer state of this network: " + e.getMessage());
+            }
+        }
+        int first = resumed.epochs();
+        List<Trainer.Epoch> history = new ArrayList<>(resumed.history());
+        UserFiles.outputDirectory(run, "-o");
+        try {
+            AtomicFile.removeLeftovers(run); // of an earlier run killed while writing
+        } catch (IOException e) {
+            throw UserFiles.failure(run, e);
+        }
         out.printf(Locale.ROOT, "training %s (%d parameters) on %s: %d training and %d validation items, %d steps per epoch%n",
                 network.name(), trainableCount(net), data, train.evaluationItems().size() + train.trainingSilenceCount(),
                 validation.evaluationItems().size(), trainer.stepsPerEpoch());
         out.flush();
         double best = history.stream().mapToDouble(Trainer.Epoch::validationAccuracy).max().orElse(-1);
         long start = System.nanoTime();
-        int resumedAt = first;
         for (int e = first; e < epochs; e++) {
             int done = e - first;
-            Trainer.Epoch result = trainer.epoch(e, noProgress ? null : (ep, step, steps, loss, acc, rate) ->
-                    progress(err, ep, step, steps, loss, acc, rate, start, done, epochs - resumedAt));
+            Trainer.Epoch result = trainer.epoch(e, noProgress ? null : (ep, step, stepCount, loss, acc, rate) ->
+                    progress(err, ep, step, stepCount, loss, acc, rate, start, done, epochs - first));
             if (!noProgress) {
                 err.print("\r\033[K");
                 err.flush();
@@ -132,20 +174,127 @@ public final class TrainCommand implements Callable<Integer> {
                     e + 1, epochs, result.trainLoss(), 100 * result.trainAccuracy(), 100 * result.validationAccuracy(),
                     result.seconds(), result.samples() / result.seconds());
             out.flush();
-            Path checkpoint = run.resolve(String.format(Locale.ROOT, "epoch-%03d.safetensors", e + 1));
-            save(net, dataset, checkpoint, e + 1);
-            saveState(trainer, optimizerFile(checkpoint));
-            if (result.validationAccuracy() > best) {
-                best = result.validationAccuracy();
-                Files.copy(checkpoint, run.resolve("best.safetensors"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
-            writeLog(history);
-            LearningCurves.write(run.resolve("curves.png"), network.name(), history);
+            boolean improved = result.validationAccuracy() > best;
+            best = Math.max(best, result.validationAccuracy());
+            saveEpoch(network, net, trainer, dataset, e + 1, history, improved);
         }
         out.printf(Locale.ROOT, "done in %.1f s; best validation accuracy %.2f%%; checkpoints in %s%n",
                 (System.nanoTime() - start) / 1e9, 100 * best, run);
         out.flush();
         return 0;
+    }
+
+    /** Options that no data or network can make right, refused before anything is read. */
+    private void checkOptions() {
+        if (epochs < 1 || batch < 1) {
+            throw new UserError("--epochs and --batch must be at least 1, not " + epochs + " and " + batch);
+        }
+        if (!(lr > 0 && Double.isFinite(lr))) {
+            throw new UserError("--lr must be a positive number, not " + lr);
+        }
+        if (!schedule.equals("cosine") && !schedule.equals("onecycle")) {
+            throw new UserError("--schedule must be cosine or onecycle, not '" + schedule + "'");
+        }
+        if (warmup < 0) {
+            throw new UserError("--warmup must be at least 0, not " + warmup);
+        }
+        if (!(clip >= 0)) {
+            throw new UserError("--clip must be 0 (no clipping) or positive, not " + clip);
+        }
+        if (!(weightDecay >= 0 && Double.isFinite(weightDecay))) {
+            throw new UserError("--weight-decay must be a number at least 0, not " + weightDecay);
+        }
+    }
+
+    /**
+     * The warm-up of the cosine schedule, which must be shorter than the run: the default 100 steps
+     * outlast a short run (one epoch of the example data has 55), which is worth a note, not a refusal.
+     */
+    private int warmupSteps(PrintWriter err, long totalSteps) {
+        if (schedule.equals("onecycle")) {
+            if (totalSteps < Schedule.oneCycleMinimumSteps()) {
+                throw new UserError("--schedule onecycle needs at least " + Schedule.oneCycleMinimumSteps()
+                        + " steps in all, and this run has " + totalSteps + "; train longer or use --schedule cosine");
+            }
+            return warmup; // unused: one-cycle has its own rise
+        }
+        if (warmup < totalSteps) {
+            return warmup;
+        }
+        int clamped = (int) (totalSteps / 10);
+        err.printf(Locale.ROOT, "ssmc train: note: --warmup %d is not shorter than the %d step%s of this run; warming"
+                + " up over %d steps (a tenth of them) instead%n", warmup, totalSteps, totalSteps == 1 ? "" : "s", clamped);
+        err.flush();
+        return clamped;
+    }
+
+    /** Where a resumed run continues from: its epochs, their log, and the optimizer's state. */
+    private record Resumed(int epochs, List<Trainer.Epoch> history, Map<String, float[]> optimizer) {
+        static final Resumed NONE = new Resumed(0, List.of(), Map.of());
+    }
+
+    /**
+     * What {@code --resume} names: a checkpoint this command wrote, with its epoch count, its log
+     * (in its metadata, so that the history survives a run killed before log.json was rewritten, or
+     * resumed into another directory) and its optimizer state beside it.
+     */
+    private Resumed readResume(SpeechCommands dataset) {
+        Path state = optimizerFile(resume);
+        try {
+            SafeTensorsFile f = SafeTensors.read(resume);
+            int done = epochOf(f.metadata().get(EPOCH));
+            checkLabels(resume, f, dataset);
+            List<Trainer.Epoch> history = (f.metadata().containsKey(LOG) ? parseLog(resume, f.metadata().get(LOG))
+                    : olderLog()).stream().filter(e -> e.epoch() < done).toList();
+            Map<String, float[]> values = new HashMap<>();
+            if (Files.isRegularFile(state)) {
+                SafeTensorsFile s = SafeTensors.read(state);
+                for (String name : s.names()) {
+                    values.put(name, s.f32(name).data());
+                }
+            }
+            return new Resumed(done, history, values);
+        } catch (IOException e) {
+            throw UserFiles.failure(resume, e);
+        }
+    }
+
+    private int epochOf(String epoch) {
+        if (epoch == null) {
+            throw new UserError(resume + ": no 'epoch' in its metadata; resume from a checkpoint a training run wrote");
+        }
+        try {
+            int done = Integer.parseInt(epoch);
+            if (done >= 1) {
+                return done;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UserError(resume + ": its 'epoch' metadata is '" + epoch + "', not a count of epochs");
+    }
+
+    /** For a checkpoint from before checkpoints carried their log: the run's log.json. */
+    private List<Trainer.Epoch> olderLog() throws IOException {
+        Path log = run.resolve(LOG_FILE);
+        return Files.isRegularFile(log) ? parseLog(log, Files.readString(log)) : List.of();
+    }
+
+    private static List<Trainer.Epoch> parseLog(Path where, String json) {
+        try {
+            Trainer.Epoch[] epochs = new Gson().fromJson(json, Trainer.Epoch[].class);
+            return epochs == null ? List.of() : List.of(epochs);
+        } catch (JsonParseException e) {
+            throw new UserError(where + ": the training log in it is not valid JSON: " + JsonErrors.describe(e));
+        }
+    }
+
+    private Trainable loadNetwork(Network network, Path checkpoint) {
+        try {
+            return Networks.load(network, Profiles.load(null), file.getFileName().toString(), checkpoint);
+        } catch (IOException e) {
+            throw UserFiles.failure(checkpoint, e);
+        }
     }
 
     static SpeechCommands open(Path data) {
@@ -156,7 +305,31 @@ public final class TrainCommand implements Callable<Integer> {
         try {
             return SpeechCommands.open(data, options);
         } catch (IOException e) {
-            throw new UserError(e.getMessage());
+            throw UserFiles.failure(data, e);
+        }
+    }
+
+    /** A split's clips, read into memory once the memory for them is known to be there. */
+    static ClipSet load(SpeechCommands dataset, SpeechCommands.Split split) {
+        long clips = dataset.files(split).size() + dataset.options().evaluationSilenceCount();
+        MemoryNeeds.require(clips * dataset.options().clipLength() * Float.BYTES, "the " + clips + " clips of the "
+                + split.name().toLowerCase(Locale.ROOT) + " split of " + dataset.dir(), "use a smaller data set");
+        try {
+            return dataset.load(split);
+        } catch (IOException e) {
+            throw UserFiles.failure(dataset.dir(), e);
+        }
+    }
+
+    /**
+     * A checkpoint that names its classes ('labels' metadata, as train writes) must name the data's,
+     * in the data's order: otherwise every class would be scored as another.
+     */
+    static void checkLabels(Path checkpoint, SafeTensorsFile f, SpeechCommands dataset) {
+        String labels = f.metadata().get(LABELS);
+        if (labels != null && !labels.equals(String.join(",", dataset.labels()))) {
+            throw new UserError(checkpoint + ": trained for the classes " + labels + ", but the data's are "
+                    + String.join(",", dataset.labels()) + "; the labels do not match the head");
         }
     }
 
@@ -184,55 +357,45 @@ public final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private int resumeFrom(Trainer trainer, List<Trainer.Epoch> history) throws IOException {
-        SafeTensorsFile f = SafeTensors.read(resume);
-        String epoch = f.metadata().get("epoch");
-        if (epoch == null) {
-            throw new UserError(resume + ": no 'epoch' in its metadata; resume from a checkpoint a training run wrote");
-        }
-        Path state = optimizerFile(resume);
-        if (Files.isRegularFile(state)) {
-            SafeTensorsFile s = SafeTensors.read(state);
-            Map<String, float[]> values = new HashMap<>();
-            for (String name : s.names()) {
-                values.put(name, s.f32(name).data());
-            }
-            trainer.loadState(values);
-        }
-        Path log = run.resolve("log.json");
-        if (Files.isRegularFile(log)) {
-            Trainer.Epoch[] past = new com.google.gson.Gson().fromJson(Files.readString(log), Trainer.Epoch[].class);
-            for (Trainer.Epoch e : past) {
-                if (e.epoch() < Integer.parseInt(epoch)) {
-                    history.add(e);
-                }
-            }
-        }
-        return Integer.parseInt(epoch);
-    }
-
     static Path optimizerFile(Path checkpoint) {
         String name = checkpoint.getFileName().toString().replaceAll("\\.safetensors$", "");
         return checkpoint.resolveSibling(name + ".optimizer.safetensors");
     }
 
-    private void save(Trainable net, SpeechCommands dataset, Path file, int epoch) throws IOException {
+    /**
+     * Writes an epoch's files, each whole or not at all (see {@link AtomicFile}), in the order that
+     * keeps a run killed between any two of them resumable from its last checkpoint: the optimizer
+     * state before the checkpoint that needs it; the checkpoint, carrying the log, before
+     * best.safetensors, log.json and curves.png, which follow from it.
+     */
+    private void saveEpoch(Network network, Trainable net, Trainer trainer, SpeechCommands dataset, int epoch,
+                           List<Trainer.Epoch> history, boolean improved) {
+        Path checkpoint = run.resolve(String.format(Locale.ROOT, "epoch-%03d.safetensors", epoch));
+        String log = new GsonBuilder().setPrettyPrinting().create().toJson(history) + "\n";
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("network", spec.commandLine().getCommandName());
-        meta.put("labels", String.join(",", dataset.labels()));
-        meta.put("epoch", Integer.toString(epoch));
+        meta.put(LABELS, String.join(",", dataset.labels()));
+        meta.put(EPOCH, Integer.toString(epoch));
         meta.put("seed", Long.toString(seed));
-        Checkpoints.save(file, net.parameterList(), net.parameters(), meta);
-    }
-
-    private static void saveState(Trainer trainer, Path file) throws IOException {
-        SafeTensorsWriter w = new SafeTensorsWriter();
-        trainer.state().forEach((k, v) -> w.put(k, Tensor.of(v, v.length)));
-        w.write(file);
-    }
-
-    private void writeLog(List<Trainer.Epoch> history) throws IOException {
-        Files.writeString(run.resolve("log.json"), new GsonBuilder().setPrettyPrinting().create().toJson(history) + "\n");
+        meta.put(LOG, log);
+        SafeTensorsWriter state = new SafeTensorsWriter();
+        trainer.state().forEach((k, v) -> state.put(k, Tensor.of(v, v.length)));
+        Path current = optimizerFile(checkpoint);
+        try {
+            state.write(current);
+            current = checkpoint;
+            Checkpoints.save(checkpoint, net.parameterList(), net.parameters(), meta);
+            if (improved) {
+                current = run.resolve("best.safetensors");
+                AtomicFile.copy(checkpoint, current);
+            }
+            current = run.resolve(LOG_FILE);
+            AtomicFile.writeString(current, log);
+            current = run.resolve("curves.png");
+            LearningCurves.write(current, network.name(), history);
+        } catch (IOException e) {
+            throw UserFiles.failure(current, e);
+        }
     }
 
     private static long trainableCount(Trainable net) {

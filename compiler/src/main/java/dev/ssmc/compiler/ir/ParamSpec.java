@@ -8,12 +8,18 @@ public record ParamSpec(String key, ParamRole role, int[] shape) {
         return new ParamSpec(key, role, shape.clone());
     }
 
-    public int size() {
-        int n = 1;
+    /** The element count, exact for any shape (a network too large for memory has tensors past int). */
+    public long elements() {
+        long n = 1;
         for (int d : shape) {
             n *= d;
         }
         return n;
+    }
+
+    /** The element count of a tensor that fits an array; an ArithmeticException, not a wrapped count, for one that does not. */
+    public int size() {
+        return Math.toIntExact(elements());
     }
 
     @Override

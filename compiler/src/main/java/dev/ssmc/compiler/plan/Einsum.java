@@ -49,7 +49,25 @@ public record Einsum(List<String> operands, String output, Map<Character, Long> 
                 }
             }
         }
+        checkCostsFit(ops, sizes);
         return new Einsum(ops, out, sizes);
+    }
+
+    /**
+     * A step's cost is at most twice the product of every index's size, and a path has at most 15
+     * steps ({@link EinsumPath#MAX_OPERANDS}), so a product below 2^58 keeps every cost in a long.
+     */
+    private static void checkCostsFit(List<String> ops, Map<Character, Long> sizes) {
+        java.util.Set<Character> used = new java.util.TreeSet<>();
+        ops.forEach(o -> o.chars().forEach(c -> used.add((char) c)));
+        double product = 1;
+        for (char c : used) {
+            product *= sizes.get(c);
+        }
+        if (product >= 0x1p58) {
+            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "the sizes multiply to %.3g, over 2^58:"
+                    + " the path's cost in flops would not fit in 64 bits", product));
+        }
     }
 
     private static void checkIndices(String s, String what) {

@@ -19,6 +19,9 @@ public final class EinsumPath {
     public record Path(List<Step> steps, long flops) {
     }
 
+    /** The most operands the search takes: it keeps a table of 2^n subsets. */
+    public static final int MAX_OPERANDS = 16;
+
     private final Einsum einsum;
     private final int n;
     private final long[] best;
@@ -28,8 +31,8 @@ public final class EinsumPath {
     private EinsumPath(Einsum einsum) {
         this.einsum = einsum;
         this.n = einsum.operands().size();
-        if (n > 16) {
-            throw new IllegalArgumentException("the optimal search handles up to 16 operands, got " + n);
+        if (n > MAX_OPERANDS) {
+            throw new IllegalArgumentException("the optimal search handles up to " + MAX_OPERANDS + " operands, got " + n);
         }
         this.best = new long[1 << n];
         this.split = new int[1 << n];

@@ -3,6 +3,8 @@ package dev.ssmc.compiler.plan;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonParseException;
+import dev.ssmc.runtime.io.AtomicFile;
+import dev.ssmc.runtime.io.JsonErrors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -62,8 +64,9 @@ public record Profile(Map<StepKind, Double> flopsPerSecond, double bytesPerSecon
         return fromJson(Files.readString(file), file.toString());
     }
 
+    /** Writes the profile whole (see {@link AtomicFile}): an interrupted calibration keeps the old one. */
     public void write(Path file) throws IOException {
-        Files.writeString(file, toJson() + "\n");
+        AtomicFile.writeString(file, toJson() + "\n");
     }
 
     /** On-disk form: plain numbers keyed by kind name. */
@@ -96,7 +99,7 @@ public record Profile(Map<StepKind, Double> flopsPerSecond, double bytesPerSecon
             return new Profile(f, s.bytesPerSecond(), s.stepOverhead(), s.cacheBytes(),
                     s.machine() == null ? "unknown" : s.machine());
         } catch (JsonParseException e) {
-            throw new IllegalArgumentException(where + ": the profile is not valid JSON: " + e.getMessage());
+            throw new IllegalArgumentException(where + ": the profile is not valid JSON: " + JsonErrors.describe(e));
         } catch (IllegalArgumentException e) {
             throw e.getMessage().startsWith(where) ? e : new IllegalArgumentException(where + ": " + e.getMessage());
         }

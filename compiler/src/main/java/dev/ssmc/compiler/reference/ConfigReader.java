@@ -5,13 +5,14 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import dev.ssmc.runtime.io.JsonErrors;
 
 /**
  * Typed access to a reference config (a JSON object of constructor arguments), with errors that
  * name the key. Per-stage values may be given as a list or as one value for every stage, as the
  * reference's constructors accept.
  */
-final class ConfigReader {
+public final class ConfigReader {
     private final JsonObject json;
     private final String where;
 
@@ -20,7 +21,8 @@ final class ConfigReader {
         this.where = where;
     }
 
-    static JsonObject parse(String text, String where) {
+    /** The config in {@code text} as a JSON object; a {@link ConfigException} naming {@code where} if it is not one. */
+    public static JsonObject parse(String text, String where) {
         try {
             JsonElement e = JsonParser.parseString(text);
             if (!e.isJsonObject()) {
@@ -28,7 +30,7 @@ final class ConfigReader {
             }
             return e.getAsJsonObject();
         } catch (JsonParseException ex) {
-            throw new ConfigException(where + ": the config is not valid JSON: " + ex.getMessage());
+            throw new ConfigException(where + ": the config is not valid JSON: " + JsonErrors.describe(ex));
         }
     }
 

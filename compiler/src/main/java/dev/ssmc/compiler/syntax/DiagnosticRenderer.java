@@ -7,6 +7,10 @@ import java.util.List;
  * caret under the offending token ({@code ^~~~}), and {@code hint: ...} when there is one.
  */
 public final class DiagnosticRenderer {
+    /** The most characters of a source line shown, and how many of them before the caret when it is cut. */
+    private static final int MAX_SHOWN = 160;
+    private static final int SHOWN_BEFORE = 40;
+
     private DiagnosticRenderer() {
     }
 
@@ -28,10 +32,20 @@ public final class DiagnosticRenderer {
         out.append(d.headline()).append('\n');
         if (d.line() >= 1 && d.line() <= lines.length) {
             String text = lines[d.line() - 1].replace('\t', ' ');
-            out.append("  ").append(text).append('\n');
             int start = Math.max(0, Math.min(d.column() - 1, text.length()));
-            int width = Math.max(1, Math.min(d.length(), Math.max(1, text.length() - start)));
-            out.append("  ").append(" ".repeat(start)).append('^').append("~".repeat(width - 1)).append('\n');
+            int end = start + Math.max(1, Math.min(d.length(), Math.max(1, text.length() - start)));
+            int from = 0;
+            int to = text.length();
+            if (text.length() > MAX_SHOWN) {
+                // a huge line (a generated file, a 100,000-term sum) is shown around the caret only
+                from = Math.max(0, Math.min(start - SHOWN_BEFORE, text.length() - MAX_SHOWN));
+                to = from + MAX_SHOWN;
+            }
+            String before = from > 0 ? "..." : "";
+            out.append("  ").append(before).append(text, from, to).append(to < text.length() ? "..." : "").append('\n');
+            int width = Math.max(1, Math.min(end, Math.max(to, start + 1)) - start);
+            out.append("  ").append(" ".repeat(before.length() + start - from)).append('^').append("~".repeat(width - 1))
+                    .append('\n');
         }
         d.hint().ifPresent(h -> out.append("  hint: ").append(h).append('\n'));
     }

@@ -3,8 +3,10 @@ package dev.ssmc.compiler.syntax;
 import dev.ssmc.compiler.syntax.Ast.SourceFile;
 import dev.ssmc.grammar.SsmLexer;
 import dev.ssmc.grammar.SsmParser;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import org.antlr.v4.runtime.BailErrorStrategy;
 import org.antlr.v4.runtime.CharStreams;
@@ -18,6 +20,7 @@ import org.antlr.v4.runtime.atn.ATNState;
 import org.antlr.v4.runtime.atn.PredictionMode;
 import org.antlr.v4.runtime.misc.IntervalSet;
 import org.antlr.v4.runtime.misc.ParseCancellationException;
+import org.antlr.v4.runtime.tree.ParseTree;
 
 /**
  * Reads {@code .ssm} text into an {@link Ast}: SLL prediction first (fast, and enough for almost
@@ -25,6 +28,12 @@ import org.antlr.v4.runtime.misc.ParseCancellationException;
  * deleting tokens: the first token that does not fit is reported, with what was expected there.
  */
 public final class SourceParser {
+    /**
+     * The most terms (numbers and names) in one expression: far more than a network needs, and few
+     * enough that the front end's recursion over an expression stays within a thread's stack.
+     */
+    public static final int MAX_TERMS = 500;
+
     private SourceParser() {
     }
 
@@ -74,6 +83,10 @@ public final class SourceParser {
                         failure.offending)));
             }
         }
+        Optional<Diagnostic> tooLong = longestExpression(fileName, tree);
+        if (tooLong.isPresent()) {
+            return new Result(Optional.empty(), List.of(tooLong.get()));
+        }
         List<Token> hidden = new ArrayList<>();
         for (Token t : tokens.getTokens()) {
             if (t.getChannel() == Token.HIDDEN_CHANNEL) {
@@ -81,6 +94,48 @@ public final class SourceParser {
             }
         }
         return new Result(Optional.of(new AstBuilder(fileName).build(tree, hidden)), List.of());
+    }
+
+    /**
+     * The error for the first expression with more than {@link #MAX_TERMS} terms, if any. The tree
+     * is walked with a stack of its own: a flat sum of 100,000 terms is a tree as deep as it is
+     * long, and the stages after parsing recurse over it, so it is refused here, saying what is
+     * too large, before they can run out of stack.
+     */
+    private static Optional<Diagnostic> longestExpression(String fileName, ParseTree tree) {
+        ArrayDeque<ParseTree> pending = new ArrayDeque<>(List.of(tree));
+        while (!pending.isEmpty()) {
+            ParseTree t = pending.pop();
+            if (t instanceof SsmParser.ExprContext expr) {
+                long terms = terms(expr);
+                if (terms > MAX_TERMS) {
+                    return Optional.of(Diagnostic.error(new AstBuilder(fileName).pos(expr),
+                            String.format(Locale.ROOT, "this expression has %,d terms; an expression has at most %,d",
+                                    terms, MAX_TERMS), "compute it in steps, with `let`"));
+                }
+                continue; // its subexpressions are smaller
+            }
+            for (int i = t.getChildCount() - 1; i >= 0; i--) {
+                pending.push(t.getChild(i));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The numbers and names in an expression. */
+    private static long terms(SsmParser.ExprContext expr) {
+        long terms = 0;
+        ArrayDeque<ParseTree> pending = new ArrayDeque<>(List.of(expr));
+        while (!pending.isEmpty()) {
+            ParseTree t = pending.pop();
+            if (t instanceof SsmParser.NumberContext || t instanceof SsmParser.ReferenceContext) {
+                terms++;
+            }
+            for (int i = 0; i < t.getChildCount(); i++) {
+                pending.push(t.getChild(i));
+            }
+        }
+        return terms;
     }
 
     /** Thrown out of the parser at the first syntax error, carrying what ANTLR knew about it. */

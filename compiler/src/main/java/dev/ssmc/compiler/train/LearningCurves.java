@@ -1,5 +1,6 @@
 package dev.ssmc.compiler.train;
 
+import dev.ssmc.runtime.io.AtomicFile;
 import dev.ssmc.runtime.train.Trainer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -35,9 +36,8 @@ public final class LearningCurves {
         chart.addSeries("train loss", x, loss).setYAxisGroup(1);
         chart.setYAxisGroupTitle(1, "loss");
         chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
-        String file = png.toString();
-        BitmapEncoder.saveBitmap(chart, file.endsWith(".png") ? file.substring(0, file.length() - 4) : file,
-                BitmapEncoder.BitmapFormat.PNG);
+        // whole or not at all: a run killed while drawing keeps the previous epoch's curves
+        AtomicFile.write(png, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
     }
 
 }

@@ -194,6 +194,37 @@ class DiagnosticsTest {
     }
 
     @Test
+    void aLongFlatSumSaysItHasTooManyTermsNotThatItNestsTooDeeply() {
+        String src = "let w = " + String.join(" + ", java.util.Collections.nCopies(100_000, "1")) + "\n"
+                + "network N {\n  input a: 1 channel\n  s5(states w)\n}\n";
+        expectOne(src, "t.ssm:1:9: error: this expression has 100,000 terms; an expression has at most 500",
+                "compute it in steps, with `let`");
+        String rendered = Frontend.compile("t.ssm", src).render();
+        assertTrue(rendered.lines().allMatch(l -> l.length() < 200), "a huge line is shown around the caret only");
+        assertTrue(rendered.contains("  let w = 1 + 1 + 1") && rendered.contains("+ 1 + ..."), rendered);
+    }
+
+    @Test
+    void anExpressionOfTheMostTermsCompilesAndFormatsOnAnOrdinaryStack() throws Exception {
+        // the limit is there so that the recursive stages after parsing fit half of a thread's default stack (1 MB)
+        String sum = String.join(" + ", java.util.Collections.nCopies(SourceParser.MAX_TERMS - 1, "1"));
+        String src = "let w = " + sum + " - 498\nnetwork N {\n  input a: 1 channel\n  s5(states w)\n}\n";
+        Throwable[] failed = new Throwable[1];
+        Thread t = new Thread(null, () -> {
+            try {
+                Frontend.Compilation c = Frontend.compile("t.ssm", src);
+                assertTrue(c.ok(), c::render);
+                Formatter.format(c.ast().orElseThrow());
+            } catch (Throwable e) {
+                failed[0] = e;
+            }
+        }, "small stack", 512 * 1024);
+        t.start();
+        t.join();
+        assertEquals(null, failed[0]);
+    }
+
+    @Test
     void everyDiagnosticPositionIsInsideTheFile() {
         String src = HEADER + "  stage s5(states -1, blocks 0.5) to 1e13 -> downsample conv 0 to -3\n}\n";
         List<Diagnostic> ds = diagnostics(src);

@@ -6,16 +6,20 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
 
 /** Positional reads that do not stop short, and writes that replace a file atomically. */
 final class FileChannels {
     /** Bulk data moves through buffers of this size, so no file or tensor is ever held twice in memory. */
     static final int CHUNK_BYTES = 1 << 20;
+    private static final Pattern TEMPORARY = Pattern.compile("\\..+\\.[0-9a-f]{16}\\.tmp");
 
     private FileChannels() {
     }
@@ -59,12 +63,19 @@ final class FileChannels {
      * partial one: the content goes to a temporary file in the same directory (same file system, so
      * the rename is atomic), is forced to disk, then renamed over the target. The temporary file is
      * created with default permissions, not the owner-only ones of {@link Files#createTempFile}, so
-     * the result has the permissions any new file would have. On any failure it is deleted.
+     * a new file has the permissions any new file would have; a file replaced keeps its own, and a
+     * symbolic link is written through. On any failure it is deleted.
      */
     static void writeAtomically(Path target, ContentWriter content) throws IOException {
-        Path absolute = target.toAbsolutePath();
+        // through a symbolic link to the file it names: renaming over the link would replace the link
+        Path absolute = Files.isSymbolicLink(target) && Files.exists(target) ? target.toRealPath() : target.toAbsolutePath();
+        if (Files.isRegularFile(absolute)) {
+            // the rename would replace a file its owner made read-only, which writing in place never
+            // could: open it for writing (without changing it) to fail as writing in place would
+            FileChannel.open(absolute, StandardOpenOption.WRITE).close();
+        }
         Path temporary = absolute.resolveSibling("." + absolute.getFileName() + "."
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()) + ".tmp");
         boolean moved = false;
         try {
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
@@ -72,16 +83,55 @@ final class FileChannels {
                 content.writeTo(channel);
                 channel.force(true);
             }
+            keepPermissions(absolute, temporary);
             try {
                 Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING);
             }
             moved = true;
+        } catch (IOException e) {
+            throw namingTarget(target, temporary, e);
         } finally {
             if (!moved) {
-                Files.deleteIfExists(temporary);
+                try {
+                    Files.deleteIfExists(temporary);
+                } catch (IOException ignored) {
+                    // the write failed already (full disk, gone directory): report that, not the clean-up
+                }
             }
         }
+    }
+
+    /** Whether {@code name} is one of {@link #writeAtomically}'s temporary files: {@code .NAME.<16 hex digits>.tmp}. */
+    static boolean isTemporary(String name) {
+        return TEMPORARY.matcher(name).matches();
+    }
+
+    /** A file that is replaced keeps its permissions (a read-only or executable file stays so). */
+    private static void keepPermissions(Path replaced, Path replacement) throws IOException {
+        if (!Files.exists(replaced)) {
+            return;
+        }
+        try {
+            Files.setPosixFilePermissions(replacement, Files.getPosixFilePermissions(replaced));
+        } catch (UnsupportedOperationException notPosix) {
+            // the file system has no POSIX permissions to keep
+        }
+    }
+
+    /**
+     * The failure of a write, naming the file the caller asked for: the temporary file's name means
+     * nothing to whoever reads the message, and plain IOExceptions ("No space left on device") name
+     * no file at all.
+     */
+    private static IOException namingTarget(Path target, Path temporary, IOException e) {
+        if (e instanceof FileSystemException fs && fs.getFile() != null
+                && !Path.of(fs.getFile()).toAbsolutePath().equals(temporary)) {
+            return e; // already names a file of the caller's (the target, or its directory)
+        }
+        FileSystemException named = new FileSystemException(target.toString(), null, IoReason.of(e));
+        named.initCause(e);
+        return named;
     }
 }

@@ -154,7 +154,7 @@ public final class SafeTensors {
         } catch (SafeTensorsException e) {
             throw e;
         } catch (IOException | JsonParseException | IllegalStateException e) {
-            throw new SafeTensorsException(file, null, "the header is not valid JSON: " + gsonMessage(e), e);
+            throw new SafeTensorsException(file, null, "the header is not valid JSON: " + JsonErrors.describe(e), e);
         }
         return entries;
     }
@@ -193,18 +193,6 @@ public final class SafeTensors {
         } catch (IOException e) {
             return false; // strict mode refuses a second value as malformed; for us it is just "more text"
         }
-    }
-
-    /**
-     * Gson's message without the troubleshooting link it appends, and with its advice to parse
-     * leniently (which is for the programmer, not the reader of the error) replaced by the fact.
-     */
-    private static String gsonMessage(Exception e) {
-        Throwable t = e instanceof JsonParseException && e.getCause() != null ? e.getCause() : e;
-        String m = String.valueOf(t.getMessage());
-        int see = m.indexOf("\nSee ");
-        m = see >= 0 ? m.substring(0, see) : m;
-        return m.replace("Use JsonReader.setStrictness(Strictness.LENIENT) to accept malformed JSON", "malformed JSON");
     }
 
     private static Map<String, String> parseMetadata(Path file, JsonElement value) throws SafeTensorsException {

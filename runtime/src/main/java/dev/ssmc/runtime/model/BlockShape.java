@@ -13,10 +13,15 @@ public record BlockShape(BlockMode mode, int inChannels, int outChannels, int st
 
     /** The diagonal states that carry a multiplier: one per (c, n) for dws, (d, c, n) for full, (j, m) for s5 and neck. */
     public int kernelStates() {
+        return Math.toIntExact(stateCount());
+    }
+
+    /** {@link #kernelStates()} without overflow, for sizing a block before anything is allocated for it. */
+    public long stateCount() {
         return switch (mode) {
-            case DWS -> inChannels * states;
-            case S5, NECK -> blocks * states;
-            case FULL -> outChannels * inChannels * states;
+            case DWS -> (long) inChannels * states;
+            case S5, NECK -> (long) blocks * states;
+            case FULL -> (long) outChannels * inChannels * states;
         };
     }
 }

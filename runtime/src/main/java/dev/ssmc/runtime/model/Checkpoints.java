@@ -15,8 +15,9 @@ import java.util.TreeSet;
 /**
  * Reading and writing a network's stored tensors as safetensors, under the reference's key
  * names, so that checkpoints trained with the reference load without conversion. Reading is
- * strict: every missing, unexpected or differently shaped tensor is reported, each naming its key
- * and shapes ({@code num_batches_tracked}, which nothing reads, is ignored).
+ * strict: every missing, unexpected or differently shaped tensor, and every tensor holding a NaN or
+ * an infinity, is reported, each naming its key and shapes ({@code num_batches_tracked}, which
+ * nothing reads, is ignored).
  */
 public final class Checkpoints {
     private static final String IGNORED_SUFFIX = "num_batches_tracked";
@@ -24,7 +25,7 @@ public final class Checkpoints {
     private Checkpoints() {
     }
 
-    /** A checkpoint that does not fit the network; the message lists every problem. */
+    /** A checkpoint that does not fit the network or holds non-finite weights; the message lists every problem. */
     public static final class MismatchException extends IOException {
         private static final long serialVersionUID = 1L;
 
@@ -55,7 +56,14 @@ public final class Checkpoints {
                         + Tensor.shapeString(p.shape()));
                 continue;
             }
-            values.put(p.key(), f.toF32(p.key()).data());
+            float[] data = f.toF32(p.key()).data();
+            String nonFinite = nonFinite(data);
+            if (nonFinite != null) {
+                // a NaN or infinity spreads through every output: the network would "run" and answer noise
+                problems.add("tensor '" + p.key() + "' holds " + nonFinite + "; weights must be finite numbers");
+                continue;
+            }
+            values.put(p.key(), data);
         }
         for (String key : unused) {
             if (!key.endsWith(IGNORED_SUFFIX)) {
@@ -63,9 +71,27 @@ public final class Checkpoints {
             }
         }
         if (!problems.isEmpty()) {
-            throw new MismatchException(file + ": the checkpoint does not fit the network:\n  " + String.join("\n  ", problems));
+            throw new MismatchException(file + ": the checkpoint cannot be loaded into the network:\n  "
+                    + String.join("\n  ", problems));
         }
         return values;
+    }
+
+    /** How many values of {@code data} are NaN or infinite and where the first is, or null when none is. */
+    private static String nonFinite(float[] data) {
+        int first = -1;
+        int count = 0;
+        for (int i = 0; i < data.length; i++) {
+            if (!Float.isFinite(data[i])) {
+                count++;
+                first = first < 0 ? i : first;
+            }
+        }
+        if (count == 0) {
+            return null;
+        }
+        return count + " non-finite value" + (count == 1 ? "" : "s") + " (the first, at index " + first + ", is "
+                + (Float.isNaN(data[first]) ? "NaN" : data[first] > 0 ? "+Inf" : "-Inf") + ")";
     }
 
     /** Checks that {@code values} holds exactly {@code parameters}, with the right sizes. */

@@ -71,6 +71,15 @@ public final class SsmCarry {
         }
     }
 
+    /**
+     * The bytes a carry of this shape holds (a double: it may exceed any array's): per state, its multiplier and its dense rows of input
+     * and output weights (the arrays the constructor makes). Commands check it against the heap
+     * before building a network, since it grows with states times channels.
+     */
+    public static double bytes(BlockShape shape) {
+        return (double) Double.BYTES * shape.stateCount() * (2L + shape.inChannels() + shape.ssmChannels());
+    }
+
     /** A zero state for {@code batch} streams: [batch][states] real and imaginary parts. */
     public double[][] zero(int batch) {
         return new double[][] {new double[batch * states], new double[batch * states]};

@@ -101,7 +101,7 @@ public final class Batches implements Iterator<Batch> {
 
     /** Batches in the epoch (the last one may be smaller). */
     public int batchCount() {
-        return (order.length + batchSize - 1) / batchSize;
+        return (int) (((long) order.length + batchSize - 1) / batchSize); // long: a batch size near 2^31 must not wrap
     }
 
     public int batchSize() {

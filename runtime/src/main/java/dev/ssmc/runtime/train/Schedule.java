@@ -23,7 +23,12 @@ public interface Schedule {
 
     /** PyTorch's {@code OneCycleLR} defaults: 30% rising, start at max/25, end at max/25/1e4. */
     static Schedule oneCycle(double max, long totalSteps) {
-        return new OneCycle(max, totalSteps, 0.3, 25, 1e4);
+        return new OneCycle(max, totalSteps, OneCycle.RISING, 25, 1e4);
+    }
+
+    /** The fewest steps {@link #oneCycle} takes: each of its two phases needs at least two. */
+    static long oneCycleMinimumSteps() {
+        return (long) Math.ceil(2 / OneCycle.RISING);
     }
 
     /** A constant rate. */
@@ -80,6 +85,9 @@ public interface Schedule {
      */
     record OneCycle(double max, long totalSteps, double pctStart, double divFactor, double finalDivFactor)
             implements Schedule {
+        /** The fraction of the steps {@link Schedule#oneCycle} rises over. */
+        static final double RISING = 0.3;
+
         public OneCycle {
             if (!(max > 0 && Double.isFinite(max)) || !(divFactor >= 1) || !(finalDivFactor >= 1)) {
                 throw new IllegalArgumentException("need max > 0 and division factors >= 1");

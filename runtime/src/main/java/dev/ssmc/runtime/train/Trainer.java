@@ -63,7 +63,7 @@ public final class Trainer {
         this.validation = validation;
         this.config = config;
         this.adam = new AdamW(network.parameterList(), config.adam());
-        this.stepsPerEpoch = Batches.training(train, config.batchSize(), config.seed(), 0, config.augmentation()).batchCount();
+        this.stepsPerEpoch = stepsPerEpoch(train, config.batchSize());
         long total = (long) stepsPerEpoch * config.epochs();
         this.schedule = config.schedule().equals("onecycle") ? Schedule.oneCycle(config.learningRate(), total)
                 : Schedule.cosine(config.learningRate(), config.warmupSteps(), total, 0);
@@ -73,6 +73,11 @@ public final class Trainer {
         return stepsPerEpoch;
     }
 
+    /** The optimizer steps of an epoch over {@code train} in batches of {@code batchSize}: known before training. */
+    public static int stepsPerEpoch(ClipSet train, int batchSize) {
+        return Batches.training(train, batchSize, 0, 0, Augmentation.NONE).batchCount();
+    }
+
     /** The optimizer's state and the step count, to save beside a checkpoint for resuming. */
     public Map<String, float[]> state() {
         Map<String, float[]> s = new HashMap<>(adam.state());
@@ -80,10 +85,18 @@ public final class Trainer {
         return s;
     }
 
-    /** Restores what {@link #state} saved. */
+    /**
+     * Restores what {@link #state} saved.
+     *
+     * @throws IllegalArgumentException if the state is not one this trainer's {@link #state} could
+     *     have made (see {@link AdamW#loadState})
+     */
     public void loadState(Map<String, float[]> s) {
         Map<String, float[]> adamState = new HashMap<>(s);
         float[] st = adamState.remove("trainer.step");
+        if (st != null && st.length != 2) {
+            throw new IllegalArgumentException("trainer.step has " + st.length + " elements, not 2");
+        }
         if (st != null) {
             step = ((long) Float.floatToRawIntBits(st[0]) << 32) | (Float.floatToRawIntBits(st[1]) & 0xffffffffL);
         }

@@ -7,7 +7,9 @@ import dev.ssmc.compiler.syntax.Diagnostic;
 import dev.ssmc.compiler.syntax.DiagnosticRenderer;
 import dev.ssmc.compiler.syntax.Pos;
 import dev.ssmc.compiler.syntax.SourceParser;
+import dev.ssmc.runtime.io.IoReason;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +17,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -22,6 +25,12 @@ import java.util.Optional;
  * in the user's file are diagnostics, never exceptions.
  */
 public final class Frontend {
+    /**
+     * The largest source file read: far beyond any network's (the limits on statements and
+     * expressions bound what a file can usefully say), small enough to read whole.
+     */
+    public static final long MAX_SOURCE_BYTES = 16L << 20;
+
     private Frontend() {
     }
 
@@ -79,22 +88,41 @@ public final class Frontend {
 
     /** Reads and compiles a file; an unreadable file is a diagnostic too. */
     public static Compilation compile(Path path) {
-        String name = path.toString();
-        try {
-            byte[] bytes = Files.readAllBytes(path);
-            String text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-            return compile(name, text);
+        Source source = read(path);
+        return source.problem() == null ? compile(path.toString(), source.text()) : unreadable(path, source.problem());
+    }
+
+    /**
+     * A source file's text, or why it could not be read.
+     *
+     * @param problem null when the text was read; else, e.g., "no such file" or "the file is not UTF-8 text"
+     */
+    public record Source(String text, String problem) {
+    }
+
+    /** Reads a {@code .ssm} file as UTF-8, every way of failing put in words (see {@link Source}). */
+    public static Source read(Path path) {
+        try (InputStream in = Files.newInputStream(path)) {
+            // read with a bound: a device or a pipe (/dev/zero) has no size to check first
+            byte[] bytes = in.readNBytes((int) MAX_SOURCE_BYTES + 1);
+            if (bytes.length > MAX_SOURCE_BYTES) {
+                return new Source(null, String.format(Locale.ROOT, "the file is larger than %,d bytes, the most a .ssm"
+                        + " file may have", MAX_SOURCE_BYTES));
+            }
+            return new Source(StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString(), null);
         } catch (NoSuchFileException e) {
-            return unreadable(name, "no such file");
+            return new Source(null, "no such file");
         } catch (CharacterCodingException e) {
-            return unreadable(name, "the file is not UTF-8 text");
+            return new Source(null, "the file is not UTF-8 text");
         } catch (IOException e) {
-            return unreadable(name, "cannot read the file: " + e.getMessage());
+            return new Source(null, "cannot read the file: " + IoReason.of(e));
         }
     }
 
-    private static Compilation unreadable(String name, String message) {
-        Diagnostic d = Diagnostic.error(new Pos(name, 0, 0, 0, 0, 0), message);
+    /** The diagnostic of a file that could not be read. */
+    public static Compilation unreadable(Path path, String problem) {
+        String name = path.toString();
+        Diagnostic d = Diagnostic.error(new Pos(name, 0, 0, 0, 0, 0), problem);
         return new Compilation(name, "", Optional.empty(), List.of(), List.of(d));
     }
 }

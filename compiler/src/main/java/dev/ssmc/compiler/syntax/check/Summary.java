@@ -45,11 +45,7 @@ public final class Summary {
         long params = 0;
         for (ParamSpec p : network.parameters()) {
             if (p.role().trainable()) {
-                long size = 1;
-                for (int d : p.shape()) {
-                    size *= d;
-                }
-                params += size;
+                params += p.elements();
             }
         }
         Rational deepest = Rational.ONE;

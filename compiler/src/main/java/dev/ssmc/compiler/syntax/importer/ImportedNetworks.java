@@ -1,11 +1,9 @@
 package dev.ssmc.compiler.syntax.importer;
 
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import dev.ssmc.compiler.ir.Network;
 import dev.ssmc.compiler.reference.ConfigException;
+import dev.ssmc.compiler.reference.ConfigReader;
 import dev.ssmc.compiler.reference.ReferenceNetworks;
 import dev.ssmc.compiler.syntax.Formatter;
 import dev.ssmc.compiler.syntax.check.Frontend;
@@ -28,7 +26,7 @@ public final class ImportedNetworks {
      * {@link ConfigException} when the config is not valid.
      */
     public static Network reference(String configJson, String where) {
-        JsonObject json = parse(configJson, where);
+        JsonObject json = ConfigReader.parse(configJson, where);
         if (json.has("network")) {
             return ReferenceNetworks.fromGoldenConfig(configJson, where);
         }
@@ -50,7 +48,7 @@ public final class ImportedNetworks {
 
     /** The reference class a config builds: {@code Centaurus}, {@code CentaurusSE} or {@code SSMLayer}. */
     public static String referenceClass(String configJson, String where) {
-        JsonObject json = parse(configJson, where);
+        JsonObject json = ConfigReader.parse(configJson, where);
         if (json.has("network") && json.get("network").isJsonPrimitive()) {
             return json.get("network").getAsString();
         }
@@ -85,17 +83,5 @@ public final class ImportedNetworks {
 
     private static String nameOr(JsonObject json, String fallback) {
         return json.has("name") && json.get("name").isJsonPrimitive() ? json.get("name").getAsString() : fallback;
-    }
-
-    private static JsonObject parse(String text, String where) {
-        try {
-            JsonElement e = JsonParser.parseString(text);
-            if (!e.isJsonObject()) {
-                throw new ConfigException(where + ": the config must be a JSON object");
-            }
-            return e.getAsJsonObject();
-        } catch (JsonParseException ex) {
-            throw new ConfigException(where + ": the config is not valid JSON: " + ex.getMessage());
-        }
     }
 }
