@@ -373,7 +373,7 @@ public final class TrainCommand implements Callable<Integer> {
         Path checkpoint = run.resolve(String.format(Locale.ROOT, "epoch-%03d.safetensors", epoch));
         String log = new GsonBuilder().setPrettyPrinting().create().toJson(history) + "\n";
         Map<String, String> meta = new LinkedHashMap<>();
-        meta.put("network", spec.commandLine().getCommandName());
+        meta.put("network", network.name());
         meta.put(LABELS, String.join(",", dataset.labels()));
         meta.put(EPOCH, Integer.toString(epoch));
         meta.put("seed", Long.toString(seed));
