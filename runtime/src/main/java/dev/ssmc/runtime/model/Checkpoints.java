@@ -19,9 +19,18 @@ import java.util.TreeSet;
  * and shapes ({@code num_batches_tracked}, which nothing reads, is ignored).
  */
 public final class Checkpoints {
+    /** PyTorch stores a BatchNorm step counter in every state dict that no computation reads. */
     private static final String IGNORED_SUFFIX = "num_batches_tracked";
 
     private Checkpoints() {
+    }
+
+    /**
+     * Whether a checkpoint's tensor is bookkeeping that no network reads ({@code num_batches_tracked}):
+     * a PyTorch state dict has one per BatchNorm, so every reader of checkpoints skips them.
+     */
+    public static boolean isIgnored(String key) {
+        return key.endsWith(IGNORED_SUFFIX);
     }
 
     /** A checkpoint that does not fit the network; the message lists every problem. */
@@ -58,7 +67,7 @@ public final class Checkpoints {
             values.put(p.key(), f.toF32(p.key()).data());
         }
         for (String key : unused) {
-            if (!key.endsWith(IGNORED_SUFFIX)) {
+            if (!isIgnored(key)) {
                 problems.add("unexpected tensor '" + key + "': the network has no such parameter");
             }
         }
@@ -84,7 +93,7 @@ public final class Checkpoints {
             }
         }
         for (String k : values.keySet()) {
-            if (parameters.stream().noneMatch(p -> p.key().equals(k)) && !k.endsWith(IGNORED_SUFFIX)) {
+            if (parameters.stream().noneMatch(p -> p.key().equals(k)) && !isIgnored(k)) {
                 problems.add("unexpected tensor '" + k + "': the network has no such parameter");
             }
         }
