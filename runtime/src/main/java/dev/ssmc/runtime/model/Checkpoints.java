@@ -19,18 +19,9 @@ import java.util.TreeSet;
  * and shapes ({@code num_batches_tracked}, which nothing reads, is ignored).
  */
 public final class Checkpoints {
-    /** PyTorch stores a BatchNorm step counter in every state dict that no computation reads. */
     private static final String IGNORED_SUFFIX = "num_batches_tracked";
 
     private Checkpoints() {
-    }
-
-    /**
-     * Whether a checkpoint's tensor is bookkeeping that no network reads ({@code num_batches_tracked}):
-     * a PyTorch state dict has one per BatchNorm, so every reader of checkpoints skips them.
-     */
-    public static boolean isIgnored(String key) {
-        return key.endsWith(IGNORED_SUFFIX);
     }
 
     /** A checkpoint that does not fit the network; the message lists every problem. */
@@ -67,7 +58,7 @@ public final class Checkpoints {
             values.put(p.key(), f.toF32(p.key()).data());
         }
         for (String key : unused) {
-            if (!isIgnored(key)) {
+            if (!key.endsWith(IGNORED_SUFFIX)) {
                 problems.add("unexpected tensor '" + key + "': the network has no such parameter");
             }
         }
@@ -112,5 +103,13 @@ public final class Checkpoints {
             w.put(p.key(), Tensor.of(values.get(p.key()), p.shape()));
         }
         w.write(file);
+    }
+
+    /**
+     * Whether a checkpoint's tensor is bookkeeping that no network reads ({@code num_batches_tracked}):
+     * a PyTorch state dict has one per BatchNorm, so every reader of checkpoints skips them.
+     */
+    public static boolean isIgnored(String key) {
+        return key.endsWith(IGNORED_SUFFIX);
     }
 }
