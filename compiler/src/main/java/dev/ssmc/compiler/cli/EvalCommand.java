@@ -6,13 +6,17 @@ import dev.ssmc.compiler.syntax.check.Frontend;
 import dev.ssmc.compiler.train.Networks;
 import dev.ssmc.runtime.io.SafeTensors;
 import dev.ssmc.runtime.model.Trainable;
+import dev.ssmc.runtime.train.Clip;
 import dev.ssmc.runtime.train.ClipSet;
 import dev.ssmc.runtime.train.ConfusionMatrix;
 import dev.ssmc.runtime.train.SpeechCommands;
 import dev.ssmc.runtime.train.Trainer;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -21,7 +25,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code ssmc eval FILE.ssm --checkpoint C --data DIR}: accuracy and confusion matrix on a split. */
+/**
+ * {@code ssmc eval FILE.ssm --checkpoint C --data DIR}: accuracy and confusion matrix on a split, and
+ * with {@code --predictions} each item's prediction.
+ */
 @Command(name = "eval", mixinStandardHelpOptions = true,
         description = "Evaluate a classifier's checkpoint on a Speech Commands folder: the split's listed clips "
                 + "plus 24 silence items cut from its background noise with a fixed seed. Prints the "
@@ -41,6 +48,10 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--batch", paramLabel = "B", description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batch = 32;
+
+    @Option(names = "--predictions", paramLabel = "FILE", description = "Also write one line per item, tab-separated: "
+            + "the item (its path in the data folder, or silence#K for the K-th silence item), its label, the predicted label.")
+    Path predictions;
 
     @Spec
     CommandSpec spec;
@@ -79,11 +90,37 @@ public final class EvalCommand implements Callable<Integer> {
             throw UserFiles.failure(checkpoint, e);
         }
         ConfusionMatrix m = new ConfusionMatrix(dataset.labels().size());
-        double accuracy = Trainer.evaluate(net, set, batch, m);
+        int[] predicted = Trainer.predict(net, set, batch);
+        double accuracy = Trainer.score(set, predicted, m);
+        if (predictions != null) {
+            writePredictions(predictions, set, predicted);
+        }
         PrintWriter out = spec.commandLine().getOut();
         out.println(m.format(dataset.labels()));
         out.printf(Locale.ROOT, "accuracy=%.4f over %d items%n", accuracy, m.total());
         out.flush();
         return 0;
+    }
+
+    /**
+     * One line per item of {@link ClipSet#evaluationItems()}, in that order: word clips by their path
+     * (comparable item by item with another program's predictions on the same files), silence items
+     * as {@code silence#K} (they are cut from the noise, so they have no file).
+     */
+    private static void writePredictions(Path file, ClipSet set, int[] predicted) {
+        List<Clip> items = set.evaluationItems();
+        List<String> labels = set.labels();
+        int words = set.clips().size();
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < items.size(); i++) {
+            String item = i < words ? items.get(i).source() : "silence#" + (i - words);
+            text.append(item).append('\t').append(labels.get(items.get(i).label())).append('\t')
+                    .append(labels.get(predicted[i])).append('\n');
+        }
+        try {
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UserError("--predictions: cannot write " + file + ": " + e.getMessage());
+        }
     }
 }

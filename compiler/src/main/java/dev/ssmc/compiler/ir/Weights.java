@@ -1,5 +1,6 @@
 package dev.ssmc.compiler.ir;
 
+import dev.ssmc.runtime.model.Checkpoints;
 import dev.ssmc.runtime.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -13,9 +14,6 @@ import java.util.TreeSet;
  * every shape right. Keys are the reference's state-dict keys.
  */
 public final class Weights {
-    /** PyTorch stores a BatchNorm step counter that no computation reads. */
-    private static final String IGNORED_SUFFIX = "num_batches_tracked";
-
     private final Map<String, Tensor> values;
 
     private Weights(Map<String, Tensor> values) {
@@ -44,7 +42,7 @@ public final class Weights {
         }
         String[] known = network.parameters().stream().map(ParamSpec::key).toArray(String[]::new);
         for (String key : unused) {
-            if (!key.endsWith(IGNORED_SUFFIX)) {
+            if (!Checkpoints.isIgnored(key)) {
                 problems.add("unexpected tensor '" + key + "': the network has no such parameter"
                         + Names.suggestion(key, known));
             }

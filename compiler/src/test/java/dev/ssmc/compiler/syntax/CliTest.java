@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ssmc.compiler.cli.Main;
 import dev.ssmc.compiler.reference.ReferenceNetworks;
 import dev.ssmc.compiler.syntax.check.Frontend;
+import dev.ssmc.runtime.io.SafeTensors;
+import dev.ssmc.runtime.io.SafeTensorsFile;
+import dev.ssmc.runtime.io.SafeTensorsWriter;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -162,6 +165,31 @@ class CliTest {
         Run badRate = run("import", "--config", json.toString(), "--rate", "-5");
         assertEquals(1, badRate.status);
         assertTrue(badRate.err.startsWith("ssmc import: error: --rate: -5 Hz is not a sample rate"), badRate.err);
+    }
+
+    @Test
+    void importAcceptsTheBatchNormStepCountersOfAPyTorchStateDict() throws Exception {
+        // a state dict saved by PyTorch has an int64 num_batches_tracked per BatchNorm, which no
+        // computation reads and loading skips: the check must not call it a difference
+        SafeTensorsFile golden = SafeTensors.read(Golden.file("net_kws"));
+        SafeTensorsWriter stateDict = new SafeTensorsWriter();
+        int counters = 0;
+        for (String name : golden.names()) {
+            if (name.startsWith("state.")) {
+                String key = name.substring("state.".length());
+                stateDict.put(key, golden.f32(name));
+                if (key.endsWith(".running_mean")) {
+                    stateDict.putI64(key.replace("running_mean", "num_batches_tracked"), new int[0], new long[] {1000});
+                    counters++;
+                }
+            }
+        }
+        assertTrue(counters > 0);
+        Path checkpoint = tmp.resolve("state_dict.safetensors");
+        stateDict.write(checkpoint);
+        Run r = run("import", "--config", Golden.file("net_kws").toString(), "--checkpoint", checkpoint.toString());
+        assertEquals(0, r.status, r.err);
+        assertEquals("", r.err);
     }
 
     @Test

@@ -110,7 +110,7 @@ public final class Checkpoints {
             }
         }
         for (String k : values.keySet()) {
-            if (parameters.stream().noneMatch(p -> p.key().equals(k)) && !k.endsWith(IGNORED_SUFFIX)) {
+            if (parameters.stream().noneMatch(p -> p.key().equals(k)) && !isIgnored(k)) {
                 problems.add("unexpected tensor '" + k + "': the network has no such parameter");
             }
         }
@@ -129,5 +129,13 @@ public final class Checkpoints {
             w.put(p.key(), Tensor.of(values.get(p.key()), p.shape()));
         }
         w.write(file);
+    }
+
+    /**
+     * Whether a checkpoint's tensor is bookkeeping that no network reads ({@code num_batches_tracked}):
+     * a PyTorch state dict has one per BatchNorm, so every reader of checkpoints skips them.
+     */
+    public static boolean isIgnored(String key) {
+        return key.endsWith(IGNORED_SUFFIX);
     }
 }

@@ -8,6 +8,7 @@ import dev.ssmc.runtime.model.Tape;
 import dev.ssmc.runtime.model.Trainable;
 import dev.ssmc.runtime.tensor.Tensor;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -158,19 +159,45 @@ public final class Trainer {
 
     /** The accuracy of a network (eval mode) on a clip set; fills {@code confusion} when given. */
     public static double evaluate(Trainable network, ClipSet set, int batchSize, ConfusionMatrix confusion) {
+        return score(set, predict(network, set, batchSize), confusion);
+    }
+
+    /**
+     * The class a network (eval mode) predicts for each item of {@link ClipSet#evaluationItems()},
+     * in that order.
+     */
+    public static int[] predict(Trainable network, ClipSet set, int batchSize) {
         Model model = network.model();
-        long correct = 0;
-        long seen = 0;
         Batches batches = Batches.evaluation(set, batchSize);
+        int[] predicted = new int[batches.itemCount()];
+        int at = 0;
         while (batches.hasNext()) {
             Batch b = batches.next();
             Tensor logits = model.forward(new Signal(b.size(), 1, b.length(), b.inputs())).logits();
-            correct += Accuracy.correct(logits.data(), logits.dim(1), b.labels());
-            seen += b.size();
+            int[] classes = Accuracy.predictions(logits.data(), logits.dim(1));
+            System.arraycopy(classes, 0, predicted, at, classes.length);
+            at += classes.length;
+        }
+        return predicted;
+    }
+
+    /**
+     * The accuracy of {@code predicted}, one class per item of {@link ClipSet#evaluationItems()}
+     * (as {@link #predict} gives them); fills {@code confusion} when given.
+     */
+    public static double score(ClipSet set, int[] predicted, ConfusionMatrix confusion) {
+        List<Clip> items = set.evaluationItems();
+        if (predicted.length != items.size()) {
+            throw new IllegalArgumentException(predicted.length + " predictions for " + items.size() + " items");
+        }
+        long correct = 0;
+        for (int i = 0; i < predicted.length; i++) {
+            int label = items.get(i).label();
+            correct += predicted[i] == label ? 1 : 0;
             if (confusion != null) {
-                confusion.add(logits.data(), b.labels());
+                confusion.add(label, predicted[i]);
             }
         }
-        return (double) correct / seen;
+        return (double) correct / predicted.length;
     }
 }

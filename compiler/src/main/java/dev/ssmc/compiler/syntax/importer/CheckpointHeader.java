@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import dev.ssmc.compiler.ir.ParamSpec;
+import dev.ssmc.runtime.model.Checkpoints;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -94,7 +95,10 @@ public final class CheckpointHeader {
         }
     }
 
-    /** Every difference between a network's parameters and a checkpoint's tensors, one line each. */
+    /**
+     * Every difference between a network's parameters and a checkpoint's tensors, one line each;
+     * tensors that loading ignores ({@link Checkpoints#isIgnored}) are no difference.
+     */
     public static List<String> mismatches(List<ParamSpec> params, Map<String, int[]> shapes) {
         List<String> out = new ArrayList<>();
         Map<String, int[]> left = new LinkedHashMap<>(shapes);
@@ -108,6 +112,9 @@ public final class CheckpointHeader {
             }
         }
         for (Map.Entry<String, int[]> e : left.entrySet()) {
+            if (Checkpoints.isIgnored(e.getKey())) {
+                continue; // PyTorch's BatchNorm step counters: loading skips them too
+            }
             out.add("not in the network: " + e.getKey() + " " + Arrays.toString(e.getValue()));
         }
         return out;
