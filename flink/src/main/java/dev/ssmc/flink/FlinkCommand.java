@@ -16,7 +16,6 @@ import java.util.stream.Stream;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
-import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -177,13 +176,12 @@ public final class FlinkCommand implements Callable<Integer> {
             StreamExecutionEnvironment env = StreamJob.environment(settings, conf);
             StreamJob.build(env, settings, StreamJob.source(input, 0), new CollectingSink(run));
             long start = System.nanoTime();
-            var id = cluster.submitJob(env.getStreamGraph()).get().getJobID();
-            JobResult result = cluster.requestJobResult(id).get();
-            double wall = (System.nanoTime() - start) / 1e9;
-            if (!result.isSuccess()) {
-                Throwable cause = result.getSerializedThrowable().map(t -> (Throwable) t).orElse(null);
-                throw new UserError("the job failed: " + (cause == null ? "unknown cause" : cause.getMessage()));
+            try {
+                StreamJob.awaitSuccess(cluster, StreamJob.submit(cluster, env, null));
+            } catch (IllegalStateException e) {
+                throw new UserError(e.getMessage());
             }
+            double wall = (System.nanoTime() - start) / 1e9;
             return wall;
         } finally {
             cluster.close();

@@ -1,6 +1,7 @@
 package dev.ssmc.flink;
 
 import java.time.Duration;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.sink2.Sink;
@@ -11,9 +12,13 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.runtime.jobgraph.SavepointRestoreSettings;
+import org.apache.flink.runtime.jobmaster.JobResult;
+import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
 
 /**
  * The job: audio chunks keyed by stream, a network's stream per key ({@link KeyedNetworkFunction}),
@@ -78,5 +83,27 @@ public final class StreamJob {
             outputs = outputs.map(new FailOnce(s.failToken(), s.failAfter())).uid("fail-once").name("fail once");
         }
         outputs.sinkTo(sink).uid("outputs").name("outputs");
+    }
+
+    /** Submits the job {@code env} holds to a local cluster, restored from {@code savepoint} unless it is null. */
+    public static JobID submit(MiniCluster cluster, StreamExecutionEnvironment env, String savepoint) throws Exception {
+        StreamGraph graph = env.getStreamGraph();
+        if (savepoint != null) {
+            graph.setSavepointRestoreSettings(SavepointRestoreSettings.forPath(savepoint));
+        }
+        return cluster.submitJob(graph).get().getJobID();
+    }
+
+    /**
+     * Waits for a job to finish.
+     *
+     * @throws IllegalStateException with the job's failure when it failed (after its restarts)
+     */
+    public static void awaitSuccess(MiniCluster cluster, JobID id) throws Exception {
+        JobResult result = cluster.requestJobResult(id).get();
+        if (!result.isSuccess()) {
+            Throwable cause = result.getSerializedThrowable().map(t -> (Throwable) t).orElse(null);
+            throw new IllegalStateException("the job failed: " + (cause == null ? "unknown cause" : cause.getMessage()), cause);
+        }
     }
 }
