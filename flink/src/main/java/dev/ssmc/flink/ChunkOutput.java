@@ -9,4 +9,11 @@ package dev.ssmc.flink;
  * checkpoint or savepoint.
  */
 public record ChunkOutput(String key, long sequence, String label, float[] values, boolean restored) {
+    /** The values themselves (a classifier's probabilities; an audio chunk's first eight samples), for logs. */
+    @Override
+    public String toString() {
+        float[] shown = java.util.Arrays.copyOf(values, Math.min(values.length, label.isEmpty() ? 8 : values.length));
+        return key + " #" + sequence + (label.isEmpty() ? "" : " " + label) + " " + java.util.Arrays.toString(shown)
+                + (shown.length < values.length ? " (" + values.length + " values)" : "") + (restored ? " restored" : "");
+    }
 }

@@ -20,6 +20,7 @@ import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -36,23 +37,11 @@ public final class FlinkCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The .ssm file.")
     Path file;
 
-    @Option(names = "--network", paramLabel = "NAME", description = "The network to run when the file has several.")
-    String network;
-
-    @Option(names = "--checkpoint", required = true, paramLabel = "C", description = "A safetensors checkpoint with the reference's keys.")
-    Path checkpoint;
-
-    @Option(names = "--streams", paramLabel = "N", description = "Audio streams, one key each (default: ${DEFAULT-VALUE}).")
-    int streams = 64;
+    @Mixin
+    StreamOptions options;
 
     @Option(names = "--parallelism", paramLabel = "P", description = "Subtasks of every operator (default: ${DEFAULT-VALUE}).")
     int parallelism = 2;
-
-    @Option(names = "--seconds", paramLabel = "S", description = "Seconds of audio per stream (default: ${DEFAULT-VALUE}).")
-    double seconds = 10;
-
-    @Option(names = "--chunk-ms", paramLabel = "MS", description = "Mean chunk length; chunks are 1/2 to 3/2 of it (default: ${DEFAULT-VALUE}).")
-    double chunkMillis = 100;
 
     @Option(names = "--wav", paramLabel = "FILE", description = "Stream this WAV file's samples (each stream from another offset) instead of synthetic audio.")
     Path wav;
@@ -63,16 +52,16 @@ public final class FlinkCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-interval", paramLabel = "MS", description = "Milliseconds between checkpoints (default: ${DEFAULT-VALUE}).")
     long checkpointMillis = 500;
 
-    @Option(names = "--seed", paramLabel = "N", description = "Seed of the chunk sizes and synthetic audio (default: ${DEFAULT-VALUE}).")
-    long seed = 1;
-
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        if (streams < 1 || parallelism < 1 || seconds <= 0 || chunkMillis <= 0 || checkpointMillis < 10) {
-            throw new UserError("--streams, --parallelism, --seconds and --chunk-ms must be positive, --checkpoint-interval at least 10");
+        if (options.problem() != null) {
+            throw new UserError(options.problem());
+        }
+        if (parallelism < 1 || checkpointMillis < 10) {
+            throw new UserError("--parallelism must be positive, --checkpoint-interval at least 10");
         }
         if (parallelism > StreamJob.MAX_PARALLELISM) {
             throw new UserError("--parallelism is at most " + StreamJob.MAX_PARALLELISM);
@@ -87,11 +76,7 @@ public final class FlinkCommand implements Callable<Integer> {
             throw new UserError(e.getMessage());
         }
         double compileSeconds = (System.nanoTime() - compileStart) / 1e9;
-        int rate = net.sampleRate() > 0 ? net.sampleRate() : 16000;
-        int mean = Math.max(2, (int) Math.round(chunkMillis * rate / 1000));
-        int chunks = Math.max(1, (int) Math.ceil(seconds * rate / mean));
-        SyntheticStreams input = new SyntheticStreams(streams, chunks, Math.max(1, mean / 2), mean * 3 / 2,
-                net.inChannels(), rate, seed, wavSamples(rate, net.inChannels()));
+        SyntheticStreams input = options.input(net, wavSamples(StreamOptions.rate(net)));
         String run = UUID.randomUUID().toString();
         long failAfter = noFailure ? -1 : Math.max(1, input.count() / (2L * parallelism)); // halfway through subtask 0's share
         StreamJob.Settings settings = new StreamJob.Settings(networkSpec, parallelism, Duration.ofMillis(checkpointMillis),
@@ -100,8 +85,9 @@ public final class FlinkCommand implements Callable<Integer> {
 
         w.printf(Locale.ROOT, "%s: network %s compiled in %.1f s; %d streams of %.1f s of %s audio in chunks of %d to %d "
                         + "samples (%,d records), parallelism %d, checkpoints every %d ms, %s%n",
-                file, net.name(), compileSeconds, streams, input.seconds() / streams, wav == null ? "synthetic" : "WAV",
-                Math.max(1, mean / 2), mean * 3 / 2, input.count(), parallelism, checkpointMillis,
+                file, net.name(), compileSeconds, input.streams(), input.seconds() / input.streams(),
+                wav == null ? "synthetic" : "WAV", input.minChunk(), input.maxChunk(), input.count(), parallelism,
+                checkpointMillis,
                 noFailure ? "no failure injected" : "one failure injected after " + failAfter + " outputs of subtask 0");
         w.flush();
         Path dir = Files.createTempDirectory("ssmc-flink");
@@ -130,13 +116,15 @@ public final class FlinkCommand implements Callable<Integer> {
 
     private NetworkSpec read() {
         try {
-            return NetworkSpec.read(file, network, checkpoint);
+            return NetworkSpec.read(file, options.network, options.checkpoint);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new UserError(e.getFile() + ": no such file");
         } catch (IOException e) {
             throw new UserError("cannot read " + e.getMessage());
         }
     }
 
-    private float[] wavSamples(int rate, int channels) throws IOException {
+    private float[] wavSamples(int rate) {
         if (wav == null) {
             return null;
         }

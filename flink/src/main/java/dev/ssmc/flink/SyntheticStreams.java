@@ -61,6 +61,16 @@ public final class SyntheticStreams implements GeneratorFunction<Long, AudioChun
         return chunks;
     }
 
+    /** The shortest chunk, in frames. */
+    public int minChunk() {
+        return minChunk;
+    }
+
+    /** The longest chunk, in frames. */
+    public int maxChunk() {
+        return maxChunk;
+    }
+
     /** Records in all. */
     public long count() {
         return (long) streams * chunks;
