@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "ssmc", mixinStandardHelpOptions = true, version = "ssmc 0.1.0",
         description = "Compiler for Centaurus-style state-space-model networks.",
+        footer = "The ./ssmc launcher also runs `ssmc flink`: a network as keyed Flink operators (module ssmc-flink).",
         subcommands = {CheckCommand.class, FmtCommand.class, ImportCommand.class, GoldenCommand.class,
                 PathCommand.class, ExplainCommand.class, CalibrateCommand.class,
                 BenchCommand.class, CompileCommand.class, RunCommand.class,
@@ -27,7 +28,15 @@ public final class Main implements Runnable {
 
     /** The configured command line: tests call {@code execute} on it with their own writers. */
     public static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new Main());
+        return handleErrors(new CommandLine(new Main()));
+    }
+
+    /**
+     * Installs ssmc's error handling on a command line: {@code ssmc CMD: error: ...} and status 1 for
+     * a {@link UserError}, a stack trace and status 3 for a bug. Also used by the commands that live
+     * in other modules ({@code ssmc flink}).
+     */
+    public static CommandLine handleErrors(CommandLine cl) {
         cl.setExecutionStrategy(Main::runCatchingErrors);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             PrintWriter err = commandLine.getErr();

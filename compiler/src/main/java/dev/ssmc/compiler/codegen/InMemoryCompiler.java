@@ -51,6 +51,25 @@ public final class InMemoryCompiler {
         }
     }
 
+    /**
+     * This JVM's class path and wherever the runtime's classes were loaded from: a Flink task
+     * manager (or any container with its own class loaders) loads ssmc from the job's jar, which
+     * is not on {@code java.class.path}.
+     */
+    static String classPath() {
+        String path = System.getProperty("java.class.path", "");
+        java.security.CodeSource source = dev.ssmc.runtime.stream.NetworkStream.class.getProtectionDomain().getCodeSource();
+        if (source == null || source.getLocation() == null || !"file".equals(source.getLocation().getProtocol())) {
+            return path;
+        }
+        try {
+            String runtime = java.nio.file.Path.of(source.getLocation().toURI()).toString();
+            return path.isEmpty() ? runtime : path + java.io.File.pathSeparator + runtime;
+        } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+            return path;
+        }
+    }
+
     /** Compiles {@code sources} (fully qualified class name to source) and returns a loader of the classes. */
     public static ClassLoader compile(Map<String, String> sources) {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
@@ -82,7 +101,7 @@ public final class InMemoryCompiler {
                 return text;
             }
         }));
-        List<String> options = List.of("-classpath", System.getProperty("java.class.path"), "-proc:none",
+        List<String> options = List.of("-classpath", classPath(), "-proc:none",
                 "--add-modules", "jdk.incubator.vector", "-nowarn", "-Xlint:none");
         StringWriter log = new StringWriter();
         boolean ok = javac.getTask(log, manager, diagnostics, options, null, units).call();
@@ -96,7 +115,7 @@ public final class InMemoryCompiler {
             }
             throw new CompilationFailed(sb.toString());
         }
-        return new ClassLoader(InMemoryCompiler.class.getClassLoader()) {
+        return new ClassLoader(InMemoryCompiler.class.getClassLoader()) { // which sees the runtime, wherever it came from
             @Override
             protected Class<?> findClass(String name) throws ClassNotFoundException {
                 ByteArrayOutputStream bytes = classes.get(name);

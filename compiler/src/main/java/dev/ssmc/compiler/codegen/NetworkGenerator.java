@@ -87,6 +87,9 @@ public final class NetworkGenerator {
         constants(type);
         type.addField(FieldSpec.builder(Poet.STRING_FLOATS_MAP, "params", Modifier.PRIVATE, Modifier.FINAL).build());
         type.addField(FieldSpec.builder(Poet.MODEL, "model", Modifier.PRIVATE, Modifier.FINAL).build());
+        type.addField(FieldSpec.builder(Poet.NETWORK_FINGERPRINT, "fingerprint", Modifier.PRIVATE, Modifier.VOLATILE)
+                .addJavadoc("The weights' fingerprint that streams put in their snapshots: made at the first stream, again after {@link #prepare}.\n")
+                .build());
         type.addField(FieldSpec.builder(ParameterizedTypeName.get(Poet.LIST, Poet.SSM_BLOCK), "blocks", Modifier.PRIVATE,
                 Modifier.FINAL).build());
         type.addMethod(constructor());
@@ -390,6 +393,17 @@ public final class NetworkGenerator {
         out.add(MethodSpec.methodBuilder("prepare").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
                 .addJavadoc("Recomputes what the SSM blocks derive from the stored tensors (after they changed).\n")
                 .addStatement("blocks.forEach($T::prepare)", Poet.SSM_BLOCK)
+                .addStatement("fingerprint = null")
+                .build());
+        out.add(MethodSpec.methodBuilder("fingerprint").addModifiers(Modifier.PUBLIC).returns(Poet.NETWORK_FINGERPRINT)
+                .addJavadoc("The network's name and a digest of each stored tensor as they are now: what a stream's snapshot\n"
+                        + "must match to be restored.\n")
+                .addStatement("$T f = fingerprint", Poet.NETWORK_FINGERPRINT)
+                .beginControlFlow("if (f == null)")
+                .addStatement("f = $T.of($S, PARAMETERS, params)", Poet.NETWORK_FINGERPRINT, network.name())
+                .addStatement("fingerprint = f")
+                .endControlFlow()
+                .addStatement("return f")
                 .build());
         out.add(MethodSpec.methodBuilder("model").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC).returns(Poet.MODEL)
                 .addJavadoc("The network as the runtime's layers: forward, streaming in chunks, gradients.\n")
@@ -459,7 +473,7 @@ public final class NetworkGenerator {
                 .addJavadoc("A new stream at the start of a sequence, on the Vector API path when this JVM has the module\n"
                         + "(and {@code -Dssmc.vector=false} does not turn it off), else on the scalar path. Thread-safe;\n"
                         + "the stream copies the weights as they are now.\n")
-                .addStatement("return new Stream(key -> require(params, key), $T.enabled())", Poet.VECTOR_SUPPORT)
+                .addStatement("return new Stream(key -> require(params, key), $T.enabled(), fingerprint())", Poet.VECTOR_SUPPORT)
                 .build());
         out.add(MethodSpec.methodBuilder("newStream").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
                 .returns(stream)
@@ -470,7 +484,7 @@ public final class NetworkGenerator {
                 .addStatement("throw new $T($S)", IllegalStateException.class,
                         "the Vector API module is not in this JVM (--add-modules jdk.incubator.vector)")
                 .endControlFlow()
-                .addStatement("return new Stream(key -> require(params, key), vector)")
+                .addStatement("return new Stream(key -> require(params, key), vector, fingerprint())")
                 .build());
         return out;
     }
@@ -503,9 +517,9 @@ public final class NetworkGenerator {
         }
         body.unindent().add("), ");
         if (classifier) {
-            body.add("new $T($L, p));\n", Poet.HEAD_FRAMES, headLinears());
+            body.add("new $T($L, p), fingerprint);\n", Poet.HEAD_FRAMES, headLinears());
         } else {
-            body.add("null);\n");
+            body.add("null, fingerprint);\n");
         }
         body.unindent();
         return TypeSpec.classBuilder("Stream").addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
@@ -513,6 +527,7 @@ public final class NetworkGenerator {
                 .addJavadoc(doc.build())
                 .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE)
                         .addParameter(Poet.PARAMS, "p").addParameter(boolean.class, "vector")
+                        .addParameter(Poet.NETWORK_FINGERPRINT, "fingerprint")
                         .addCode(body.build())
                         .build())
                 .build();

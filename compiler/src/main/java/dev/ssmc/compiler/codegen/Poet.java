@@ -51,6 +51,9 @@ final class Poet {
     static final ClassName RESAMPLE_FRAMES = ClassName.get(RUNTIME + ".stream", "ResampleFrames");
     static final ClassName RESIDUAL_FRAMES = ClassName.get(RUNTIME + ".stream", "ResidualFrames");
     static final ClassName HEAD_FRAMES = ClassName.get(RUNTIME + ".stream", "HeadFrames");
+    static final ClassName NETWORK_FINGERPRINT = ClassName.get(RUNTIME + ".stream", "NetworkFingerprint");
+    static final ClassName STATE_WRITER = ClassName.get(RUNTIME + ".stream", "StateWriter");
+    static final ClassName STATE_READER = ClassName.get(RUNTIME + ".stream", "StateReader");
     static final ClassName FLOAT_VECTOR = ClassName.get("jdk.incubator.vector", "FloatVector");
     static final ClassName VECTOR_SPECIES = ClassName.get("jdk.incubator.vector", "VectorSpecies");
     static final ClassName VECTOR_OPERATORS = ClassName.get("jdk.incubator.vector", "VectorOperators");

@@ -94,6 +94,16 @@ final class StepEmitter {
                 .addStatement("$T.fill(xr, 0f)", java.util.Arrays.class)
                 .addStatement("$T.fill(xi, 0f)", java.util.Arrays.class)
                 .build());
+        t.addMethod(MethodSpec.methodBuilder("saveSsmState").addAnnotation(Override.class).addModifiers(Modifier.PROTECTED)
+                .addParameter(Poet.STATE_WRITER, "out")
+                .addStatement("out.writeFloats(xr)")
+                .addStatement("out.writeFloats(xi)")
+                .build());
+        t.addMethod(MethodSpec.methodBuilder("restoreSsmState").addAnnotation(Override.class).addModifiers(Modifier.PROTECTED)
+                .addParameter(Poet.STATE_READER, "in")
+                .addStatement("in.readFloats(xr, KEY + $S)", "'s state (real parts)")
+                .addStatement("in.readFloats(xi, KEY + $S)", "'s state (imaginary parts)")
+                .build());
         t.addMethod(MethodSpec.methodBuilder("steps").addAnnotation(Override.class).addModifiers(Modifier.PROTECTED)
                 .addJavadoc("The frames of a call, one {@link #step} each (bound statically, so it is inlined).\n")
                 .addParameter(float[].class, "u").addParameter(int.class, "uo").addParameter(int.class, "frames")

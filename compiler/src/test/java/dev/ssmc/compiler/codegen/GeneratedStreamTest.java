@@ -232,10 +232,15 @@ class GeneratedStreamTest {
     }
 
     static Network example(String rel) throws IOException {
-        Path p = Path.of("../examples").resolve(rel);
-        Frontend.Compilation c = Frontend.compile(p.toFile().exists() ? p : Path.of("examples").resolve(rel));
+        Frontend.Compilation c = Frontend.compile(examplePath(rel));
         assertTrue(c.ok(), c.render());
         return c.networks().get(0).network();
+    }
+
+    /** An example's file, from the module's directory or the repository's. */
+    static Path examplePath(String rel) {
+        Path p = Path.of("../examples").resolve(rel);
+        return p.toFile().exists() ? p : Path.of("examples").resolve(rel);
     }
 
     @Test

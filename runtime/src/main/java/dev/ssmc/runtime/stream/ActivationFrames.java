@@ -24,6 +24,7 @@ import dev.ssmc.runtime.nn.PostactKind;
  * Stateless between calls: no frame is held back.
  */
 public final class ActivationFrames implements FrameNode {
+    private final String key;
     private final NormKind norm;
     private final PostactKind postact;
     private final int channels;
@@ -47,6 +48,7 @@ public final class ActivationFrames implements FrameNode {
         if (channels < 1) {
             throw new IllegalArgumentException("channels must be at least 1, got " + channels);
         }
+        this.key = key;
         this.postact = postact;
         this.channels = channels;
         this.outChannels = Postact.outChannels(postact, channels);
@@ -154,6 +156,21 @@ public final class ActivationFrames implements FrameNode {
     @Override
     public void reset() {
         // stateless between calls
+    }
+
+    @Override
+    public void saveState(StateWriter out) {
+        // stateless between calls: the statistics of the norms that span time are each call's own
+    }
+
+    @Override
+    public void restoreState(StateReader in) {
+        // stateless between calls
+    }
+
+    @Override
+    public String describe() {
+        return "activation " + key + " " + norm + " " + postact + " " + channels + ">" + outChannels;
     }
 
     @Override

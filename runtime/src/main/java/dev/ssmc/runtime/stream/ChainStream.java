@@ -22,12 +22,29 @@ public class ChainStream implements NetworkStream {
     /** Classifier: the logits of the first {@link #logitsFrames} feature frames. */
     private final float[] logits;
     private long logitsFrames;
+    /** Whose state this is, for snapshots: the network's fingerprint; the layers' structure is made at the first snapshot. */
+    private final NetworkFingerprint fingerprint;
+    private StreamSnapshots.Identity identity;
+    private StateWriter snapshotBuffer;
 
     /**
+     * A stream of a hand-built chain: its snapshots carry the structure of its layers but no
+     * weights' digests (see {@link #ChainStream(FrameNode, HeadFrames, NetworkFingerprint)}).
+     *
      * @param body the network's body, input frames to output (feature) frames
      * @param head the classifier head on the body's frames, or null for a network without one
      */
     public ChainStream(FrameNode body, HeadFrames head) {
+        this(body, head, NetworkFingerprint.named(""));
+    }
+
+    /**
+     * @param body        the network's body, input frames to output (feature) frames
+     * @param head        the classifier head on the body's frames, or null for a network without one
+     * @param fingerprint the network's name and weights, which a snapshot must match to be restored
+     */
+    public ChainStream(FrameNode body, HeadFrames head, NetworkFingerprint fingerprint) {
+        this.fingerprint = Objects.requireNonNull(fingerprint, "fingerprint");
         this.body = Objects.requireNonNull(body, "body");
         this.head = head;
         this.inChannels = body.inChannels();
@@ -129,6 +146,49 @@ public class ChainStream implements NetworkStream {
             head.reset();
         }
         logitsFrames = 0;
+    }
+
+    @Override
+    public final byte[] snapshot() {
+        StreamSnapshots.Identity id = identity();
+        if (snapshotBuffer == null) {
+            snapshotBuffer = new StateWriter();
+        }
+        StateWriter out = snapshotBuffer;
+        out.clear();
+        StreamSnapshots.writeHeader(out, id);
+        body.saveState(out);
+        if (head != null) {
+            head.saveState(out);
+        }
+        StreamSnapshots.seal(out);
+        return out.toByteArray();
+    }
+
+    @Override
+    public final void restore(byte[] snapshot) {
+        StateReader in = StreamSnapshots.open(snapshot, identity());
+        try {
+            body.restoreState(in);
+            if (head != null) {
+                head.restoreState(in);
+            }
+            if (in.remaining() != 0) {
+                throw new IllegalArgumentException("the snapshot holds " + in.remaining()
+                        + " bytes more than this stream's state");
+            }
+        } catch (RuntimeException e) {
+            reset(); // never half a state
+            throw e;
+        }
+        logitsFrames = 0; // the logits are recomputed from the restored sums
+    }
+
+    private StreamSnapshots.Identity identity() {
+        if (identity == null) {
+            identity = StreamSnapshots.Identity.of(fingerprint, body, head);
+        }
+        return identity;
     }
 
     /** A classifier call: the body's frames into the head's running sums. */

@@ -113,6 +113,30 @@ public final class FrameChain implements FrameNode {
     }
 
     @Override
+    public void saveState(StateWriter out) {
+        for (FrameNode node : nodes) {
+            node.saveState(out);
+        }
+    }
+
+    @Override
+    public void restoreState(StateReader in) {
+        for (FrameNode node : nodes) {
+            node.restoreState(in);
+        }
+    }
+
+    /** The nodes' descriptions in order, {@code [a; b; ...]}. */
+    @Override
+    public String describe() {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < nodes.length; i++) {
+            sb.append(i == 0 ? "" : "; ").append(nodes[i].describe());
+        }
+        return sb.append(']').toString();
+    }
+
+    @Override
     public int process(float[] in, int inOff, int frames, float[] out, int outOff) {
         Buffers.checkFrames("in", in, inOff, frames, inChannels());
         Buffers.checkFrames("out", out, outOff, maxOutFrames(frames), outChannels());

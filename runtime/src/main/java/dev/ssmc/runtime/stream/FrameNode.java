@@ -61,4 +61,26 @@ public interface FrameNode {
 
     /** Back to the state after construction: zero SSM states, no buffered frames; buffers are kept. */
     void reset();
+
+    /**
+     * Writes the node's state, exactly what {@link #reset} clears (SSM states, a partial window,
+     * waiting frames), so that {@link #restoreState} on a node built the same way continues the
+     * sequence where this one is. Scratch buffers are not state: a call overwrites them.
+     */
+    void saveState(StateWriter out);
+
+    /**
+     * Reads back what {@link #saveState} wrote, replacing this node's state.
+     *
+     * @throws IllegalArgumentException when the bytes do not fit this node (another shape, too few
+     *     bytes); the node's state is then undefined, and its stream resets it
+     */
+    void restoreState(StateReader in);
+
+    /**
+     * What the node is, on one line: its kind, checkpoint key, channels and shapes (not its weights,
+     * nor its state). A snapshot carries a digest of each layer's description, so that a snapshot
+     * restores only into a stream of the same structure.
+     */
+    String describe();
 }

@@ -145,4 +145,30 @@ public final class HeadFrames {
         Arrays.fill(sums, 0);
         frames = 0;
     }
+
+    /** Writes the running sums and their frame count (what {@link #reset} clears). */
+    public void saveState(StateWriter out) {
+        out.writeLong(frames);
+        out.writeDoubles(sums);
+    }
+
+    /** Reads back what {@link #saveState} wrote. */
+    public void restoreState(StateReader in) {
+        long n = in.readLong();
+        if (n < 0) {
+            throw new IllegalArgumentException("the snapshot's head has a negative frame count, " + n);
+        }
+        in.readDoubles(sums, "head's running sums");
+        frames = n;
+    }
+
+    /** Its linear layers, as {@link FrameNode#describe} says what a node is. */
+    public String describe() {
+        StringBuilder sb = new StringBuilder("head mean");
+        for (Head.Linear l : layers) {
+            sb.append(" -> linear ").append(l.key()).append(' ').append(l.in()).append('>').append(l.out()).append(' ')
+                    .append(l.after());
+        }
+        return sb.toString();
+    }
 }

@@ -90,4 +90,25 @@ public interface NetworkStream {
 
     /** Back to the start of a new sequence: zero states, no buffered frames, no frames in the mean; buffers are kept. */
     void reset();
+
+    /**
+     * The stream's whole state as bytes: every SSM state, partial resampling window, frame a skip
+     * connection waits for and the classifier's running sums, after a header with the format
+     * version and the network's fingerprint (its name, a digest of each layer's structure and of
+     * each stored tensor). {@link #restore} of these bytes, into this stream or another of the same
+     * network and weights (in another process, after a restart), continues the sequence exactly
+     * where this one is: the outputs are those of an uninterrupted stream, to the bit. Allocates
+     * the array it returns.
+     */
+    byte[] snapshot();
+
+    /**
+     * Replaces this stream's state with a {@link #snapshot}'s.
+     *
+     * @throws IllegalArgumentException when the bytes are not an intact snapshot, are of another
+     *     format version, or of another network, structure or weights, with a message naming what
+     *     differs; the stream is then left as it was when the header does not match, and reset
+     *     when the state itself does not fit
+     */
+    void restore(byte[] snapshot);
 }

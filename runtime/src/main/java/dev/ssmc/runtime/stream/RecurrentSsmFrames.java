@@ -216,6 +216,18 @@ public class RecurrentSsmFrames extends SsmFrames {
     }
 
     @Override
+    protected void saveSsmState(StateWriter out) {
+        out.writeFloats(xr);
+        out.writeFloats(xi);
+    }
+
+    @Override
+    protected void restoreSsmState(StateReader in) {
+        in.readFloats(xr, key + "'s state (real parts)");
+        in.readFloats(xi, key + "'s state (imaginary parts)");
+    }
+
+    @Override
     protected void step(float[] in, int inOff, float[] out, int outOff) {
         switch (mode) {
             case DWS -> {

@@ -20,6 +20,7 @@ import java.util.Arrays;
  * last partial window unemitted, as the whole-sequence shortening modes drop it.
  */
 public final class ResampleFrames implements FrameNode {
+    private final String key;
     private final ResampleKind kind;
     private final int ratio;
     private final int cin;
@@ -39,6 +40,7 @@ public final class ResampleFrames implements FrameNode {
     /** @param key the checkpoint prefix of the conv's weight and bias */
     public ResampleFrames(ResampleKind kind, int ratio, int cin, int cout, String key, Params p) {
         Resampling.checkChannels(kind, ratio, cin, cout);
+        this.key = key;
         this.kind = kind;
         this.ratio = ratio;
         this.cin = cin;
@@ -122,6 +124,23 @@ public final class ResampleFrames implements FrameNode {
     public void reset() {
         phase = 0;
         Arrays.fill(window, 0f);
+    }
+
+    @Override
+    public void saveState(StateWriter out) {
+        out.writeInt(phase);
+        out.writeFloats(window);
+    }
+
+    @Override
+    public void restoreState(StateReader in) {
+        phase = in.readInt(Math.max(0, ratio - 1), key + "'s phase in its window");
+        in.readFloats(window, key + "'s partial window");
+    }
+
+    @Override
+    public String describe() {
+        return "resample " + key + " " + kind + " " + ratio + " " + cin + ">" + cout;
     }
 
     @Override

@@ -118,6 +118,31 @@ public final class ResidualFrames implements FrameNode {
     }
 
     @Override
+    public void saveState(StateWriter out) {
+        body.saveState(out);
+        out.writeInt(waiting);
+        int first = Math.min(waiting, capacity - head);
+        out.writeFloats(ring, head * channels, first * channels);
+        out.writeFloats(ring, 0, (waiting - first) * channels);
+    }
+
+    @Override
+    public void restoreState(StateReader in) {
+        body.restoreState(in);
+        int count = in.readInt(maxWaiting, "residual block's waiting frames");
+        head = 0;
+        waiting = 0;
+        reserve(1); // room for maxWaiting frames, the most that wait between calls
+        in.readFloats(ring, 0, count * channels);
+        waiting = count;
+    }
+
+    @Override
+    public String describe() {
+        return "residual " + body.describe() + " norm " + bodyNorm.describe() + " post " + post.describe();
+    }
+
+    @Override
     public int process(float[] in, int inOff, int frames, float[] out, int outOff) {
         Buffers.checkFrames("in", in, inOff, frames, channels);
         Buffers.checkFrames("out", out, outOff, maxOutFrames(frames), outChannels());

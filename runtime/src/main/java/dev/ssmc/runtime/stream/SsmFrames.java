@@ -113,6 +113,12 @@ public abstract class SsmFrames implements FrameNode {
     /** Zeroes the SSM's state. */
     protected abstract void resetState();
 
+    /** Writes the SSM's state (its state arrays) for {@link #saveState}. */
+    protected abstract void saveSsmState(StateWriter out);
+
+    /** Reads back what {@link #saveSsmState} wrote. */
+    protected abstract void restoreSsmState(StateReader in);
+
     /**
      * The SSM over {@code frames} consecutive frames (frame-major in and out). This default calls
      * {@link #step} per frame; a subclass may override it (to keep its state in registers across
@@ -175,6 +181,24 @@ public abstract class SsmFrames implements FrameNode {
     @Override
     public final void reset() {
         resetState();
+    }
+
+    /** The SSM's state; the mixer's activations hold none between calls. */
+    @Override
+    public final void saveState(StateWriter out) {
+        saveSsmState(out);
+    }
+
+    @Override
+    public final void restoreState(StateReader in) {
+        restoreSsmState(in);
+    }
+
+    @Override
+    public final String describe() {
+        return "ssm " + key + " " + shape.mode() + " " + shape.inChannels() + ">" + shape.outChannels() + " states "
+                + shape.states() + " blocks " + shape.blocks() + (inputAct == null ? "" : " in " + inputAct.describe())
+                + (outputAct == null ? "" : " out " + outputAct.describe());
     }
 
     @Override
