@@ -30,9 +30,14 @@ public final class CtcDecoder {
         return Arrays.copyOf(labels, n);
     }
 
-    /** The prefix beam search over the whole utterance: up to {@code width} hypotheses, the most probable first. */
+    /** The prefix beam search over the whole utterance, pruned by width alone: up to {@code width} hypotheses, the most probable first. */
     public static List<PrefixBeamSearch.Hypothesis> beamSearch(FrameLogits logits, int width) {
-        PrefixBeamSearch search = new PrefixBeamSearch(logits.classes(), width);
+        return beamSearch(logits, width, Double.POSITIVE_INFINITY);
+    }
+
+    /** The prefix beam search over the whole utterance with a {@link PrefixBeamSearch log threshold} as well. */
+    public static List<PrefixBeamSearch.Hypothesis> beamSearch(FrameLogits logits, int width, double logThreshold) {
+        PrefixBeamSearch search = new PrefixBeamSearch(logits.classes(), width, logThreshold);
         search.advance(logits);
         return search.hypotheses();
     }

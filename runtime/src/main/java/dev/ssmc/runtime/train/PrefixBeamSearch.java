@@ -24,7 +24,11 @@ import java.util.Map;
  * ({@code label'(P+c) += total(P) + p[c]}, but only {@code blank(P) + p[c]} when {@code c} is
  * {@code P}'s last label, since without a blank between them the two would merge). Sums are
  * log-sum-exp in double. The {@code width} prefixes of largest {@code total = logAdd(blank, label)}
- * are kept; equal totals keep the prefix made first, so the search is deterministic.
+ * are kept; equal totals keep the prefix made first, so the search is deterministic. With a
+ * {@code logThreshold}, prefixes whose total is more than that below the best's are dropped too:
+ * a width alone keeps improbable prefixes (an early insertion, a missed space) alive for as long
+ * as nothing better displaces them, which on a confident network's output is for ever, and every
+ * one of them holds back what a stream can call certain ({@link #commonPrefix()}).
  *
  * <p><b>What it finds.</b> Unpruned (a width at least the number of prefixes), the totals are
  * the exact probabilities of the labellings, so the best hypothesis is the most probable
@@ -73,16 +77,24 @@ public final class PrefixBeamSearch {
 
     private final int classes;
     private final int width;
+    private final double logThreshold;
     private final double[] logp;
     private List<Prefix> beam;
     private long created;
     private int frames;
 
+    /** A search that prunes by width alone. */
+    public PrefixBeamSearch(int classes, int width) {
+        this(classes, width, Double.POSITIVE_INFINITY);
+    }
+
     /**
      * @param classes the classes per frame, the blank ({@value Alphabet#BLANK}) included
      * @param width how many prefixes are kept after every frame
+     * @param logThreshold prefixes less probable than the best by more than this (in nats) are
+     *     dropped; {@code +Infinity} for none
      */
-    public PrefixBeamSearch(int classes, int width) {
+    public PrefixBeamSearch(int classes, int width, double logThreshold) {
         if (classes < 1) {
             throw new IllegalArgumentException("at least the blank class is needed, not " + classes + " classes");
         }
@@ -90,7 +102,11 @@ public final class PrefixBeamSearch {
             throw new IllegalArgumentException("the beam width must be at least 1, not " + width);
         }
         this.classes = classes;
+        if (!(logThreshold >= 0)) {
+            throw new IllegalArgumentException("the log threshold must be at least 0, not " + logThreshold);
+        }
         this.width = width;
+        this.logThreshold = logThreshold;
         this.logp = new double[classes];
         reset();
     }
@@ -111,6 +127,10 @@ public final class PrefixBeamSearch {
 
     public int width() {
         return width;
+    }
+
+    public double logThreshold() {
+        return logThreshold;
     }
 
     /** The frames decoded since the start or {@link #reset()}. */
@@ -171,8 +191,11 @@ public final class PrefixBeamSearch {
         }
         candidates.sort(BEST_FIRST);
         int kept = Math.min(width, candidates.size());
-        while (kept > 1 && candidates.get(kept - 1).total == Double.NEGATIVE_INFINITY) {
-            kept--; // impossible prefixes (a repeat with no blank before it on the first frame) never gain mass
+        double floor = candidates.get(0).total - logThreshold;
+        // impossible prefixes (a repeat with no blank before it on the first frame) never gain mass
+        while (kept > 1 && (candidates.get(kept - 1).total == Double.NEGATIVE_INFINITY
+                || candidates.get(kept - 1).total < floor)) {
+            kept--;
         }
         beam = List.copyOf(candidates.subList(0, kept));
         frames++;

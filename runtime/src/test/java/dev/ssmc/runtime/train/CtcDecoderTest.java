@@ -99,7 +99,8 @@ class CtcDecoderTest {
             Map<List<Integer>, Double> exact = CtcCases.labellingProbabilities(x);
             PrefixBeamSearch.Hypothesis unpruned = CtcDecoder.beamSearch(x, 100).get(0);
             for (int width = 1; width <= 4; width++) {
-                for (PrefixBeamSearch.Hypothesis h : CtcDecoder.beamSearch(x, width)) {
+                double threshold = width == 4 ? 1.5 : Double.POSITIVE_INFINITY;
+                for (PrefixBeamSearch.Hypothesis h : CtcDecoder.beamSearch(x, width, threshold)) {
                     assertTrue(h.logProbability() <= Math.log(exact.get(boxed(h.labels()))) + 1e-9,
                             "a pruned score counts some of the alignments: " + h);
                     assertTrue(h.logProbability() <= unpruned.logProbability() + 1e-9, "width " + width + ": " + h);
@@ -123,6 +124,22 @@ class CtcDecoderTest {
         assertEquals(-1.2936323665286804, two.logProbability(), 1e-6);
         assertEquals(-1.4020822454277388, three.logProbability(), 1e-6);
         assertEquals(-1.2530470254905672, CtcDecoder.beamSearch(x, 100).get(0).logProbability(), 1e-6);
+    }
+
+    @Test
+    void aThresholdDropsPrefixesFarBelowTheBest() {
+        // a certain 'a' then a blank, with the other label e^-6 behind on every frame
+        FrameLogits x = FrameLogits.frameMajor(new float[] {0, 6, 0, 6, 0, 0}, 0, 2, 3);
+        List<PrefixBeamSearch.Hypothesis> all = CtcDecoder.beamSearch(x, 8);
+        List<PrefixBeamSearch.Hypothesis> near = CtcDecoder.beamSearch(x, 8, 3);
+        assertTrue(all.size() > 3, all.toString());
+        assertArrayEquals(all.get(0).labels(), near.get(0).labels());
+        for (PrefixBeamSearch.Hypothesis h : near) {
+            assertTrue(h.logProbability() >= near.get(0).logProbability() - 3, h.toString());
+        }
+        assertTrue(near.size() < all.size());
+        assertThrows(IllegalArgumentException.class, () -> new PrefixBeamSearch(3, 2, -1));
+        assertThrows(IllegalArgumentException.class, () -> new PrefixBeamSearch(3, 2, Double.NaN));
     }
 
     /** A case where the best path has probability above 1/2. */
