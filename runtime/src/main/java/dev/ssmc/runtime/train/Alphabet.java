@@ -40,19 +40,32 @@ public final class Alphabet {
         TreeSet<Character> seen = new TreeSet<>();
         seen.add(' ');
         for (String transcript : transcripts) {
-            String text = normalize(transcript);
+            String text = requireSpellable(transcript);
             for (int i = 0; i < text.length(); i++) {
-                char c = text.charAt(i);
-                if (!isSpellable(c)) {
-                    throw new IllegalArgumentException(describe(c) + " at column " + (i + 1) + " of \"" + text
-                            + "\" is not a letter, an apostrophe or a space (spell numbers and symbols out in words)");
-                }
-                seen.add(c);
+                seen.add(text.charAt(i));
             }
         }
         StringBuilder b = new StringBuilder();
         seen.forEach(b::append);
         return new Alphabet(b.toString());
+    }
+
+    /**
+     * {@code transcript} {@link #normalize normalized}, if it uses only letters, apostrophes and
+     * whitespace: what any alphabet made by {@link #of} can be asked to spell.
+     *
+     * @throws IllegalArgumentException naming the first other character and its column
+     */
+    public static String requireSpellable(String transcript) {
+        String text = normalize(transcript);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!isSpellable(c)) {
+                throw new IllegalArgumentException(describe(c) + " at column " + (i + 1) + " of \"" + text
+                        + "\" is not a letter, an apostrophe or a space (spell numbers and symbols out in words)");
+            }
+        }
+        return text;
     }
 
     /**
