@@ -1,8 +1,6 @@
 package dev.ssmc.runtime.train;
 
 import dev.ssmc.runtime.io.Audio;
-import dev.ssmc.runtime.io.Wav;
-import dev.ssmc.runtime.io.WavException;
 import dev.ssmc.runtime.train.SpeechCommands.Split;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -241,7 +239,7 @@ public final class TranscribedSpeech {
     }
 
     private float[] readAtRate(Path file) throws IOException {
-        Audio audio = readMono(file);
+        Audio audio = BackgroundNoise.readMono(file);
         if (audio.sampleRate() != options.sampleRate()) {
             throw new IOException(file + ": sample rate " + audio.sampleRate() + " Hz, but the data set is read at "
                     + options.sampleRate() + " Hz (resample the file, e.g. sox in.wav -r " + options.sampleRate()
@@ -274,25 +272,10 @@ public final class TranscribedSpeech {
         }
         List<BackgroundNoise.Recording> recordings = new ArrayList<>();
         for (Path file : files) {
-            Audio audio = readMono(file);
+            Audio audio = BackgroundNoise.readMono(file);
             recordings.add(new BackgroundNoise.Recording(file.getFileName().toString(),
                     Resampler.resample(audio.channels()[0], audio.sampleRate(), sampleRate)));
         }
         return BackgroundNoise.of(recordings);
-    }
-
-    private static Audio readMono(Path file) throws IOException {
-        Audio audio;
-        try {
-            audio = Wav.read(file);
-        } catch (WavException e) {
-            throw e; // its message already starts with the file
-        } catch (IOException e) {
-            throw new IOException(file + ": cannot be read: " + e.getMessage(), e);
-        }
-        if (audio.channelCount() != 1) {
-            throw new IOException(file + ": " + audio.channelCount() + " channels, but recordings must be mono");
-        }
-        return audio;
     }
 }

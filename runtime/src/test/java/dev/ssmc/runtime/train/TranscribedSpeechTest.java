@@ -128,7 +128,7 @@ class TranscribedSpeechTest {
         assertOpenFails("validation/transcripts.tsv: missing", d -> Files.delete(d.resolve("validation/transcripts.tsv")));
         assertOpenFails("v.wav: sample rate 16000 Hz, but the data set is read at 8000 Hz (resample the file, e.g. sox",
                 d -> wav(d.resolve("validation/v.wav"), 16000, new float[100]));
-        assertOpenFails("t.wav: 2 channels, but recordings must be mono",
+        assertOpenFails("t.wav: 2 channels, but clips must be mono",
                 d -> wav(d.resolve("test/t.wav"), 8000, new float[10], new float[10]));
         IOException notAFolder = assertThrows(IOException.class,
                 () -> TranscribedSpeech.open(dir.resolve("nothing"), TranscribedSpeech.Options.defaults()));
