@@ -53,8 +53,9 @@ public final class PrefixBeamSearch {
         double nonBlank = Double.NEGATIVE_INFINITY;
         /** {@code logAdd(blank, nonBlank)}, kept since sorting asks for it again and again. */
         double total = Double.NEGATIVE_INFINITY;
-        double nextBlank;
-        double nextNonBlank;
+        /** The two log probabilities after the frame being decoded, summed up while it is. */
+        double nextBlank = Double.NEGATIVE_INFINITY;
+        double nextNonBlank = Double.NEGATIVE_INFINITY;
 
         Prefix(Prefix parent, int label, long id) {
             this.parent = parent;
@@ -101,10 +102,10 @@ public final class PrefixBeamSearch {
         if (width < 1) {
             throw new IllegalArgumentException("the beam width must be at least 1, not " + width);
         }
-        this.classes = classes;
         if (!(logThreshold >= 0)) {
             throw new IllegalArgumentException("the log threshold must be at least 0, not " + logThreshold);
         }
+        this.classes = classes;
         this.width = width;
         this.logThreshold = logThreshold;
         this.logp = new double[classes];
@@ -175,8 +176,6 @@ public final class PrefixBeamSearch {
                 Prefix q = extensions.get(key(p, c));
                 if (q == null) {
                     q = new Prefix(p, c, created++);
-                    q.nextBlank = Double.NEGATIVE_INFINITY;
-                    q.nextNonBlank = Double.NEGATIVE_INFINITY;
                     extensions.put(key(p, c), q);
                     candidates.add(q);
                 }
@@ -192,7 +191,7 @@ public final class PrefixBeamSearch {
         candidates.sort(BEST_FIRST);
         int kept = Math.min(width, candidates.size());
         double floor = candidates.get(0).total - logThreshold;
-        // impossible prefixes (a repeat with no blank before it on the first frame) never gain mass
+        // impossible prefixes (a label right after itself with no blank between) never gain mass
         while (kept > 1 && (candidates.get(kept - 1).total == Double.NEGATIVE_INFINITY
                 || candidates.get(kept - 1).total < floor)) {
             kept--;
