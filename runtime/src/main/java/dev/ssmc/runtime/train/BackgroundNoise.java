@@ -129,6 +129,16 @@ public final class BackgroundNoise {
 
     /** One channel at {@code sampleRate}, or an error that names the file. */
     static float[] readMono(Path file, int sampleRate) throws IOException {
+        Audio audio = readMono(file);
+        if (audio.sampleRate() != sampleRate) {
+            throw new IOException(file + ": sample rate " + audio.sampleRate() + " Hz, but the data set is read at "
+                    + sampleRate + " Hz (resample the file, or set SpeechCommands.Options.sampleRate)");
+        }
+        return audio.channels()[0];
+    }
+
+    /** One channel at the file's own rate, or an error that names the file. */
+    static Audio readMono(Path file) throws IOException {
         Audio audio;
         try {
             audio = Wav.read(file);
@@ -137,13 +147,9 @@ public final class BackgroundNoise {
         } catch (IOException e) {
             throw new IOException(file + ": cannot be read: " + e.getMessage(), e);
         }
-        if (audio.sampleRate() != sampleRate) {
-            throw new IOException(file + ": sample rate " + audio.sampleRate() + " Hz, but the data set is read at "
-                    + sampleRate + " Hz (resample the file, or set SpeechCommands.Options.sampleRate)");
-        }
         if (audio.channelCount() != 1) {
             throw new IOException(file + ": " + audio.channelCount() + " channels, but clips must be mono");
         }
-        return audio.channels()[0];
+        return audio;
     }
 }

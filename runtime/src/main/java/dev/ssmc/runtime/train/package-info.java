@@ -35,6 +35,27 @@
  * {@link dev.ssmc.runtime.train.MultiResolutionStft} as losses and
  * {@link dev.ssmc.runtime.train.SiSnr} as its metric.
  *
+ * <p>A speech recognizer (CTC over a per-frame head) uses the same optimizer and schedule with
+ * its own data and loss:
+ *
+ * <pre>{@code
+ * TranscribedSpeech data = TranscribedSpeech.open(dir, TranscribedSpeech.Options.defaults()); // 8 kHz
+ * Alphabet alphabet = data.alphabet();                             // blank 0, space, letters: the head's classes
+ * List<Utterance> train = data.load(SpeechCommands.Split.TRAIN);
+ * BackgroundNoise noise = TranscribedSpeech.readNoise(noiseDir, 8000);   // resampled to 8 kHz
+ * UtteranceBatches batches = UtteranceBatches.training(train, 16, seed, epoch,
+ *         UtteranceAugmentation.defaults(), noise);
+ * UtteranceBatch b = batches.next();                               // inputs [16 * b.length()], padded
+ * Tensor logits = ...forward(b.inputs())...;                       // [16, classes, frames]
+ * CtcLoss.Result ctc = CtcLoss.of(logits, b.frameLengths(samplesPerFrame), b.labels(),
+ *         CtcLoss.Options.DEFAULTS.withZeroInfinity(true));
+ * ...backward(ctc.gradient())...;
+ * // evaluation: decode each item's own frames, then score against its transcript
+ * FrameLogits item = LogitsLayout.CLASSES_BY_FRAMES.item(logits.data(), i, frames, classes).firstFrames(n);
+ * errorRates.add(b.texts().get(i), alphabet.decode(CtcDecoder.greedy(item)));
+ * // live audio: StreamingTranscriber says each word once every kept beam prefix agrees on it
+ * }</pre>
+ *
  * <p>Determinism: with the same seed and data, every random draw (order, silence, augmentation,
  * initialization through {@link dev.ssmc.runtime.train.Init}) and every arithmetic step is the
  * same, so a run gives bit-identical parameters on one machine, with or without prefetching.
