@@ -314,7 +314,8 @@ class EnhancementSetTest {
         assertError("n.wav: sample rate 16000 Hz", () -> EnhancementSet.open(dir, smallOptions()));
         write(dir.resolve("noise/train/n.wav"), new float[][] {{1}}, RATE);
         write(dir.resolve("clean/train/w_0.wav"), new float[][] {{1, 2}}, RATE);
-        assertError("too short to keep a part", () -> EnhancementSet.open(dir, smallOptions().withValidation(0.5, 0.5, 0)));
+        EnhancementSet.Options halves = smallOptions().withValidation(0.5, 0.5, 0);
+        assertError("too short to keep a part", () -> EnhancementSet.open(dir, halves));
         assertThrows(IllegalArgumentException.class, () -> smallOptions().withSnrRange(5, -5));
         assertThrows(IllegalArgumentException.class, () -> smallOptions().withGainRange(0, Double.NaN));
         assertThrows(IllegalArgumentException.class, () -> smallOptions().withValidation(1, 0.2, 0));
@@ -389,7 +390,7 @@ class EnhancementSetTest {
         return Wav.read(file).channels()[0];
     }
 
-    /** Asserts that {@code clean} is its source's clip from the source's start, zero-padded, within {@code tolerance}. */
+    /** Asserts that {@code clean} is its source's clip from the source's start, zero-padded, within a tolerance. */
     private static void assertCropOfItsClip(EnhancementSet set, float[] clean, String source, float tolerance) {
         String name = source.substring(0, source.indexOf('@'));
         int start = Integer.parseInt(source.substring(source.indexOf('@') + 1, source.indexOf(' ')));
