@@ -50,7 +50,7 @@ import java.util.stream.Stream;
  * <p><b>Test</b> pairs are read whole by {@link #readTest} (which needs only the {@code test}
  * folders, for evaluating a trained network).
  *
- * <p>{@link #open} reads the clean clips and the noise into memory (se-synth's are about 40 MB
+ * <p>{@link #open} reads the clean clips and the noise into memory (se-synth's are about 52 MB
  * as floats). Instances are immutable and thread-safe.
  */
 public final class EnhancementSet {
