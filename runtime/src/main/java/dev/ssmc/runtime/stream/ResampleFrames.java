@@ -1,5 +1,6 @@
 package dev.ssmc.runtime.stream;
 
+import dev.ssmc.runtime.kernels.VectorSupport;
 import dev.ssmc.runtime.model.Params;
 import dev.ssmc.runtime.nn.ResampleKind;
 import dev.ssmc.runtime.nn.Resampling;
@@ -36,6 +37,8 @@ public final class ResampleFrames implements FrameNode {
     private final float[] window;
     /** Input frames of the current window already consumed, {@code 0 .. r-1}. */
     private int phase;
+    /** Whether a strided conv's whole windows take the Vector API's matrix-vector product. */
+    private final boolean vector = VectorSupport.enabled();
 
     /** @param key the checkpoint prefix of the conv's weight and bias */
     public ResampleFrames(ResampleKind kind, int ratio, int cin, int cout, String key, Params p) {
@@ -158,13 +161,46 @@ public final class ResampleFrames implements FrameNode {
             return frames * ratio;
         }
         int emitted = 0;
-        for (int f = 0; f < frames; f++) {
+        boolean conv = kind == ResampleKind.DOWNSAMPLING || kind == ResampleKind.DOWNSAMPLING_WITH_BIAS;
+        for (int f = 0; f < frames; ) {
             int o = outOff + emitted * cout;
-            if (shorten(in, inOff + f * cin, out, o)) {
+            if (conv && phase == 0 && frames - f >= ratio) {
+                convolveWindow(in, inOff + f * cin, out, o);
+                f += ratio;
                 emitted++;
+            } else {
+                emitted += shorten(in, inOff + f * cin, out, o) ? 1 : 0;
+                f++;
             }
         }
         return emitted;
+    }
+
+    /**
+     * A strided conv's output frame from a whole window of input at once: {@code y[d] = bias[d] +
+     * sum_i taps[i][d] x[i]} over the window's {@code r * cin} values, which lie contiguous
+     * frame-major as {@code taps}' rows do. One matrix-vector product with the output in registers,
+     * where frame by frame ({@link #shorten}) stores and reloads the partial sums every frame: the
+     * keyword spotter's first conv was 45% of its stream's time that way.
+     */
+    private void convolveWindow(float[] x, int xo, float[] y, int yo) {
+        int rows = ratio * cin;
+        int from = vector ? StreamVector.matVec(rows, cout, x, xo, taps, y, yo) : 0;
+        if (from < cout) {
+            Arrays.fill(y, yo + from, yo + cout, 0f);
+            for (int i = 0; i < rows; i++) {
+                float v = x[xo + i];
+                int t = i * cout;
+                for (int d = from; d < cout; d++) {
+                    y[yo + d] += taps[t + d] * v;
+                }
+            }
+        }
+        if (bias != null) {
+            for (int d = 0; d < cout; d++) {
+                y[yo + d] += bias[d];
+            }
+        }
     }
 
     /** Adds one input frame to the window; at the window's last frame writes the output frame and returns true. */
