@@ -210,10 +210,6 @@ public final class RandomSources {
                     continue;
                 }
                 String step = down ? downStep(r) : upStep(r);
-                if (step != null && r == 1 && KnownIssues.LEARNED_RATIO_ONE_IS_IDENTITY_IN_RUNTIME
-                        && (step.contains(" conv ") || step.contains(" depthwise "))) {
-                    continue;
-                }
                 if (step != null) {
                     num = n;
                     den = d;
@@ -453,7 +449,7 @@ public final class RandomSources {
                     }
                     den /= 2;
                 } else if (width != s) {
-                    if (KnownIssues.LEARNED_RATIO_ONE_IS_IDENTITY_IN_RUNTIME || rnd.nextBoolean()) {
+                    if (rnd.nextBoolean()) {
                         lastInside.append(" -> ").append(layerTo(s));
                     } else {
                         items.add("upsample conv 1 to " + s);

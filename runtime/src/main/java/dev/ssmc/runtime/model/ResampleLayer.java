@@ -32,7 +32,7 @@ public final class ResampleLayer implements Layer {
         return ratio;
     }
 
-    /** Whether the layer changes the sample rate (ratio 1 is the identity, whatever the mode). */
+    /** Whether the layer changes the sample rate (at ratio 1 it does not, whatever the mode). */
     boolean resamples() {
         return ratio > 1;
     }

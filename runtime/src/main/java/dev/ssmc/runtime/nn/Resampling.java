@@ -24,8 +24,10 @@ import java.util.Arrays;
  *     {@code To = floor(T/r)}); {@code upshaping}: {@code y[c, t*r+k] = x[c*r+k, t]}
  *     ({@code cin = cout*r}).
  * </ul>
- * Channel-preserving modes need {@code cin == cout}. As in the reference ({@code pool_temporal}),
- * ratio 1 is the identity whatever the mode: no parameters, {@code cin == cout}. Every shortening
+ * Channel-preserving modes need {@code cin == cout}. Ratio 1 is the identity for the modes without a
+ * weight and a learned pointwise (1x1) convolution for those with one, as the language defines
+ * {@code downsample conv 1 to C}; the reference's networks never build a ratio-1 pooling (its
+ * {@code pool_temporal} would be the identity), so the importer writes none. Every shortening
  * mode drops an incomplete last window, as the reference's strided convolution does (its einops
  * patterns for average, downsampling_dw and downshaping refuse such lengths instead).
  *
@@ -39,14 +41,11 @@ public final class Resampling {
     private Resampling() {
     }
 
-    /** The output length: {@code T*r} for the upsampling modes, {@code floor(T/r)} for the others, {@code T} when {@code r == 1}. */
+    /** The output length: {@code T*r} for the upsampling modes, {@code floor(T/r)} for the others. */
     public static int outLength(ResampleKind mode, int ratio, int lengthIn) {
         Checks.positive("ratio", ratio);
         if (lengthIn < 0) {
             throw new IllegalArgumentException("length must not be negative, got " + lengthIn);
-        }
-        if (ratio == 1) {
-            return lengthIn;
         }
         if (mode.isUpsampling()) {
             return Math.multiplyExact(lengthIn, ratio);
@@ -54,9 +53,9 @@ public final class Resampling {
         return lengthIn / ratio;
     }
 
-    /** Floats of the weight ({@code cout*cin*r}, {@code cin*r} for downsampling_dw, 0 without weight or at ratio 1). */
+    /** Floats of the weight ({@code cout*cin*r}, {@code cin*r} for downsampling_dw, 0 without weight). */
     public static int weightSize(ResampleKind mode, int ratio, int cin, int cout) {
-        if (ratio == 1 || !mode.hasWeight()) {
+        if (!mode.hasWeight()) {
             return 0;
         }
         if (mode == ResampleKind.DOWNSAMPLING_DW) {
@@ -67,7 +66,7 @@ public final class Resampling {
 
     /** Floats of the bias ({@code cout} for the {@code _with_bias} modes, else 0). */
     public static int biasSize(ResampleKind mode, int ratio, int cin, int cout) {
-        return ratio == 1 || !mode.hasBias() ? 0 : cout;
+        return mode.hasBias() ? cout : 0;
     }
 
     /** Checks that {@code cin -> cout} is a valid channel change for {@code mode} at {@code ratio}. */
@@ -75,27 +74,12 @@ public final class Resampling {
         Checks.positive("ratio", ratio);
         Checks.positive("cin", cin);
         Checks.positive("cout", cout);
-        boolean ok;
-        if (ratio == 1) {
-            ok = cin == cout;
-        } else {
-            switch (mode) {
-                case DOWNSAMPLING:
-                case DOWNSAMPLING_WITH_BIAS:
-                case UPSAMPLING:
-                case UPSAMPLING_WITH_BIAS:
-                    ok = true;
-                    break;
-                case DOWNSHAPING:
-                    ok = (long) cin * ratio == cout;
-                    break;
-                case UPSHAPING:
-                    ok = (long) cout * ratio == cin;
-                    break;
-                default:
-                    ok = cin == cout;
-            }
-        }
+        boolean ok = switch (mode) {
+            case DOWNSAMPLING, DOWNSAMPLING_WITH_BIAS, UPSAMPLING, UPSAMPLING_WITH_BIAS -> true;
+            case DOWNSHAPING -> (long) cin * ratio == cout;
+            case UPSHAPING -> (long) cout * ratio == cin;
+            default -> cin == cout;
+        };
         if (!ok) {
             throw new IllegalArgumentException(mode + " with ratio " + ratio + " cannot map " + cin + " channels to "
                     + cout);
@@ -113,7 +97,7 @@ public final class Resampling {
         int lo = check(mode, ratio, batch, cin, cout, lengthIn, x, "y", y, weight, bias);
         int r = ratio;
         int t0 = lengthIn;
-        if (r == 1) {
+        if (r == 1 && !mode.hasWeight()) {
             System.arraycopy(x, 0, y, 0, batch * cin * t0);
             return;
         }
@@ -250,7 +234,7 @@ public final class Resampling {
         if (ws > 0 && dWeight != null) {
             Checks.size("x", x, nIn);
         }
-        if (r == 1) {
+        if (r == 1 && !mode.hasWeight()) {
             if (dx != null) {
                 System.arraycopy(dy, 0, dx, 0, nIn);
             }

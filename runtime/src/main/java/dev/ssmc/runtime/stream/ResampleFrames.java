@@ -16,8 +16,8 @@ import java.util.Arrays;
  * (average), its partial convolution (the strided convs: each arriving frame adds its tap at once,
  * so the work is spread evenly over the window's frames instead of arriving in a burst at its end),
  * or the output frame being filled (downshaping); subsampling keeps only its phase. Lengthening
- * modes emit {@code r} frames per input frame and hold nothing. Ratio 1 is the identity whatever
- * the mode, as in the reference. A sequence whose length is not a multiple of {@code r} leaves its
+ * modes emit {@code r} frames per input frame and hold nothing. Ratio 1 copies frames through for
+ * the modes without a weight and is a pointwise conv for the others. A sequence whose length is not a multiple of {@code r} leaves its
  * last partial window unemitted, as the whole-sequence shortening modes drop it.
  */
 public final class ResampleFrames implements FrameNode {
@@ -48,14 +48,14 @@ public final class ResampleFrames implements FrameNode {
         this.ratio = ratio;
         this.cin = cin;
         this.cout = cout;
-        this.shortening = ratio > 1 && !kind.isUpsampling();
-        boolean weighted = ratio > 1 && kind.hasWeight();
+        this.shortening = !kind.isUpsampling() && (ratio > 1 || kind.hasWeight());
+        boolean weighted = kind.hasWeight();
         float[] w = weighted ? p.get(Params.join(key, "weight")) : null;
         if (w != null && w.length != Resampling.weightSize(kind, ratio, cin, cout)) {
             throw new IllegalArgumentException(key + ".weight has " + w.length + " floats, expected "
                     + Resampling.weightSize(kind, ratio, cin, cout));
         }
-        this.bias = ratio > 1 && kind.hasBias() ? p.get(Params.join(key, "bias")).clone() : null;
+        this.bias = kind.hasBias() ? p.get(Params.join(key, "bias")).clone() : null;
         if (bias != null && bias.length != cout) {
             throw new IllegalArgumentException(key + ".bias has " + bias.length + " floats, expected " + cout);
         }
@@ -101,9 +101,6 @@ public final class ResampleFrames implements FrameNode {
 
     @Override
     public int maxOutFrames(int inFrames) {
-        if (ratio == 1) {
-            return inFrames;
-        }
         if (shortening) {
             return Buffers.frames(((long) inFrames + ratio - 1) / ratio); // a partial window may complete first
         }
@@ -112,9 +109,6 @@ public final class ResampleFrames implements FrameNode {
 
     @Override
     public long emittedAfter(long consumed) {
-        if (ratio == 1) {
-            return consumed;
-        }
         return shortening ? consumed / ratio : consumed * ratio;
     }
 
@@ -150,7 +144,7 @@ public final class ResampleFrames implements FrameNode {
     public int process(float[] in, int inOff, int frames, float[] out, int outOff) {
         Buffers.checkFrames("in", in, inOff, frames, cin);
         Buffers.checkFrames("out", out, outOff, maxOutFrames(frames), cout);
-        if (ratio == 1) {
+        if (ratio == 1 && taps == null) {
             System.arraycopy(in, inOff, out, outOff, frames * cin);
             return frames;
         }

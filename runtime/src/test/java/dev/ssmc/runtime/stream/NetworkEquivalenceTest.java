@@ -128,9 +128,6 @@ class NetworkEquivalenceTest {
             case DOWNSAMPLING, DOWNSAMPLING_WITH_BIAS, UPSAMPLING, UPSAMPLING_WITH_BIAS -> 1 + rnd.nextInt(5);
             default -> c;
         };
-        if (ratio == 1) {
-            cout = c;
-        }
         List<Spec> specs = new ArrayList<>();
         specs.add(gen.ssm(c, c, null));
         specs.add(Resample.of(p, kind, ratio, c, cout, "pool"));

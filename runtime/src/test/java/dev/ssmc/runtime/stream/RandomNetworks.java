@@ -146,9 +146,6 @@ final class RandomNetworks {
             default -> {
             }
         }
-        if (ratio == 1) {
-            cout = c;
-        }
         if (ratio > 1 && !kind.isUpsampling()) {
             divisor *= ratio;
         }

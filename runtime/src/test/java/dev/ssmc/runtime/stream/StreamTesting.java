@@ -140,15 +140,10 @@ final class StreamTesting {
             int w = Resampling.weightSize(kind, ratio, cin, cout);
             if (w > 0) {
                 p.random(Params.join(key, "weight"), w);
-            } else if (kind.hasWeight()) {
-                // ResampleLayer reads the weight even at ratio 1, where the reference has none and ignores it
-                p.random(Params.join(key, "weight"), 1);
             }
             int b = Resampling.biasSize(kind, ratio, cin, cout);
             if (b > 0) {
                 p.random(Params.join(key, "bias"), b);
-            } else if (kind.hasBias()) {
-                p.random(Params.join(key, "bias"), 1);
             }
             return new Resample(kind, ratio, cin, cout, key);
         }
