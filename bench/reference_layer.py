@@ -196,7 +196,7 @@ class Layer(torch.nn.Module):
         y = self.convolve(x, self.chunk_kernels[t], w)
         dta = torch.complex(re, im)
         flip = torch.exp(dta[..., None] * torch.arange(t - 1, -1, -1, dtype=torch.float32))  # a^(T-1-s)
-        entering = self.inject(x.to(torch.complex64), w, flip)                            # sum_s a^(T-1-s) in_s
+        entering = self.inject(x, w, flip)                            # sum_s a^(T-1-s) in_s
         if state is None:
             return self.mix(y), entering
         decay = torch.exp(dta[..., None] * torch.arange(1, t + 1, dtype=torch.float32))   # a^(t+1)
@@ -206,23 +206,24 @@ class Layer(torch.nn.Module):
     def inject(self, x, w, flip):
         """What the chunk adds to the state: sum_s a^(T-1-s) (what enters each state at s)."""
         if self.mode == 'dws':
-            return torch.einsum('bcs,cns->bcn', x, flip)
+            return (x[:, :, None, :] * flip).sum(-1)                     # [b, c, n]
         if self.mode == 'full':
-            return torch.einsum('bcs,dcns->bdcn', x, flip)
-        v = torch.einsum('bcs,nc->bns', x, w['B'].to(torch.complex64))
+            return (x[:, None, :, None, :] * flip).sum(-1)               # [b, d, c, n]
+        v = torch.einsum('bcs,nc->bns', x, w['B'])
         if self.mode == 's5':
-            return torch.einsum('bns,ns->bn', v, flip)
-        return torch.einsum('bjs,jm,jms->bjm', v, w['E'].to(torch.complex64), flip)
+            return (v * flip).sum(-1)                                    # [b, n]
+        return (v[:, :, None, :] * w['E'][..., None] * flip).sum(-1)     # [b, j, m]
 
     def readout(self, state, decay, w):
-        """Re of the carried state's contribution to the chunk (before the mixer), decay = a^(t+1)."""
+        """The carried state's contribution to the chunk (before the mixer): Re(weights a^(t+1) x0)."""
+        z = (state[..., None] * decay).real                             # [b, states..., T]
         if self.mode == 'dws':
-            return torch.einsum('bcn,cn,cnt->bct', state, w['E'].to(torch.complex64), decay).real
+            return (z * w['E'][..., None]).sum(2)
         if self.mode == 'full':
-            return torch.einsum('bdcn,dcn,dcnt->bdt', state, w['E'].to(torch.complex64), decay).real
+            return (z * w['E'][..., None]).sum((2, 3))
         if self.mode == 's5':
-            return torch.einsum('bn,nt,dn->bdt', state, decay, w['C'].to(torch.complex64)).real
-        return torch.einsum('bjm,jmt,dj->bdt', state, decay, w['C'].to(torch.complex64)).real
+            return torch.einsum('bnt,dn->bdt', z, w['C'])
+        return torch.einsum('bjt,dj->bdt', z.sum(2), w['C'])
 
 
 def main():
