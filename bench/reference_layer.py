@@ -8,9 +8,9 @@ framework, so that its times are the reference's own.
 - Kernel: one real expression over all lags, `exp(Re(dtA) l) * cos(Im(dtA) l)`, weighted by E (or
   not) and summed over the states; training's forward pass builds no complex tensor.
 - FFT convolution: a custom autograd function (`FftConv`). Its forward takes `rfft` of the input and
-  of the kernel at n = 2L, multiplies (depthwise `bcl,cl->bcl`, full `bcl,dcl->bdl`) and keeps the
-  first L samples of the `irfft`. It saves only the time-domain input and kernel; its backward
-  recomputes both spectra. Autograd never traces through an FFT.
+  of the kernel at n = 2L, multiplies (depthwise `bcl,cl->bcl` by broadcasting, full the einsum
+  `bcl,dcl->bdl`) and keeps the first L samples of the `irfft`. It saves only the time-domain input
+  and kernel; its backward recomputes both spectra. Autograd never traces through an FFT.
 - s5 and neck: kernel-first (the full `K[d,c,l]`, one full FFT convolution) when
   `1/Cin + 1/Cout > 1/batch + 1/coefficients`, else input-first (einsum projection to the states,
   depthwise FFT convolution, einsum projection out). dws's pointwise mixer is a Conv1d after the
@@ -36,7 +36,8 @@ F = torch.nn.functional
 class FftConv(torch.autograd.Function):
     """Causal convolution by real FFTs at n = 2L: `y = irfft(rfft(u) * rfft(k))[:L]`.
 
-    u is [b, c, L]; k is [c, L] (depthwise) or [d, c, L] (full). Saves u and k only; the backward
+    u is [b, c, L]; k is [c, L] (depthwise: a broadcast product of the spectra) or [d, c, L] (full:
+    an einsum over the channels). Saves u and k only; the backward
     pass transforms them again, with the incoming gradient's spectrum G:
     grad_u = irfft(G conj(Kf))[:L], grad_k = sum over b of irfft(G conj(Uf))[:L]."""
 
@@ -47,7 +48,7 @@ class FftConv(torch.autograd.Function):
         uf = torch.fft.rfft(u, n=n)
         kf = torch.fft.rfft(k, n=n)
         if k.dim() == 2:
-            yf = torch.einsum('bcl,cl->bcl', uf, kf)
+            yf = uf * kf
         else:
             yf = torch.einsum('bcl,dcl->bdl', uf, kf)
         ctx.save_for_backward(u, k)
@@ -64,9 +65,9 @@ class FftConv(torch.autograd.Function):
         grad_u = grad_k = None
         if k.dim() == 2:
             if ctx.needs_input_grad[0]:
-                grad_u = torch.fft.irfft(torch.einsum('bcl,cl->bcl', g, kf.conj()), n=n)[..., :length]
+                grad_u = torch.fft.irfft(g * kf.conj(), n=n)[..., :length]
             if ctx.needs_input_grad[1]:
-                grad_k = torch.fft.irfft(torch.einsum('bcl,bcl->bcl', g, uf.conj()), n=n)[..., :length].sum(0)
+                grad_k = torch.fft.irfft(g * uf.conj(), n=n)[..., :length].sum(0)
         else:
             if ctx.needs_input_grad[0]:
                 grad_u = torch.fft.irfft(torch.einsum('bdl,dcl->bcl', g, kf.conj()), n=n)[..., :length]
