@@ -5,12 +5,13 @@
 `grad.state.<param>`), through the peer's own backward pass (its FFT convolution's custom backward).
 
 The benchmark block has no norm and no activations; the golden layers have some (dws's input
-activation is always there), so this script puts the file's norm and postact around the peer's
+activation is always there), so this script puts the file's norm and postact into the peer's
 mixer (PyTorch's own modules, eval mode) to check the SSM math under them.
 
 Prints one line per tensor with its largest absolute error, the reference's largest magnitude and
-the tolerance (|x - y| <= 1e-4 max|ref| + 1e-6, the specification's), then the largest absolute
-error over outputs and over gradients, absolute and relative to the tensor's largest magnitude. Usage: check_reference.py GOLDEN_DIR"""
+the tolerance (|x - y| <= 1e-4 max|ref| + 1e-6, the specification's), then the largest error over
+outputs and over gradients, absolute and relative to the tensor's largest magnitude.
+Usage: check_reference.py GOLDEN_DIR"""
 import json
 import struct
 import sys
@@ -53,7 +54,7 @@ class FeatureNorm(torch.nn.Module):
 
 
 def activation(cfg, channels, prefix, t):
-    """norm + postact of the golden file's config, its norm's tensors loaded from `state.<prefix>`."""
+    """norm + postact of the golden file's config (eval mode), the norm's tensors from `state.<prefix>.0.*`."""
     norm = cfg.get('norm')
     if norm is None:
         n = torch.nn.Identity()
@@ -64,13 +65,12 @@ def activation(cfg, channels, prefix, t):
     else:
         raise SystemExit(f"check_reference.py: norm {norm} is not handled")
     act = torch.nn.Sequential(n, POSTACTS[cfg.get('postact')]()).eval()
-    for name, p in list(n.named_parameters()) + list(n.named_buffers()):
-        key = f'state.{prefix}.{name.split(".")[-1]}'
-        if key in t:
-            with torch.no_grad():
+    with torch.no_grad():
+        for name, p in list(act.named_parameters()) + list(act.named_buffers()):
+            key = f'state.{prefix}.0.{name.split(".")[-1]}'
+            if key in t:
                 p.copy_(t[key])
-    params = {f'{prefix}.{name.split(".")[-1]}': p for name, p in n.named_parameters()}
-    return act, params
+    return act
 
 
 def main():
@@ -84,16 +84,14 @@ def main():
         blocks = cfg['state_blocks'] or 1
         layer = reference_layer.Layer(mode, cfg['in_channels'], cfg['out_channels'], cfg['num_states'], blocks)
         layer.load(t)
-        grads = {('mixer.1.weight' if name == 'W' else name): p for name, p in layer.named_parameters()}
         if mode == 'dws':
-            layer.act_in, extra = activation(cfg, cfg['in_channels'], 'mixer.0.0', t)
-            grads.update(extra)
+            layer.mixer[0] = activation(cfg, cfg['in_channels'], 'mixer.0', t)
             if cfg['use_activations']:
-                layer.act_out, extra = activation(cfg, cfg['out_channels'], 'mixer.2.0', t)
-                grads.update(extra)
+                layer.mixer.append(activation(cfg, cfg['out_channels'], 'mixer.2', t))
         elif cfg['use_activations']:
-            layer.act_out, extra = activation(cfg, cfg['out_channels'], 'mixer.0', t)
-            grads.update(extra)
+            layer.mixer = activation(cfg, cfg['out_channels'], 'mixer', t)
+        # FeatureNorm's LayerNorm sits one level further down than the reference's own module
+        grads = {name.replace('.norm.', '.'): p for name, p in layer.named_parameters()}
         u = t['input'].clone().requires_grad_(True)
         y = layer(u)
         (y * t['grad_output']).sum().backward()
