@@ -205,25 +205,27 @@ class Layer(torch.nn.Module):
 
     def inject(self, x, w, flip):
         """What the chunk adds to the state: sum_s a^(T-1-s) (what enters each state at s)."""
+        c64 = torch.complex64
         if self.mode == 'dws':
-            return (x[:, :, None, :] * flip).sum(-1)                     # [b, c, n]
+            return torch.einsum('bcs,cns->bcn', x.to(c64), flip)
         if self.mode == 'full':
-            return (x[:, None, :, None, :] * flip).sum(-1)               # [b, d, c, n]
-        v = torch.einsum('bcs,nc->bns', x, w['B'])
+            return torch.einsum('bcs,dcns->bdcn', x.to(c64), flip)
+        v = torch.einsum('bcs,nc->bns', x, w['B']).to(c64)
         if self.mode == 's5':
-            return (v * flip).sum(-1)                                    # [b, n]
-        return (v[:, :, None, :] * w['E'][..., None] * flip).sum(-1)     # [b, j, m]
+            return torch.einsum('bns,ns->bn', v, flip)
+        return torch.einsum('bjs,jms->bjm', v, flip) * w['E'].to(c64)
 
     def readout(self, state, decay, w):
-        """The carried state's contribution to the chunk (before the mixer): Re(weights a^(t+1) x0)."""
-        z = (state[..., None] * decay).real                             # [b, states..., T]
+        """Re of the weighted sum of the carried state's decay into the chunk (section 2's readout)."""
+        c64 = torch.complex64
+        z = state[..., None] * decay                                     # [b, states..., T]
         if self.mode == 'dws':
-            return (z * w['E'][..., None]).sum(2)
+            return torch.einsum('bcnt,cn->bct', z, w['E'].to(c64)).real
         if self.mode == 'full':
-            return (z * w['E'][..., None]).sum((2, 3))
+            return torch.einsum('bdcnt,dcn->bdt', z, w['E'].to(c64)).real
         if self.mode == 's5':
-            return torch.einsum('bnt,dn->bdt', z, w['C'])
-        return torch.einsum('bjt,dj->bdt', z.sum(2), w['C'])
+            return torch.einsum('bnt,dn->bdt', z, w['C'].to(c64)).real
+        return torch.einsum('bjmt,dj->bdt', z, w['C'].to(c64)).real
 
 
 def main():
