@@ -37,9 +37,9 @@ class FftConv(torch.autograd.Function):
     """Causal convolution by real FFTs at n = 2L: `y = irfft(rfft(u) * rfft(k))[:L]`.
 
     u is [b, c, L]; k is [c, L] (depthwise: a broadcast product of the spectra) or [d, c, L] (full:
-    an einsum over the channels). Saves u and k only; the backward
-    pass transforms them again, with the incoming gradient's spectrum G:
-    grad_u = irfft(G conj(Kf))[:L], grad_k = sum over b of irfft(G conj(Uf))[:L]."""
+    an einsum over the channels). Saves u and k only; the backward pass transforms them again, with
+    the incoming gradient's spectrum G: grad_u = irfft(G conj(Kf))[:L], grad_k = sum over b of
+    irfft(G conj(Uf))[:L]."""
 
     @staticmethod
     def forward(ctx, u, k):
