@@ -264,15 +264,26 @@ final class DjlLayer {
             chunkKernels.put(t, k);
         }
         NDArray y = convolve(x, k, w);
-        NDArray dta = complex(w.re(), w.im());
-        NDArray flip = dta.expandDims(-1).mul(m.arange(t - 1f, -1f, -1f, DataType.FLOAT32)).exp(); // a^(T-1-s)
+        NDArray flip = powers(w, m.arange(t - 1f, -1f, -1f, DataType.FLOAT32)); // a^(T-1-s)
         NDArray entering = inject(x, w, flip);
         if (state == null) {
             return new NDArray[] {mix(y), entering};
         }
-        NDArray decay = dta.expandDims(-1).mul(m.arange(1f, t + 1f, 1f, DataType.FLOAT32)).exp(); // a^(t+1)
+        NDArray decay = powers(w, m.arange(1f, t + 1f, 1f, DataType.FLOAT32)); // a^(t+1)
         y = y.add(readout(state, decay, w));
-        return new NDArray[] {mix(y), state.mul(dta.mul((float) t).exp()).add(entering)};
+        NDArray whole = powers(w, m.create(new float[] {t})).squeeze(-1); // a^T
+        return new NDArray[] {mix(y), state.mul(whole).add(entering)};
+    }
+
+    /**
+     * {@code a^l = exp(Re(dtA) l) (cos(Im(dtA) l) + i sin(Im(dtA) l))} for the given exponents, as
+     * a complex array [states..., l]: in real arithmetic, like the kernel, because libtorch's
+     * complex {@code exp} took several times as long per element as these three real ones here.
+     */
+    private static NDArray powers(Discrete w, NDArray exponents) {
+        NDArray magnitude = w.re().expandDims(-1).mul(exponents).exp();
+        NDArray angle = w.im().expandDims(-1).mul(exponents);
+        return complex(magnitude.mul(angle.cos()), magnitude.mul(angle.sin()));
     }
 
     /** What the chunk adds to the state: sum_s a^(T-1-s) (what enters each state at s). */
