@@ -39,6 +39,9 @@ if ! "$PY" -c 'import torch' 2>/dev/null; then
   "${sudo[@]}" apt-get install -y -q python3-torch >&2
 fi
 ./ssmc --version >/dev/null 2>&1 || { echo "compare.sh: ./ssmc does not run" >&2; exit 1; }
+# Debian's PyTorch sends float matrix products to whichever libblas.so.3 is installed (netlib's
+# reference BLAS by default, as where the reference's own figures were taken): say which.
+echo "compare.sh: python peer on PyTorch $("$PY" -c 'import torch; print(torch.__version__)'), BLAS $(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 2>/dev/null || echo '?'); load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 DJL_CP=benchmarks/target/djl.classpath
 if [ "$DJL" = 1 ] && { [ ! -f "$DJL_CP" ] || [ ! -f benchmarks/target/classes/dev/ssmc/benchmarks/djl/DjlPeer.class ]; }; then
   echo "compare.sh: building the DJL peer (mvn -Pdjl; once)..." >&2
@@ -60,7 +63,7 @@ THREADS=2
 
 value() { sed -n "s/^$1=//p" <<<"$2" | tail -n 1; }
 num() { if [ -n "$1" ]; then printf '%.2f' "$1"; else printf -- '-'; fi; }
-ERR=$(mktemp); trap 'rm -f "$ERR"' EXIT
+ERR=$(mktemp); trap 'rm -f "$ERR"; echo "compare.sh: load average at the end $(cut -d" " -f1-3 /proc/loadavg)" >&2' EXIT
 measure() { # a command's output; a failure leaves its cells empty ("-") and shows its error
   local out
   if ! out=$("$@" 2>"$ERR"); then grep -v -e '^WARNING' -e '^SLF4J' "$ERR" >&2 || true; fi
