@@ -46,22 +46,10 @@ import java.util.Set;
  * {@code layers.{i}}, and a network that is one plain layer has the layer file's empty prefix.
  */
 final class Lowering {
-    static final int MAX_SIZE = 1 << 20;        // channels, states, blocks, features, batch
-    static final int MAX_RATIO = 1 << 16;       // one resampling step
-    static final long MAX_TOTAL_RATIO = 1L << 30; // product of every ratio: keeps IR rationals and lengths in range
-    static final int MAX_EXPANDED = 10_000;     // statements after repetition
-    static final int MAX_REPEAT = 4_096;        // values of one repetition
-
-    private final String file;
-    private final Diagnostics diags;
-    private final Evaluator eval;
-    /** Where each IR origin came from, with the length to underline, for IR errors. */
-    private final Map<Origin, Pos> originPos = new HashMap<>();
+    private final FileContext ctx;
 
     Lowering(String file, Diagnostics diags) {
-        this.file = file;
-        this.diags = diags;
-        this.eval = new Evaluator(diags);
+        this.ctx = new FileContext(file, diags);
     }
 
     /** One lowered network and what the source said about it. */
@@ -75,20 +63,20 @@ final class Lowering {
         List<Ast.NetworkDecl> networks = new ArrayList<>();
         for (Statement s : source.statements()) {
             if (s instanceof Ast.Let let) {
-                defineLet(let, fileScope);
+                ctx.defineLet(let, fileScope);
             } else if (s instanceof Ast.Plan plan) {
                 addPlan(plan, filePlans);
             } else if (s instanceof Ast.NetworkDecl n) {
                 Pos earlier = networkNames.putIfAbsent(n.name().text(), n.name().pos());
                 if (earlier != null) {
-                    diags.error(n.name().pos(), "duplicate network name `" + n.name().text() + "`",
+                    ctx.error(n.name().pos(), "duplicate network name `" + n.name().text() + "`",
                             "the first `" + n.name().text() + "` is at line " + earlier.line());
                 }
                 networks.add(n);
             }
         }
         if (networks.isEmpty()) {
-            diags.error(source.pos(), "this file declares no network", "write `network Name { input x: 1 channel ... }`");
+            ctx.error(source.pos(), "this file declares no network", "write `network Name { input x: 1 channel ... }`");
         }
         List<Lowered> out = new ArrayList<>();
         for (Ast.NetworkDecl n : networks) {
@@ -99,71 +87,18 @@ final class Lowering {
 
     // ---- shared helpers ----
 
-    private void defineLet(Ast.Let let, Scope scope) {
-        Optional<BigDecimal> v = eval.eval(let.value(), scope);
-        Optional<Scope.Binding> hidden = scope.define(let.name().text(), v.orElse(BigDecimal.ONE), let.name().pos());
-        hidden.ifPresent(b -> diags.error(let.name().pos(), "duplicate name `" + let.name().text() + "`",
-                "`" + b.name() + "` is already defined at line " + b.pos().line() + ", column " + b.pos().column()));
-    }
-
     private void addPlan(Ast.Plan plan, Map<String, Ast.Plan> plans) {
         String kind = plan.kind().text();
         if (!kind.equals("training") && !kind.equals("streaming")) {
-            diags.error(plan.kind().pos(), "unknown plan `" + kind + "`",
-                    didYouMean(kind, "training", "streaming").orElse("a plan is `training` or `streaming`"));
+            ctx.error(plan.kind().pos(), "unknown plan `" + kind + "`",
+                    Suggest.didYouMean(kind, "training", "streaming").orElse("a plan is `training` or `streaming`"));
             return;
         }
         Ast.Plan earlier = plans.putIfAbsent(kind, plan);
         if (earlier != null) {
-            diags.error(plan.kind().pos(), "duplicate `plan " + kind + "`",
+            ctx.error(plan.kind().pos(), "duplicate `plan " + kind + "`",
                     "the first one is at line " + earlier.pos().line());
         }
-    }
-
-    static Optional<String> didYouMean(String text, String... candidates) {
-        return Suggest.closest(text, candidates).map(c -> "did you mean `" + c + "`?");
-    }
-
-    private Origin origin(Pos pos, String what) {
-        Origin o = new Origin(file, pos.line(), pos.column(), what);
-        originPos.putIfAbsent(o, pos);
-        return o;
-    }
-
-    private Pos posOf(Origin o) {
-        Pos p = originPos.get(o);
-        if (p != null) {
-            return p;
-        }
-        return new Pos(file, Math.max(1, o.line()), Math.max(1, o.column()), 1, Math.max(1, o.line()), o.column() + 1);
-    }
-
-    private void irError(IrException e) {
-        String hint = null;
-        if (e.origin() != null && e.origin().what().endsWith("(skip addition)")) {
-            hint = "the matching decoder level must bring the signal back to this level's input: the same channels and"
-                    + " sample rate";
-        }
-        diags.error(posOf(e.origin()), e.detail(), hint);
-    }
-
-    private <E extends Enum<E> & Names.Spelled> Optional<E> lookup(Class<E> type, Ast.Name name, String what) {
-        Optional<E> v = Names.lookup(type, name.text());
-        if (v.isEmpty()) {
-            String[] all = Names.spellings(type);
-            diags.error(name.pos(), "unknown " + what + " `" + name.text() + "`",
-                    didYouMean(name.text(), all).orElse("the " + what + "s are " + String.join(", ", all)));
-        }
-        return v;
-    }
-
-    /** A name written as an option's value ({@code norm rms}): the expression must be a bare word. */
-    private Optional<Ast.Name> word(Option o, String what) {
-        if (o.value() instanceof Ast.Ref r) {
-            return Optional.of(new Ast.Name(r.pos(), r.name()));
-        }
-        diags.error(o.value().pos(), "`" + o.key().text() + "` takes " + what + ", not a number");
-        return Optional.empty();
     }
 
     // ---- one network ----
@@ -196,14 +131,14 @@ final class Lowering {
             this.decl = decl;
             this.scope = new Scope(fileScope);
             this.filePlans = filePlans;
-            this.errorsBefore = diags.errorCount();
+            this.errorsBefore = ctx.errorCount();
         }
 
         Optional<Lowered> run() {
             List<Statement> layers = new ArrayList<>();
             for (Statement s : decl.body().statements()) {
                 if (s instanceof Ast.Let let) {
-                    defineLet(let, scope);
+                    ctx.defineLet(let, scope);
                 } else if (s instanceof Ast.Input in) {
                     input = once(input, in, "input");
                 } else if (s instanceof Ast.DefaultNorm n) {
@@ -222,8 +157,8 @@ final class Lowering {
             readDefaults();
             flow = inChannels;
             lowerNetStatements(layers, scope);
-            if (body.isEmpty() && head.isEmpty() && diags.errorCount() == errorsBefore) {
-                diags.error(decl.name().pos(), "network `" + decl.name().text() + "` has no layers",
+            if (body.isEmpty() && head.isEmpty() && ctx.errorCount() == errorsBefore) {
+                ctx.error(decl.name().pos(), "network `" + decl.name().text() + "` has no layers",
                         "add a layer such as `s5(states 8)` or a `stage`");
             }
             // A network that is one plain layer is a layer file: its tensors have no prefix.
@@ -232,24 +167,24 @@ final class Lowering {
                         l.blocks(), l.activations(), l.act()));
             }
             Planning planning = readPlanning();
-            if (diags.errorCount() > errorsBefore) {
+            if (ctx.errorCount() > errorsBefore) {
                 return Optional.empty(); // shape inference on a broken network only repeats what was said
             }
             if (!checkTotalRatio()) {
                 return Optional.empty();
             }
-            Network network = new Network(decl.name().text(), origin(decl.name().pos(), "network " + decl.name().text()),
+            Network network = new Network(decl.name().text(), ctx.origin(decl.name().pos(), "network " + decl.name().text()),
                     inChannels, sampleRate, body, head, planning);
             NetworkShapes shapes;
             try {
                 shapes = ShapeInference.infer(network);
             } catch (IrException e) {
-                irError(e);
+                ctx.irError(e);
                 return Optional.empty();
             }
             checkKeys(network);
             checkPlanDivisibility(shapes, planning);
-            if (diags.errorCount() > errorsBefore) {
+            if (ctx.errorCount() > errorsBefore) {
                 return Optional.empty();
             }
             return Optional.of(new Lowered(network, shapes, decl));
@@ -257,7 +192,7 @@ final class Lowering {
 
         private <T extends Statement> T once(T earlier, T now, String what) {
             if (earlier != null) {
-                diags.error(now.pos(), "duplicate `" + what + "` in network `" + decl.name().text() + "`",
+                ctx.error(now.pos(), "duplicate `" + what + "` in network `" + decl.name().text() + "`",
                         "the first one is at line " + earlier.pos().line());
                 return earlier;
             }
@@ -266,13 +201,13 @@ final class Lowering {
 
         private int readInput() {
             if (input == null) {
-                diags.error(decl.name().pos(), "network `" + decl.name().text() + "` has no input",
+                ctx.error(decl.name().pos(), "network `" + decl.name().text() + "` has no input",
                         "declare it first thing in the network: `input audio: 1 channel @ 16 kHz`");
                 return 1;
             }
-            int channels = eval.whole(input.channels(), scope, "the input's channel count", 1, MAX_SIZE).orElse(1);
+            int channels = ctx.eval().whole(input.channels(), scope, "the input's channel count", 1, Limits.MAX_SIZE).orElse(1);
             input.sampleRate().ifPresent(q -> {
-                Optional<BigDecimal> v = eval.eval(q.value(), scope);
+                Optional<BigDecimal> v = ctx.eval().eval(q.value(), scope);
                 if (v.isEmpty()) {
                     return;
                 }
@@ -283,10 +218,10 @@ final class Lowering {
                 } else if (unit == Ast.Unit.KHZ) {
                     hz = v.get().multiply(BigDecimal.valueOf(1000));
                 } else {
-                    diags.error(q.pos(), "a sample rate is in Hz or kHz, not " + unit.spelling(), "write `@ 16 kHz`");
+                    ctx.error(q.pos(), "a sample rate is in Hz or kHz, not " + unit.spelling(), "write `@ 16 kHz`");
                     return;
                 }
-                sampleRate = eval.whole(hz, q.value(), "the sample rate in Hz", 1, 100_000_000).orElse(0);
+                sampleRate = ctx.eval().whole(hz, q.value(), "the sample rate in Hz", 1, 100_000_000).orElse(0);
             });
             return channels;
         }
@@ -296,36 +231,23 @@ final class Lowering {
             Postact postact = Postact.RELU;
             double dropout = 0;
             if (defaultNorm != null) {
-                norm = lookup(NormKind.class, defaultNorm.norm(), "norm").orElse(norm);
+                norm = ctx.lookup(NormKind.class, defaultNorm.norm(), "norm").orElse(norm);
             }
             if (defaultAct != null) {
-                postact = lookup(Postact.class, defaultAct.postact(), "activation").orElse(postact);
+                postact = ctx.lookup(Postact.class, defaultAct.postact(), "activation").orElse(postact);
             }
             if (defaultDropout != null) {
-                dropout = dropout(defaultDropout.probability(), scope).orElse(0);
+                dropout = ctx.dropout(defaultDropout.probability(), scope).orElse(0);
             }
             baseAct = new Activation(norm, postact, dropout);
-        }
-
-        private java.util.OptionalDouble dropout(Expr e, Scope s) {
-            Optional<BigDecimal> v = eval.eval(e, s);
-            if (v.isEmpty()) {
-                return java.util.OptionalDouble.empty();
-            }
-            double p = v.get().doubleValue();
-            if (!(p >= 0 && p < 1)) {
-                diags.error(e.pos(), "dropout is a probability in [0, 1), got " + Evaluator.plain(v.get()));
-                return java.util.OptionalDouble.empty();
-            }
-            return java.util.OptionalDouble.of(p);
         }
 
         // ---- statements of the network body ----
 
         private boolean budget(Pos pos) {
-            if (++expanded > MAX_EXPANDED) {
+            if (++expanded > Limits.MAX_EXPANDED) {
                 if (!expansionReported) {
-                    diags.error(pos, "the network expands to more than " + String.format("%,d", MAX_EXPANDED)
+                    ctx.error(pos, "the network expands to more than " + String.format("%,d", Limits.MAX_EXPANDED)
                             + " statements", "repeat fewer times");
                     expansionReported = true;
                 }
@@ -340,12 +262,12 @@ final class Lowering {
                     return;
                 }
                 if (headDecl != null && !(st instanceof Ast.Let)) {
-                    diags.error(st.pos(), "nothing can follow the head",
+                    ctx.error(st.pos(), "nothing can follow the head",
                             "the head at line " + headDecl.pos().line() + " ends the network; move this before it");
                     continue;
                 }
                 if (st instanceof Ast.Let let) {
-                    defineLet(let, s);
+                    ctx.defineLet(let, s);
                 } else if (st instanceof Ast.Stage stage) {
                     lowerStage(stage, s);
                 } else if (st instanceof Chain chain) {
@@ -371,14 +293,14 @@ final class Lowering {
                         Scope inner = new Scope(s);
                         bindVariable(r.variable(), v, inner);
                         lowerNetStatements(r.body().statements(), inner);
-                        if (expanded > MAX_EXPANDED) {
+                        if (expanded > Limits.MAX_EXPANDED) {
                             return;
                         }
                     }
                 } else {
                     String what = st instanceof Ast.Input ? "input" : st instanceof Ast.Plan ? "plan"
                             : st instanceof Ast.DefaultNorm ? "norm" : st instanceof Ast.DefaultAct ? "act" : "dropout";
-                    diags.error(st.pos(), "`" + what + "` belongs directly in the network, not inside `repeat`");
+                    ctx.error(st.pos(), "`" + what + "` belongs directly in the network, not inside `repeat`");
                 }
             }
         }
@@ -391,16 +313,16 @@ final class Lowering {
         private List<BigDecimal> rangeValues(Ast.Range range, Scope s) {
             List<BigDecimal> out = new ArrayList<>();
             if (range instanceof Ast.Span span) {
-                OptionalInt from = eval.whole(span.from(), s, "the start of a range", -MAX_SIZE, MAX_SIZE);
-                OptionalInt to = eval.whole(span.to(), s, "the end of a range", -MAX_SIZE, MAX_SIZE);
+                OptionalInt from = ctx.eval().whole(span.from(), s, "the start of a range", -Limits.MAX_SIZE, Limits.MAX_SIZE);
+                OptionalInt to = ctx.eval().whole(span.to(), s, "the end of a range", -Limits.MAX_SIZE, Limits.MAX_SIZE);
                 if (from.isEmpty() || to.isEmpty()) {
                     return out;
                 }
                 int a = from.getAsInt();
                 int b = to.getAsInt();
-                if (Math.abs((long) b - a) + 1 > MAX_REPEAT) {
-                    diags.error(span.pos(), "this range has " + (Math.abs((long) b - a) + 1) + " values; a repetition takes at most "
-                            + MAX_REPEAT);
+                if (Math.abs((long) b - a) + 1 > Limits.MAX_REPEAT) {
+                    ctx.error(span.pos(), "this range has " + (Math.abs((long) b - a) + 1) + " values; a repetition takes at most "
+                            + Limits.MAX_REPEAT);
                     return out;
                 }
                 int step = b >= a ? 1 : -1;
@@ -412,16 +334,14 @@ final class Lowering {
                 }
             } else {
                 for (Expr e : ((Ast.Values) range).values()) {
-                    eval.eval(e, s).ifPresent(out::add);
+                    ctx.eval().eval(e, s).ifPresent(out::add);
                 }
             }
             return out;
         }
 
         private void checkVariable(Ast.Repeat r, Scope s) {
-            s.lookup(r.variable().text()).ifPresent(b -> diags.error(r.variable().pos(),
-                    "duplicate name `" + r.variable().text() + "`", "`" + b.name() + "` is already defined at line "
-                            + b.pos().line() + ", column " + b.pos().column()));
+            s.lookup(r.variable().text()).ifPresent(b -> ctx.duplicateName(r.variable(), b));
         }
 
         /** A chain with the scope its names are read in (repetitions expanded). */
@@ -440,7 +360,7 @@ final class Lowering {
                     return;
                 }
                 if (st instanceof Ast.Let let) {
-                    defineLet(let, s);
+                    ctx.defineLet(let, s);
                 } else if (st instanceof Chain c) {
                     out.add(new ScopedChain(c, s));
                 } else if (st instanceof Ast.Repeat r) {
@@ -449,7 +369,7 @@ final class Lowering {
                         Scope inner = new Scope(s);
                         bindVariable(r.variable(), v, inner);
                         expandInto(r.body().statements(), inner, out);
-                        if (expanded > MAX_EXPANDED) {
+                        if (expanded > Limits.MAX_EXPANDED) {
                             return;
                         }
                     }
@@ -466,13 +386,13 @@ final class Lowering {
             for (Option o : options) {
                 String key = o.key().text();
                 if (!ok.contains(key)) {
-                    diags.error(o.key().pos(), owner + " has no option `" + key + "`",
-                            didYouMean(key, allowed).orElse(owner + " takes " + String.join(", ", allowed)));
+                    ctx.error(o.key().pos(), owner + " has no option `" + key + "`",
+                            Suggest.didYouMean(key, allowed).orElse(owner + " takes " + String.join(", ", allowed)));
                     continue;
                 }
                 Option earlier = out.putIfAbsent(key, o);
                 if (earlier != null) {
-                    diags.error(o.key().pos(), "option `" + key + "` is given twice",
+                    ctx.error(o.key().pos(), "option `" + key + "` is given twice",
                             "the first is at column " + earlier.pos().column());
                 }
             }
@@ -486,29 +406,29 @@ final class Lowering {
             double dropout = base.dropout();
             Option n = opts.get("norm");
             if (n != null) {
-                norm = word(n, "a norm").flatMap(w -> lookup(NormKind.class, w, "norm")).orElse(norm);
+                norm = ctx.word(n, "a norm").flatMap(w -> ctx.lookup(NormKind.class, w, "norm")).orElse(norm);
             }
             Option a = opts.get("act");
             if (a != null) {
-                postact = word(a, "an activation").flatMap(w -> lookup(Postact.class, w, "activation")).orElse(postact);
+                postact = ctx.word(a, "an activation").flatMap(w -> ctx.lookup(Postact.class, w, "activation")).orElse(postact);
             }
             Option d = opts.get("dropout");
             if (d != null) {
-                dropout = dropout(d.value(), s).orElse(dropout);
+                dropout = ctx.dropout(d.value(), s).orElse(dropout);
             }
             return new Activation(norm, postact, dropout);
         }
 
         private Optional<Boolean> onOff(Option o) {
-            return word(o, "`on` or `off`").flatMap(w -> {
+            return ctx.word(o, "`on` or `off`").flatMap(w -> {
                 if (w.text().equals("on")) {
                     return Optional.of(true);
                 }
                 if (w.text().equals("off")) {
                     return Optional.of(false);
                 }
-                diags.error(w.pos(), "`activations` is `on` or `off`, not `" + w.text() + "`",
-                        didYouMean(w.text(), "on", "off").orElse(null));
+                ctx.error(w.pos(), "`activations` is `on` or `off`, not `" + w.text() + "`",
+                        Suggest.didYouMean(w.text(), "on", "off").orElse(null));
                 return Optional.empty();
             });
         }
@@ -519,30 +439,30 @@ final class Lowering {
         }
 
         private Optional<LayerSpec> layerSpec(Ast.Layer layer, Scope s, Activation base) {
-            int before = diags.errorCount();
-            Optional<SsmMode> mode = lookup(SsmMode.class, layer.mode(), "layer mode");
+            int before = ctx.errorCount();
+            Optional<SsmMode> mode = ctx.lookup(SsmMode.class, layer.mode(), "layer mode");
             Map<String, Option> opts = options(layer.options(), "a layer", "states", "blocks", "norm", "act", "dropout",
                     "activations");
             Option st = opts.get("states");
             int states = 1;
             if (st == null) {
-                diags.error(layer.mode().pos(), "the layer needs its number of states",
+                ctx.error(layer.mode().pos(), "the layer needs its number of states",
                         "write `" + layer.mode().text() + "(states 8)`");
             } else {
-                states = eval.whole(st.value(), s, "states", 1, MAX_SIZE).orElse(1);
+                states = ctx.eval().whole(st.value(), s, "states", 1, Limits.MAX_SIZE).orElse(1);
             }
             int blocks = 1;
             Option bl = opts.get("blocks");
             if (bl != null) {
-                blocks = eval.whole(bl.value(), s, "blocks", 1, MAX_SIZE).orElse(1);
+                blocks = ctx.eval().whole(bl.value(), s, "blocks", 1, Limits.MAX_SIZE).orElse(1);
                 if (mode.isPresent() && (mode.get() == SsmMode.DWS || mode.get() == SsmMode.FULL) && blocks != 1) {
-                    diags.error(bl.key().pos(), "state blocks apply to s5 and neck layers; a " + mode.get().spelling()
+                    ctx.error(bl.key().pos(), "state blocks apply to s5 and neck layers; a " + mode.get().spelling()
                             + " layer has one block", "remove `blocks " + blocks + "`");
                 }
             }
             int out = flow;
             if (layer.channels().isPresent()) {
-                out = eval.whole(layer.channels().get(), s, "the layer's output channels", 1, MAX_SIZE).orElse(flow);
+                out = ctx.eval().whole(layer.channels().get(), s, "the layer's output channels", 1, Limits.MAX_SIZE).orElse(flow);
             }
             Optional<Boolean> activations = Optional.empty();
             Option ac = opts.get("activations");
@@ -550,21 +470,11 @@ final class Lowering {
                 activations = onOff(ac);
             }
             Activation act = activationOf(opts, base, s);
-            if (diags.errorCount() > before || mode.isEmpty()) {
+            if (ctx.errorCount() > before || mode.isEmpty()) {
                 flow = out;
                 return Optional.empty();
             }
             return Optional.of(new LayerSpec(mode.get(), states, blocks, out, activations, act, opts));
-        }
-
-        private <N extends Node> Optional<N> validated(N node) {
-            try {
-                node.validate();
-                return Optional.of(node);
-            } catch (IrException e) {
-                irError(e);
-                return Optional.empty();
-            }
         }
 
         /** Lowers one item at the current width into {@code into}; returns false when it had errors. */
@@ -575,7 +485,7 @@ final class Lowering {
                     return false;
                 }
                 LayerSpec l = spec.get();
-                SsmLayer node = new SsmLayer(origin(layer.pos(), what + " (" + l.mode.spelling() + " layer)"), key, l.mode,
+                SsmLayer node = new SsmLayer(ctx.origin(layer.pos(), what + " (" + l.mode.spelling() + " layer)"), key, l.mode,
                         flow, l.out, l.states, l.blocks, l.activations.orElse(true), l.act);
                 return add(node, into);
             }
@@ -583,14 +493,14 @@ final class Lowering {
                 return lowerResample(r, key, s, into, what, defaultTo);
             }
             if (item instanceof Ast.SkipMark m) {
-                diags.error(m.pos(), "`skip` marks where an encoder level's skip connection leaves; it belongs in an encoder level",
+                ctx.error(m.pos(), "`skip` marks where an encoder level's skip connection leaves; it belongs in an encoder level",
                         "remove it, or move it into a level of `encoder { ... }`");
                 return false;
             }
             if (item instanceof Ast.Activation a) {
                 Map<String, Option> opts = options(a.options(), "an activation", "norm", "act", "dropout");
                 Activation act = activationOf(opts, baseAct, s);
-                return add(new ActLayer(origin(a.pos(), what + " (activation)"), key, flow, act), into);
+                return add(new ActLayer(ctx.origin(a.pos(), what + " (activation)"), key, flow, act), into);
             }
             Ast.ResidualBlock rb = (Ast.ResidualBlock) item;
             Map<String, Option> opts = options(rb.options(), "a residual block", "norm", "act");
@@ -608,19 +518,19 @@ final class Lowering {
             }
             if (inner.isEmpty()) {
                 if (ok) {
-                    diags.error(rb.pos(), "a residual block needs at least one layer in its body");
+                    ctx.error(rb.pos(), "a residual block needs at least one layer in its body");
                 }
                 flow = width;
                 return false;
             }
-            Residual node = new Residual(origin(rb.pos(), what + " (residual block)"), inner, act.norm(), key + ".norm",
+            Residual node = new Residual(ctx.origin(rb.pos(), what + " (residual block)"), inner, act.norm(), key + ".norm",
                     act.postact());
             flow = width;
             return ok && add(node, into);
         }
 
         private boolean add(Node node, List<Node> into) {
-            Optional<Node> v = validated(node);
+            Optional<Node> v = ctx.validated(node);
             flow = node.outChannels();
             v.ifPresent(into::add);
             return v.isPresent();
@@ -628,11 +538,11 @@ final class Lowering {
 
         private boolean lowerResample(Ast.Resample r, String key, Scope s, List<Node> into, String what,
                                       OptionalInt defaultTo) {
-            Optional<ResampleMode> mode = ResampleKinds.mode(r, diags);
-            OptionalInt ratio = eval.whole(r.ratio(), s, "the resampling ratio", 1, MAX_RATIO);
+            Optional<ResampleMode> mode = ResampleKinds.mode(r, ctx);
+            OptionalInt ratio = ctx.eval().whole(r.ratio(), s, "the resampling ratio", 1, Limits.MAX_RATIO);
             OptionalInt to = OptionalInt.empty();
             if (r.channels().isPresent()) {
-                to = eval.whole(r.channels().get(), s, "the output channels", 1, MAX_SIZE);
+                to = ctx.eval().whole(r.channels().get(), s, "the output channels", 1, Limits.MAX_SIZE);
                 if (to.isEmpty()) {
                     return false;
                 }
@@ -643,12 +553,12 @@ final class Lowering {
             }
             int forced = mode.get().forcedOutChannels(flow, ratio.getAsInt());
             int out = to.isPresent() ? to.getAsInt() : forced >= 0 ? forced : defaultTo.orElse(flow);
-            if (mode.get() == ResampleMode.DOWNSHAPING && (long) flow * ratio.getAsInt() > MAX_SIZE) {
-                diags.error(r.pos(), "downshaping " + flow + " channels by " + ratio.getAsInt() + " gives more than "
-                        + MAX_SIZE + " channels");
+            if (mode.get() == ResampleMode.DOWNSHAPING && (long) flow * ratio.getAsInt() > Limits.MAX_SIZE) {
+                ctx.error(r.pos(), "downshaping " + flow + " channels by " + ratio.getAsInt() + " gives more than "
+                        + Limits.MAX_SIZE + " channels");
                 return false;
             }
-            return add(new dev.ssmc.compiler.ir.Resample(origin(r.pos(), what + " (" + mode.get().spelling() + " by "
+            return add(new dev.ssmc.compiler.ir.Resample(ctx.origin(r.pos(), what + " (" + mode.get().spelling() + " by "
                     + ratio.getAsInt() + ")"), key, mode.get(), ratio.getAsInt(), flow, out), into);
         }
 
@@ -666,7 +576,7 @@ final class Lowering {
                 Optional<LayerSpec> spec = layerSpec(stage.layer(), s, baseAct);
                 spec.ifPresent(l -> {
                     stageAct[0] = l.act;
-                    add(new SsmLayer(origin(stage.layer().pos(), "stage " + i + " (" + l.mode.spelling()
+                    add(new SsmLayer(ctx.origin(stage.layer().pos(), "stage " + i + " (" + l.mode.spelling()
                             + " layer)"), prefix + ".0", l.mode, cin, l.out, l.states, l.blocks,
                             l.activations.orElse(true), l.act), body);
                 });
@@ -678,24 +588,24 @@ final class Lowering {
                 spec.ifPresent(l -> {
                     if (l.activations.orElse(false)) {
                         Option o = l.options.get("activations");
-                        diags.error(o.value().pos(), "the layer of a residual stage has its activations off",
+                        ctx.error(o.value().pos(), "the layer of a residual stage has its activations off",
                                 "the block applies norm and act after adding the input; remove `activations on`");
                         return;
                     }
-                    SsmLayer inner = new SsmLayer(origin(stage.layer().pos(), "stage " + i + " (" + l.mode.spelling()
+                    SsmLayer inner = new SsmLayer(ctx.origin(stage.layer().pos(), "stage " + i + " (" + l.mode.spelling()
                             + " layer)"), prefix + ".0.layer", l.mode, cin, l.out, l.states, l.blocks, false, l.act);
-                    if (validated(inner).isEmpty()) {
+                    if (ctx.validated(inner).isEmpty()) {
                         return;
                     }
                     if (inner.outChannels() != cin) {
-                        diags.error(stage.layer().pos(), "a residual stage must keep the channels so its output can be"
+                        ctx.error(stage.layer().pos(), "a residual stage must keep the channels so its output can be"
                                 + " added to its input, but this layer turns " + cin + " channels into " + inner.outChannels(),
                                 "drop `residual`, or change the channels in the stage's downsampling instead");
                         flow = inner.outChannels();
                         return;
                     }
                     stageAct[0] = new Activation(resAct.norm(), resAct.postact(), l.act.dropout());
-                    add(new Residual(origin(stage.pos(), "stage " + i + " (residual " + l.mode.spelling() + " block)"),
+                    add(new Residual(ctx.origin(stage.pos(), "stage " + i + " (residual " + l.mode.spelling() + " block)"),
                             List.of(inner), resAct.norm(), prefix + ".0.residual_connect.norm_drop.0", resAct.postact()),
                             body);
                 });
@@ -709,7 +619,7 @@ final class Lowering {
                         && !stageAct[0].isIdentityOn(flow)) {
                     // As in the reference, a learned pooling conv is followed by the stage's norm and postact;
                     // the parameterless ones (average, subsample, reshape, upsampling) are not.
-                    add(new ActLayer(origin(p.pos(), "stage " + i + " (activation after pooling)"), prefix + ".1.1.0",
+                    add(new ActLayer(ctx.origin(p.pos(), "stage " + i + " (activation after pooling)"), prefix + ".1.1.0",
                             flow, stageAct[0]), body);
                 }
             });
@@ -722,12 +632,12 @@ final class Lowering {
             List<ScopedChain> mid = ed.bottleneck().map(b -> expand(b.statements(), s)).orElse(List.of());
             List<ScopedChain> dec = expand(ed.decoder().statements(), s);
             if (enc.isEmpty()) {
-                diags.error(ed.pos(), "the encoder needs at least one level",
+                ctx.error(ed.pos(), "the encoder needs at least one level",
                         "a level is a layer and its downsampling: `s5(states 8) -> downsample conv 4 to 16`");
                 return;
             }
             if (dec.size() != enc.size()) {
-                diags.error(ed.decoder().pos(), "the decoder has " + dec.size() + " level" + (dec.size() == 1 ? "" : "s")
+                ctx.error(ed.decoder().pos(), "the decoder has " + dec.size() + " level" + (dec.size() == 1 ? "" : "s")
                         + " but the encoder has " + enc.size(), "every encoder level needs a decoder level (listed deepest first)"
                         + " that brings the signal back to the level's input");
                 return;
@@ -749,7 +659,7 @@ final class Lowering {
             int marks = 0;
             for (Item item : encItems) {
                 if (item instanceof Ast.SkipMark m && ++marks > 1) {
-                    diags.error(m.pos(), "an encoder level has one skip connection, so one `skip`",
+                    ctx.error(m.pos(), "an encoder level has one skip connection, so one `skip`",
                             "remove the second `skip`");
                     ok = false;
                 }
@@ -795,7 +705,7 @@ final class Lowering {
             }
             if (ok && flow != skipWidth) {
                 Pos at = start > 0 ? decItems.get(0).pos() : d.chain.pos();
-                diags.error(at, "decoder level " + i + " gives " + flow + (flow == 1 ? " channel" : " channels")
+                ctx.error(at, "decoder level " + i + " gives " + flow + (flow == 1 ? " channel" : " channels")
                         + " but the skip from encoder level " + i + " carries " + skipWidth, "upsample to " + skipWidth + (skipWidth == 1 ? " channel" : " channels") + ": `... to " + skipWidth + "`");
                 ok = false;
             }
@@ -803,7 +713,7 @@ final class Lowering {
             int m = 0;
             for (int j = start; j < decItems.size(); j++) {
                 if (decItems.get(j) instanceof Ast.SkipMark mark) {
-                    diags.error(mark.pos(), "a decoder level adds its skip right after its upsampling step",
+                    ctx.error(mark.pos(), "a decoder level adds its skip right after its upsampling step",
                             "move `skip` to just after the upsampling, or remove it");
                     ok = false;
                     continue;
@@ -813,7 +723,7 @@ final class Lowering {
             }
             List<Node> out = new ArrayList<>(before);
             if (ok) {
-                out.add(new Residual(origin(e.chain.pos(), "level " + i + " (skip addition)"), inner, NormKind.NONE, "",
+                out.add(new Residual(ctx.origin(e.chain.pos(), "level " + i + " (skip addition)"), inner, NormKind.NONE, "",
                         Postact.IDENTITY));
             }
             out.addAll(after);
@@ -824,27 +734,27 @@ final class Lowering {
 
         private void lowerHead(Ast.Head h, Scope s) {
             if (!h.pooling().text().equals("mean")) {
-                diags.error(h.pooling().pos(), "unknown head pooling `" + h.pooling().text() + "`",
-                        didYouMean(h.pooling().text(), "mean").orElse("the head pools with `mean` over time"));
+                ctx.error(h.pooling().pos(), "unknown head pooling `" + h.pooling().text() + "`",
+                        Suggest.didYouMean(h.pooling().text(), "mean").orElse("the head pools with `mean` over time"));
             }
             List<Dense> layers = new ArrayList<>();
             boolean actSet = false;
             int features = flow;
             for (Ast.HeadItem item : h.items()) {
                 if (item instanceof Ast.Linear lin) {
-                    OptionalInt out = eval.whole(lin.features(), s, "a linear layer's outputs", 1, MAX_SIZE);
+                    OptionalInt out = ctx.eval().whole(lin.features(), s, "a linear layer's outputs", 1, Limits.MAX_SIZE);
                     int o = out.orElse(1);
                     layers.add(new Dense("classifier.1." + 2 * layers.size(), features, o, Postact.IDENTITY));
                     features = o;
                     actSet = false;
                 } else {
                     Ast.HeadAct a = (Ast.HeadAct) item;
-                    Optional<Postact> p = lookup(Postact.class, a.postact(), "activation");
+                    Optional<Postact> p = ctx.lookup(Postact.class, a.postact(), "activation");
                     if (layers.isEmpty()) {
-                        diags.error(a.pos(), "an activation in the head follows a `linear` layer",
+                        ctx.error(a.pos(), "an activation in the head follows a `linear` layer",
                                 "write `head mean -> linear 32 -> " + a.postact().text() + " -> linear 12`");
                     } else if (actSet) {
-                        diags.error(a.pos(), "a linear layer is followed by one activation, not two");
+                        ctx.error(a.pos(), "a linear layer is followed by one activation, not two");
                     } else if (p.isPresent()) {
                         Dense last = layers.remove(layers.size() - 1);
                         Dense withAct = new Dense(last.key(), last.in(), last.out(), p.get());
@@ -855,10 +765,10 @@ final class Lowering {
                 }
             }
             if (layers.isEmpty()) {
-                diags.error(h.pos(), "the head needs at least one `linear` layer", "write `head mean -> linear 12`");
+                ctx.error(h.pos(), "the head needs at least one `linear` layer", "write `head mean -> linear 12`");
                 return;
             }
-            head = Optional.of(new dev.ssmc.compiler.ir.Head(origin(h.pos(), "classifier head"), layers));
+            head = Optional.of(new dev.ssmc.compiler.ir.Head(ctx.origin(h.pos(), "classifier head"), layers));
         }
 
         // ---- whole-network checks ----
@@ -869,8 +779,8 @@ final class Lowering {
             for (Node n : flatten(body)) {
                 if (n instanceof dev.ssmc.compiler.ir.Resample r) {
                     product = product.multiply(BigInteger.valueOf(r.ratio()));
-                    if (product.compareTo(BigInteger.valueOf(MAX_TOTAL_RATIO)) > 0) {
-                        diags.error(posOf(r.origin()), "the resampling ratios of this network multiply to more than 2^30",
+                    if (product.compareTo(BigInteger.valueOf(Limits.MAX_TOTAL_RATIO)) > 0) {
+                        ctx.error(r.origin(), "the resampling ratios of this network multiply to more than 2^30",
                                 "no audio network needs this much resampling; check the ratios");
                         return false;
                     }
@@ -883,7 +793,7 @@ final class Lowering {
             Set<String> seen = new HashSet<>();
             for (ParamSpec p : network.parameters()) {
                 if (!seen.add(p.key())) {
-                    diags.error(decl.name().pos(), "two tensors of network `" + decl.name().text()
+                    ctx.error(decl.name().pos(), "two tensors of network `" + decl.name().text()
                             + "` would share the checkpoint key `" + p.key() + "`",
                             "a network has at most one encoder/decoder; write other layers as a chain or stages");
                     return;
@@ -901,7 +811,7 @@ final class Lowering {
             if (training != null) {
                 Map<String, Ast.PlanEntry> entries = planEntries(training, "batch", "length");
                 if (entries.containsKey("batch")) {
-                    batch = planValue(entries.get("batch"), "the training batch", false, MAX_SIZE).orElse(batch);
+                    batch = planValue(entries.get("batch"), "the training batch", false, Limits.MAX_SIZE).orElse(batch);
                 }
                 if (entries.containsKey("length")) {
                     length = planValue(entries.get("length"), "the training length", true, Integer.MAX_VALUE).orElse(length);
@@ -923,10 +833,10 @@ final class Lowering {
             for (Ast.PlanEntry e : plan.entries()) {
                 String key = e.key().text();
                 if (!ok.contains(key)) {
-                    diags.error(e.key().pos(), "a " + plan.kind().text() + " plan has no `" + key + "`",
-                            didYouMean(key, allowed).orElse("it takes " + String.join(", ", allowed)));
+                    ctx.error(e.key().pos(), "a " + plan.kind().text() + " plan has no `" + key + "`",
+                            Suggest.didYouMean(key, allowed).orElse("it takes " + String.join(", ", allowed)));
                 } else if (out.putIfAbsent(key, e) != null) {
-                    diags.error(e.key().pos(), "`" + key + "` is given twice in this plan");
+                    ctx.error(e.key().pos(), "`" + key + "` is given twice in this plan");
                 }
             }
             return out;
@@ -935,7 +845,7 @@ final class Lowering {
         /** A plan value in samples (durations convert at the input's sample rate). */
         private OptionalInt planValue(Ast.PlanEntry e, String what, boolean timed, int max) {
             Ast.Quantity q = e.value();
-            Optional<BigDecimal> v = eval.eval(q.value(), scope);
+            Optional<BigDecimal> v = ctx.eval().eval(q.value(), scope);
             if (v.isEmpty()) {
                 return OptionalInt.empty();
             }
@@ -943,13 +853,13 @@ final class Lowering {
             if (q.unit().isPresent()) {
                 Ast.Unit u = q.unit().get();
                 if (!timed || u == Ast.Unit.HZ || u == Ast.Unit.KHZ) {
-                    diags.error(q.pos(), what + " takes " + (timed ? "samples, s or ms" : "no unit") + ", not "
+                    ctx.error(q.pos(), what + " takes " + (timed ? "samples, s or ms" : "no unit") + ", not "
                             + u.spelling());
                     return OptionalInt.empty();
                 }
                 if (u == Ast.Unit.S || u == Ast.Unit.MS) {
                     if (sampleRate == 0) {
-                        diags.error(q.pos(), what + " is given in " + u.spelling() + " but the input has no sample rate",
+                        ctx.error(q.pos(), what + " is given in " + u.spelling() + " but the input has no sample rate",
                                 "give the rate in the input (`input audio: 1 channel @ 16 kHz`) or the length in samples");
                         return OptionalInt.empty();
                     }
@@ -958,13 +868,13 @@ final class Lowering {
                         samples = samples.divide(BigDecimal.valueOf(1000), java.math.MathContext.DECIMAL64);
                     }
                     if (samples.stripTrailingZeros().scale() > 0) {
-                        diags.error(q.pos(), what + " of " + Evaluator.plain(v.get()) + " " + u.spelling()
+                        ctx.error(q.pos(), what + " of " + Evaluator.plain(v.get()) + " " + u.spelling()
                                 + " is not a whole number of samples at " + sampleRate + " Hz");
                         return OptionalInt.empty();
                     }
                 }
             }
-            return eval.whole(samples, q.value(), what, 1, max);
+            return ctx.eval().whole(samples, q.value(), what, 1, max);
         }
 
         private void checkPlanDivisibility(NetworkShapes shapes, Planning planning) {
@@ -976,7 +886,7 @@ final class Lowering {
                 try {
                     shapes.checkDivisible(planning.length(), "training length");
                 } catch (IrException ex) {
-                    diags.error(e.value().pos(), "the training length of " + planning.length()
+                    ctx.error(e.value().pos(), "the training length of " + planning.length()
                             + " samples is not a multiple of " + multiple + ", so a resampling step of network `"
                             + decl.name().text() + "` cannot divide it", nearestMultiples(planning.length(), multiple));
                 }
@@ -989,7 +899,7 @@ final class Lowering {
                 try {
                     shapes.checkDivisible(planning.chunk(), "streaming chunk");
                 } catch (IrException ex) {
-                    diags.error(e.value().pos(), "the streaming chunk of " + planning.chunk()
+                    ctx.error(e.value().pos(), "the streaming chunk of " + planning.chunk()
                             + " samples is not a multiple of " + multiple + ", so a resampling step of network `"
                             + decl.name().text() + "` would see a partial window in every chunk",
                             "plan chunks of 1 sample (sample by sample) or a multiple of " + multiple);
