@@ -170,7 +170,7 @@ final class Lowering {
             if (ctx.errorCount() > errorsBefore) {
                 return Optional.empty(); // shape inference on a broken network only repeats what was said
             }
-            if (!checkTotalRatio()) {
+            if (!NetworkChecks.totalRatioInRange(ctx, body)) {
                 return Optional.empty();
             }
             Network network = new Network(decl.name().text(), ctx.origin(decl.name().pos(), "network " + decl.name().text()),
@@ -182,7 +182,7 @@ final class Lowering {
                 ctx.irError(e);
                 return Optional.empty();
             }
-            checkKeys(network);
+            NetworkChecks.checkKeys(ctx, decl, network);
             checkPlanDivisibility(shapes, planning);
             if (ctx.errorCount() > errorsBefore) {
                 return Optional.empty();
@@ -771,36 +771,6 @@ final class Lowering {
             head = Optional.of(new dev.ssmc.compiler.ir.Head(ctx.origin(h.pos(), "classifier head"), layers));
         }
 
-        // ---- whole-network checks ----
-
-        /** Rejects resampling so extreme that the IR's exact rationals or the planned lengths would overflow. */
-        private boolean checkTotalRatio() {
-            BigInteger product = BigInteger.ONE;
-            for (Node n : flatten(body)) {
-                if (n instanceof dev.ssmc.compiler.ir.Resample r) {
-                    product = product.multiply(BigInteger.valueOf(r.ratio()));
-                    if (product.compareTo(BigInteger.valueOf(Limits.MAX_TOTAL_RATIO)) > 0) {
-                        ctx.error(r.origin(), "the resampling ratios of this network multiply to more than 2^30",
-                                "no audio network needs this much resampling; check the ratios");
-                        return false;
-                    }
-                }
-            }
-            return true;
-        }
-
-        private void checkKeys(Network network) {
-            Set<String> seen = new HashSet<>();
-            for (ParamSpec p : network.parameters()) {
-                if (!seen.add(p.key())) {
-                    ctx.error(decl.name().pos(), "two tensors of network `" + decl.name().text()
-                            + "` would share the checkpoint key `" + p.key() + "`",
-                            "a network has at most one encoder/decoder; write other layers as a chain or stages");
-                    return;
-                }
-            }
-        }
-
         private Planning readPlanning() {
             Map<String, Ast.Plan> effective = new LinkedHashMap<>(filePlans);
             effective.putAll(plans);
@@ -920,17 +890,5 @@ final class Lowering {
             return below > 0 ? "the nearest multiples are " + below + " and " + above : "use a multiple of " + multiple
                     + ", such as " + above;
         }
-    }
-
-    /** Every node, residual bodies included, depth first. */
-    static List<Node> flatten(List<Node> nodes) {
-        List<Node> out = new ArrayList<>();
-        for (Node n : nodes) {
-            out.add(n);
-            if (n instanceof Residual r) {
-                out.addAll(flatten(r.body()));
-            }
-        }
-        return out;
     }
 }
