@@ -65,7 +65,7 @@ final class Lowering {
             if (s instanceof Ast.Let let) {
                 ctx.defineLet(let, fileScope);
             } else if (s instanceof Ast.Plan plan) {
-                addPlan(plan, filePlans);
+                PlanReader.collect(ctx, plan, filePlans);
             } else if (s instanceof Ast.NetworkDecl n) {
                 Pos earlier = networkNames.putIfAbsent(n.name().text(), n.name().pos());
                 if (earlier != null) {
@@ -86,20 +86,6 @@ final class Lowering {
     }
 
     // ---- shared helpers ----
-
-    private void addPlan(Ast.Plan plan, Map<String, Ast.Plan> plans) {
-        String kind = plan.kind().text();
-        if (!kind.equals("training") && !kind.equals("streaming")) {
-            ctx.error(plan.kind().pos(), "unknown plan `" + kind + "`",
-                    Suggest.didYouMean(kind, "training", "streaming").orElse("a plan is `training` or `streaming`"));
-            return;
-        }
-        Ast.Plan earlier = plans.putIfAbsent(kind, plan);
-        if (earlier != null) {
-            ctx.error(plan.kind().pos(), "duplicate `plan " + kind + "`",
-                    "the first one is at line " + earlier.pos().line());
-        }
-    }
 
     // ---- one network ----
 
@@ -148,7 +134,7 @@ final class Lowering {
                 } else if (s instanceof Ast.DefaultDropout d) {
                     defaultDropout = once(defaultDropout, d, "dropout");
                 } else if (s instanceof Ast.Plan p) {
-                    addPlan(p, plans);
+                    PlanReader.collect(ctx, p, plans);
                 } else {
                     layers.add(s);
                 }
@@ -166,7 +152,8 @@ final class Lowering {
                 body.set(0, new SsmLayer(l.origin(), "", l.mode(), l.inChannels(), l.ssmOutChannels(), l.states(),
                         l.blocks(), l.activations(), l.act()));
             }
-            Planning planning = readPlanning();
+            PlanReader planReader = new PlanReader(ctx, decl, scope, sampleRate, filePlans, plans);
+            Planning planning = planReader.read();
             if (ctx.errorCount() > errorsBefore) {
                 return Optional.empty(); // shape inference on a broken network only repeats what was said
             }
@@ -183,7 +170,7 @@ final class Lowering {
                 return Optional.empty();
             }
             NetworkChecks.checkKeys(ctx, decl, network);
-            checkPlanDivisibility(shapes, planning);
+            planReader.checkDivisibility(shapes, planning);
             if (ctx.errorCount() > errorsBefore) {
                 return Optional.empty();
             }
@@ -769,126 +756,6 @@ final class Lowering {
                 return;
             }
             head = Optional.of(new dev.ssmc.compiler.ir.Head(ctx.origin(h.pos(), "classifier head"), layers));
-        }
-
-        private Planning readPlanning() {
-            Map<String, Ast.Plan> effective = new LinkedHashMap<>(filePlans);
-            effective.putAll(plans);
-            int batch = Planning.DEFAULT.batch();
-            int length = Planning.DEFAULT.length();
-            int chunk = Planning.DEFAULT.chunk();
-            Ast.Plan training = effective.get("training");
-            if (training != null) {
-                Map<String, Ast.PlanEntry> entries = planEntries(training, "batch", "length");
-                if (entries.containsKey("batch")) {
-                    batch = planValue(entries.get("batch"), "the training batch", false, Limits.MAX_SIZE).orElse(batch);
-                }
-                if (entries.containsKey("length")) {
-                    length = planValue(entries.get("length"), "the training length", true, Integer.MAX_VALUE).orElse(length);
-                }
-            }
-            Ast.Plan streaming = effective.get("streaming");
-            if (streaming != null) {
-                Map<String, Ast.PlanEntry> entries = planEntries(streaming, "chunk");
-                if (entries.containsKey("chunk")) {
-                    chunk = planValue(entries.get("chunk"), "the streaming chunk", true, Integer.MAX_VALUE).orElse(chunk);
-                }
-            }
-            return new Planning(batch, length, chunk);
-        }
-
-        private Map<String, Ast.PlanEntry> planEntries(Ast.Plan plan, String... allowed) {
-            Map<String, Ast.PlanEntry> out = new LinkedHashMap<>();
-            Set<String> ok = Set.of(allowed);
-            for (Ast.PlanEntry e : plan.entries()) {
-                String key = e.key().text();
-                if (!ok.contains(key)) {
-                    ctx.error(e.key().pos(), "a " + plan.kind().text() + " plan has no `" + key + "`",
-                            Suggest.didYouMean(key, allowed).orElse("it takes " + String.join(", ", allowed)));
-                } else if (out.putIfAbsent(key, e) != null) {
-                    ctx.error(e.key().pos(), "`" + key + "` is given twice in this plan");
-                }
-            }
-            return out;
-        }
-
-        /** A plan value in samples (durations convert at the input's sample rate). */
-        private OptionalInt planValue(Ast.PlanEntry e, String what, boolean timed, int max) {
-            Ast.Quantity q = e.value();
-            Optional<BigDecimal> v = ctx.eval().eval(q.value(), scope);
-            if (v.isEmpty()) {
-                return OptionalInt.empty();
-            }
-            BigDecimal samples = v.get();
-            if (q.unit().isPresent()) {
-                Ast.Unit u = q.unit().get();
-                if (!timed || u == Ast.Unit.HZ || u == Ast.Unit.KHZ) {
-                    ctx.error(q.pos(), what + " takes " + (timed ? "samples, s or ms" : "no unit") + ", not "
-                            + u.spelling());
-                    return OptionalInt.empty();
-                }
-                if (u == Ast.Unit.S || u == Ast.Unit.MS) {
-                    if (sampleRate == 0) {
-                        ctx.error(q.pos(), what + " is given in " + u.spelling() + " but the input has no sample rate",
-                                "give the rate in the input (`input audio: 1 channel @ 16 kHz`) or the length in samples");
-                        return OptionalInt.empty();
-                    }
-                    samples = samples.multiply(BigDecimal.valueOf(sampleRate));
-                    if (u == Ast.Unit.MS) {
-                        samples = samples.divide(BigDecimal.valueOf(1000), java.math.MathContext.DECIMAL64);
-                    }
-                    if (samples.stripTrailingZeros().scale() > 0) {
-                        ctx.error(q.pos(), what + " of " + Evaluator.plain(v.get()) + " " + u.spelling()
-                                + " is not a whole number of samples at " + sampleRate + " Hz");
-                        return OptionalInt.empty();
-                    }
-                }
-            }
-            return ctx.eval().whole(samples, q.value(), what, 1, max);
-        }
-
-        private void checkPlanDivisibility(NetworkShapes shapes, Planning planning) {
-            Map<String, Ast.Plan> effective = new LinkedHashMap<>(filePlans);
-            effective.putAll(plans);
-            long multiple = NetworkShapes.requiredMultiple(body);
-            Ast.Plan training = effective.get("training");
-            entry(training, "length").ifPresent(e -> {
-                try {
-                    shapes.checkDivisible(planning.length(), "training length");
-                } catch (IrException ex) {
-                    ctx.error(e.value().pos(), "the training length of " + planning.length()
-                            + " samples is not a multiple of " + multiple + ", so a resampling step of network `"
-                            + decl.name().text() + "` cannot divide it", nearestMultiples(planning.length(), multiple));
-                }
-            });
-            Ast.Plan streaming = effective.get("streaming");
-            entry(streaming, "chunk").ifPresent(e -> {
-                if (planning.chunk() == 1) {
-                    return; // sample by sample: every resampling step buffers its window
-                }
-                try {
-                    shapes.checkDivisible(planning.chunk(), "streaming chunk");
-                } catch (IrException ex) {
-                    ctx.error(e.value().pos(), "the streaming chunk of " + planning.chunk()
-                            + " samples is not a multiple of " + multiple + ", so a resampling step of network `"
-                            + decl.name().text() + "` would see a partial window in every chunk",
-                            "plan chunks of 1 sample (sample by sample) or a multiple of " + multiple);
-                }
-            });
-        }
-
-        private Optional<Ast.PlanEntry> entry(Ast.Plan plan, String key) {
-            if (plan == null) {
-                return Optional.empty();
-            }
-            return plan.entries().stream().filter(e -> e.key().text().equals(key)).findFirst();
-        }
-
-        private String nearestMultiples(long n, long multiple) {
-            long below = n / multiple * multiple;
-            long above = below + multiple;
-            return below > 0 ? "the nearest multiples are " + below + " and " + above : "use a multiple of " + multiple
-                    + ", such as " + above;
         }
     }
 }
