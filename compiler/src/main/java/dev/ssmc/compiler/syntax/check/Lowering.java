@@ -110,8 +110,7 @@ final class Lowering {
         private int stageCount;
         private int layerCount;
         private int outputCount;
-        private int expanded;
-        private boolean expansionReported;
+        private final Expansion expansion = new Expansion(ctx);
 
         NetworkLowering(Ast.NetworkDecl decl, Scope fileScope, Map<String, Ast.Plan> filePlans) {
             this.decl = decl;
@@ -231,21 +230,9 @@ final class Lowering {
 
         // ---- statements of the network body ----
 
-        private boolean budget(Pos pos) {
-            if (++expanded > Limits.MAX_EXPANDED) {
-                if (!expansionReported) {
-                    ctx.error(pos, "the network expands to more than " + String.format("%,d", Limits.MAX_EXPANDED)
-                            + " statements", "repeat fewer times");
-                    expansionReported = true;
-                }
-                return false;
-            }
-            return true;
-        }
-
         private void lowerNetStatements(List<Statement> statements, Scope s) {
             for (Statement st : statements) {
-                if (!budget(st.pos())) {
+                if (!expansion.spend(st.pos())) {
                     return;
                 }
                 if (headDecl != null && !(st instanceof Ast.Let)) {
@@ -265,101 +252,23 @@ final class Lowering {
                 } else if (st instanceof Ast.EncoderDecoder ed) {
                     lowerEncoderDecoder(ed, s);
                 } else if (st instanceof Ast.Output o) {
-                    for (ScopedChain sc : expand(o.body().statements(), s)) {
-                        for (Item item : sc.chain.items()) {
+                    for (Expansion.ScopedChain sc : expansion.chains(o.body().statements(), s)) {
+                        for (Item item : sc.chain().items()) {
                             String key = "last_ssms." + outputCount++;
-                            lowerItem(item, key, sc.scope, body, "output layer " + (outputCount - 1), OptionalInt.empty());
+                            lowerItem(item, key, sc.scope(), body, "output layer " + (outputCount - 1), OptionalInt.empty());
                         }
                     }
                 } else if (st instanceof Ast.Head h) {
                     headDecl = h;
                     lowerHead(h, s);
                 } else if (st instanceof Ast.Repeat r) {
-                    checkVariable(r, s);
-                    for (BigDecimal v : rangeValues(r.range(), s)) {
-                        Scope inner = new Scope(s);
-                        bindVariable(r.variable(), v, inner);
-                        lowerNetStatements(r.body().statements(), inner);
-                        if (expanded > Limits.MAX_EXPANDED) {
-                            return;
-                        }
+                    if (!expansion.unroll(r, s, inner -> lowerNetStatements(r.body().statements(), inner))) {
+                        return;
                     }
                 } else {
                     String what = st instanceof Ast.Input ? "input" : st instanceof Ast.Plan ? "plan"
                             : st instanceof Ast.DefaultNorm ? "norm" : st instanceof Ast.DefaultAct ? "act" : "dropout";
                     ctx.error(st.pos(), "`" + what + "` belongs directly in the network, not inside `repeat`");
-                }
-            }
-        }
-
-        /** Binds a repetition's variable; a clash with an outer name was reported once by {@link #checkVariable}. */
-        private void bindVariable(Ast.Name var, BigDecimal v, Scope inner) {
-            inner.define(var.text(), v, var.pos());
-        }
-
-        private List<BigDecimal> rangeValues(Ast.Range range, Scope s) {
-            List<BigDecimal> out = new ArrayList<>();
-            if (range instanceof Ast.Span span) {
-                OptionalInt from = ctx.eval().whole(span.from(), s, "the start of a range", -Limits.MAX_SIZE, Limits.MAX_SIZE);
-                OptionalInt to = ctx.eval().whole(span.to(), s, "the end of a range", -Limits.MAX_SIZE, Limits.MAX_SIZE);
-                if (from.isEmpty() || to.isEmpty()) {
-                    return out;
-                }
-                int a = from.getAsInt();
-                int b = to.getAsInt();
-                if (Math.abs((long) b - a) + 1 > Limits.MAX_REPEAT) {
-                    ctx.error(span.pos(), "this range has " + (Math.abs((long) b - a) + 1) + " values; a repetition takes at most "
-                            + Limits.MAX_REPEAT);
-                    return out;
-                }
-                int step = b >= a ? 1 : -1;
-                for (int i = a; ; i += step) {
-                    out.add(BigDecimal.valueOf(i));
-                    if (i == b) {
-                        break;
-                    }
-                }
-            } else {
-                for (Expr e : ((Ast.Values) range).values()) {
-                    ctx.eval().eval(e, s).ifPresent(out::add);
-                }
-            }
-            return out;
-        }
-
-        private void checkVariable(Ast.Repeat r, Scope s) {
-            s.lookup(r.variable().text()).ifPresent(b -> ctx.duplicateName(r.variable(), b));
-        }
-
-        /** A chain with the scope its names are read in (repetitions expanded). */
-        private record ScopedChain(Chain chain, Scope scope) {
-        }
-
-        private List<ScopedChain> expand(List<Statement> statements, Scope s) {
-            List<ScopedChain> out = new ArrayList<>();
-            expandInto(statements, s, out);
-            return out;
-        }
-
-        private void expandInto(List<Statement> statements, Scope s, List<ScopedChain> out) {
-            for (Statement st : statements) {
-                if (!budget(st.pos())) {
-                    return;
-                }
-                if (st instanceof Ast.Let let) {
-                    ctx.defineLet(let, s);
-                } else if (st instanceof Chain c) {
-                    out.add(new ScopedChain(c, s));
-                } else if (st instanceof Ast.Repeat r) {
-                    checkVariable(r, s);
-                    for (BigDecimal v : rangeValues(r.range(), s)) {
-                        Scope inner = new Scope(s);
-                        bindVariable(r.variable(), v, inner);
-                        expandInto(r.body().statements(), inner, out);
-                        if (expanded > Limits.MAX_EXPANDED) {
-                            return;
-                        }
-                    }
                 }
             }
         }
@@ -496,10 +405,10 @@ final class Lowering {
             List<Node> inner = new ArrayList<>();
             boolean ok = true;
             int k = 0;
-            for (ScopedChain sc : expand(rb.body().statements(), s)) {
-                for (Item i : sc.chain.items()) {
+            for (Expansion.ScopedChain sc : expansion.chains(rb.body().statements(), s)) {
+                for (Item i : sc.chain().items()) {
                     String innerKey = key + ".body." + k;
-                    ok &= lowerItem(i, innerKey, sc.scope, inner, what + " body " + k, OptionalInt.empty());
+                    ok &= lowerItem(i, innerKey, sc.scope(), inner, what + " body " + k, OptionalInt.empty());
                     k++;
                 }
             }
@@ -615,9 +524,9 @@ final class Lowering {
         // ---- U-Net ----
 
         private void lowerEncoderDecoder(Ast.EncoderDecoder ed, Scope s) {
-            List<ScopedChain> enc = expand(ed.encoder().statements(), s);
-            List<ScopedChain> mid = ed.bottleneck().map(b -> expand(b.statements(), s)).orElse(List.of());
-            List<ScopedChain> dec = expand(ed.decoder().statements(), s);
+            List<Expansion.ScopedChain> enc = expansion.chains(ed.encoder().statements(), s);
+            List<Expansion.ScopedChain> mid = ed.bottleneck().map(b -> expansion.chains(b.statements(), s)).orElse(List.of());
+            List<Expansion.ScopedChain> dec = expansion.chains(ed.decoder().statements(), s);
             if (enc.isEmpty()) {
                 ctx.error(ed.pos(), "the encoder needs at least one level",
                         "a level is a layer and its downsampling: `s5(states 8) -> downsample conv 4 to 16`");
@@ -634,13 +543,13 @@ final class Lowering {
             body.addAll(nodes);
         }
 
-        private List<Node> level(int i, List<ScopedChain> enc, List<ScopedChain> mid, List<ScopedChain> dec, int[] hidCount) {
+        private List<Node> level(int i, List<Expansion.ScopedChain> enc, List<Expansion.ScopedChain> mid, List<Expansion.ScopedChain> dec, int[] hidCount) {
             int depth = enc.size();
-            ScopedChain e = enc.get(i);
-            ScopedChain d = dec.get(depth - 1 - i);
+            Expansion.ScopedChain e = enc.get(i);
+            Expansion.ScopedChain d = dec.get(depth - 1 - i);
             List<Node> before = new ArrayList<>();
             List<Node> inner = new ArrayList<>();
-            List<Item> encItems = e.chain.items();
+            List<Item> encItems = e.chain().items();
             // A level ends with its downsampling step; without one it keeps the rate (the reference's ratio 1).
             boolean ok = true;
             int marks = 0;
@@ -661,37 +570,37 @@ final class Lowering {
                     target = inner;
                     skipWidth = flow;
                 } else if (item instanceof Ast.Resample r && j == encItems.size() - 1) {
-                    ok &= lowerResample(r, "down_ssms." + i + ".1", e.scope, inner, "encoder level " + i, OptionalInt.empty());
+                    ok &= lowerResample(r, "down_ssms." + i + ".1", e.scope(), inner, "encoder level " + i, OptionalInt.empty());
                 } else {
-                    ok &= lowerItem(item, "down_ssms." + i + ".0." + k++, e.scope, target, "encoder level " + i,
+                    ok &= lowerItem(item, "down_ssms." + i + ".0." + k++, e.scope(), target, "encoder level " + i,
                             OptionalInt.empty());
                 }
             }
             if (i + 1 < depth) {
                 inner.addAll(level(i + 1, enc, mid, dec, hidCount));
             } else {
-                for (ScopedChain m : mid) {
-                    for (Item item : m.chain.items()) {
+                for (Expansion.ScopedChain m : mid) {
+                    for (Item item : m.chain().items()) {
                         int h = hidCount[0]++;
-                        ok &= lowerItem(item, "hid_ssms." + h, m.scope, inner, "bottleneck layer " + h, OptionalInt.empty());
+                        ok &= lowerItem(item, "hid_ssms." + h, m.scope(), inner, "bottleneck layer " + h, OptionalInt.empty());
                     }
                 }
             }
-            List<Item> decItems = d.chain.items();
+            List<Item> decItems = d.chain().items();
             List<Node> after = new ArrayList<>();
             // The level starts with its upsampling step (none for a ratio of 1); the skip is added right after it,
             // where an optional `skip` may say so.
             int start = 0;
             if (decItems.get(0) instanceof Ast.Resample up) {
                 start = 1;
-                ok &= lowerResample(up, "up_ssms." + i + ".0", d.scope, inner, "decoder level " + i,
+                ok &= lowerResample(up, "up_ssms." + i + ".0", d.scope(), inner, "decoder level " + i,
                         OptionalInt.of(skipWidth));
             }
             if (start < decItems.size() && decItems.get(start) instanceof Ast.SkipMark) {
                 start++;
             }
             if (ok && flow != skipWidth) {
-                Pos at = start > 0 ? decItems.get(0).pos() : d.chain.pos();
+                Pos at = start > 0 ? decItems.get(0).pos() : d.chain().pos();
                 ctx.error(at, "decoder level " + i + " gives " + flow + (flow == 1 ? " channel" : " channels")
                         + " but the skip from encoder level " + i + " carries " + skipWidth, "upsample to " + skipWidth + (skipWidth == 1 ? " channel" : " channels") + ": `... to " + skipWidth + "`");
                 ok = false;
@@ -705,12 +614,12 @@ final class Lowering {
                     ok = false;
                     continue;
                 }
-                ok &= lowerItem(decItems.get(j), "up_ssms." + i + ".1." + m++, d.scope, after, "decoder level " + i,
+                ok &= lowerItem(decItems.get(j), "up_ssms." + i + ".1." + m++, d.scope(), after, "decoder level " + i,
                         OptionalInt.empty());
             }
             List<Node> out = new ArrayList<>(before);
             if (ok) {
-                out.add(new Residual(ctx.origin(e.chain.pos(), "level " + i + " (skip addition)"), inner, NormKind.NONE, "",
+                out.add(new Residual(ctx.origin(e.chain().pos(), "level " + i + " (skip addition)"), inner, NormKind.NONE, "",
                         Postact.IDENTITY));
             }
             out.addAll(after);
