@@ -101,15 +101,7 @@ final class Lowering {
         private Ast.DefaultAct defaultAct;
         private Ast.DefaultDropout defaultDropout;
         private int sampleRate;
-        private Activation baseAct = new Activation(NormKind.NONE, Postact.RELU, 0);
-
-        private final List<Node> body = new ArrayList<>();
-        private Optional<dev.ssmc.compiler.ir.Head> head = Optional.empty();
-        private Ast.Head headDecl;
-        private int flow;
-        private int stageCount;
-        private int layerCount;
-        private int outputCount;
+        private NetworkState net;
         private final Expansion expansion = new Expansion(ctx);
 
         NetworkLowering(Ast.NetworkDecl decl, Scope fileScope, Map<String, Ast.Plan> filePlans) {
@@ -139,28 +131,23 @@ final class Lowering {
                 }
             }
             int inChannels = readInput();
-            readDefaults();
-            flow = inChannels;
+            net = new NetworkState(inChannels, readDefaults());
             lowerNetStatements(layers, scope);
-            if (body.isEmpty() && head.isEmpty() && ctx.errorCount() == errorsBefore) {
+            if (net.body().isEmpty() && net.head().isEmpty() && ctx.errorCount() == errorsBefore) {
                 ctx.error(decl.name().pos(), "network `" + decl.name().text() + "` has no layers",
                         "add a layer such as `s5(states 8)` or a `stage`");
             }
-            // A network that is one plain layer is a layer file: its tensors have no prefix.
-            if (head.isEmpty() && body.size() == 1 && body.get(0) instanceof SsmLayer l && l.key().equals("layers.0")) {
-                body.set(0, new SsmLayer(l.origin(), "", l.mode(), l.inChannels(), l.ssmOutChannels(), l.states(),
-                        l.blocks(), l.activations(), l.act()));
-            }
+            net.keyAsLayerFile();
             PlanReader planReader = new PlanReader(ctx, decl, scope, sampleRate, filePlans, plans);
             Planning planning = planReader.read();
             if (ctx.errorCount() > errorsBefore) {
                 return Optional.empty(); // shape inference on a broken network only repeats what was said
             }
-            if (!NetworkChecks.totalRatioInRange(ctx, body)) {
+            if (!NetworkChecks.totalRatioInRange(ctx, net.body())) {
                 return Optional.empty();
             }
             Network network = new Network(decl.name().text(), ctx.origin(decl.name().pos(), "network " + decl.name().text()),
-                    inChannels, sampleRate, body, head, planning);
+                    inChannels, sampleRate, net.body(), net.head(), planning);
             NetworkShapes shapes;
             try {
                 shapes = ShapeInference.infer(network);
@@ -212,7 +199,7 @@ final class Lowering {
             return channels;
         }
 
-        private void readDefaults() {
+        private Activation readDefaults() {
             NormKind norm = NormKind.NONE;
             Postact postact = Postact.RELU;
             double dropout = 0;
@@ -225,7 +212,7 @@ final class Lowering {
             if (defaultDropout != null) {
                 dropout = ctx.dropout(defaultDropout.probability(), scope).orElse(0);
             }
-            baseAct = new Activation(norm, postact, dropout);
+            return new Activation(norm, postact, dropout);
         }
 
         // ---- statements of the network body ----
@@ -235,9 +222,9 @@ final class Lowering {
                 if (!expansion.spend(st.pos())) {
                     return;
                 }
-                if (headDecl != null && !(st instanceof Ast.Let)) {
+                if (net.headDecl() != null && !(st instanceof Ast.Let)) {
                     ctx.error(st.pos(), "nothing can follow the head",
-                            "the head at line " + headDecl.pos().line() + " ends the network; move this before it");
+                            "the head at line " + net.headDecl().pos().line() + " ends the network; move this before it");
                     continue;
                 }
                 if (st instanceof Ast.Let let) {
@@ -246,20 +233,20 @@ final class Lowering {
                     lowerStage(stage, s);
                 } else if (st instanceof Chain chain) {
                     for (Item item : chain.items()) {
-                        String key = "layers." + layerCount++;
-                        lowerItem(item, key, s, body, "layer " + key, OptionalInt.empty());
+                        String key = net.nextLayerKey();
+                        lowerItem(item, key, s, net.body(), "layer " + key, OptionalInt.empty());
                     }
                 } else if (st instanceof Ast.EncoderDecoder ed) {
                     lowerEncoderDecoder(ed, s);
                 } else if (st instanceof Ast.Output o) {
                     for (Expansion.ScopedChain sc : expansion.chains(o.body().statements(), s)) {
                         for (Item item : sc.chain().items()) {
-                            String key = "last_ssms." + outputCount++;
-                            lowerItem(item, key, sc.scope(), body, "output layer " + (outputCount - 1), OptionalInt.empty());
+                            int k = net.nextOutput();
+                            lowerItem(item, "last_ssms." + k, sc.scope(), net.body(), "output layer " + k, OptionalInt.empty());
                         }
                     }
                 } else if (st instanceof Ast.Head h) {
-                    headDecl = h;
+                    net.setHeadDecl(h);
                     lowerHead(h, s);
                 } else if (st instanceof Ast.Repeat r) {
                     if (!expansion.unroll(r, s, inner -> lowerNetStatements(r.body().statements(), inner))) {
@@ -356,9 +343,9 @@ final class Lowering {
                             + " layer has one block", "remove `blocks " + blocks + "`");
                 }
             }
-            int out = flow;
+            int out = net.flow();
             if (layer.channels().isPresent()) {
-                out = ctx.eval().whole(layer.channels().get(), s, "the layer's output channels", 1, Limits.MAX_SIZE).orElse(flow);
+                out = ctx.eval().whole(layer.channels().get(), s, "the layer's output channels", 1, Limits.MAX_SIZE).orElse(net.flow());
             }
             Optional<Boolean> activations = Optional.empty();
             Option ac = opts.get("activations");
@@ -367,7 +354,7 @@ final class Lowering {
             }
             Activation act = activationOf(opts, base, s);
             if (ctx.errorCount() > before || mode.isEmpty()) {
-                flow = out;
+                net.flowTo(out);
                 return Optional.empty();
             }
             return Optional.of(new LayerSpec(mode.get(), states, blocks, out, activations, act, opts));
@@ -376,13 +363,13 @@ final class Lowering {
         /** Lowers one item at the current width into {@code into}; returns false when it had errors. */
         private boolean lowerItem(Item item, String key, Scope s, List<Node> into, String what, OptionalInt defaultTo) {
             if (item instanceof Ast.Layer layer) {
-                Optional<LayerSpec> spec = layerSpec(layer, s, baseAct);
+                Optional<LayerSpec> spec = layerSpec(layer, s, net.defaults());
                 if (spec.isEmpty()) {
                     return false;
                 }
                 LayerSpec l = spec.get();
                 SsmLayer node = new SsmLayer(ctx.origin(layer.pos(), what + " (" + l.mode.spelling() + " layer)"), key, l.mode,
-                        flow, l.out, l.states, l.blocks, l.activations.orElse(true), l.act);
+                        net.flow(), l.out, l.states, l.blocks, l.activations.orElse(true), l.act);
                 return add(node, into);
             }
             if (item instanceof Ast.Resample r) {
@@ -395,13 +382,13 @@ final class Lowering {
             }
             if (item instanceof Ast.Activation a) {
                 Map<String, Option> opts = options(a.options(), "an activation", "norm", "act", "dropout");
-                Activation act = activationOf(opts, baseAct, s);
-                return add(new ActLayer(ctx.origin(a.pos(), what + " (activation)"), key, flow, act), into);
+                Activation act = activationOf(opts, net.defaults(), s);
+                return add(new ActLayer(ctx.origin(a.pos(), what + " (activation)"), key, net.flow(), act), into);
             }
             Ast.ResidualBlock rb = (Ast.ResidualBlock) item;
             Map<String, Option> opts = options(rb.options(), "a residual block", "norm", "act");
-            Activation act = activationOf(opts, new Activation(baseAct.norm(), baseAct.postact(), 0), s);
-            int width = flow;
+            Activation act = activationOf(opts, new Activation(net.defaults().norm(), net.defaults().postact(), 0), s);
+            int width = net.flow();
             List<Node> inner = new ArrayList<>();
             boolean ok = true;
             int k = 0;
@@ -416,18 +403,18 @@ final class Lowering {
                 if (ok) {
                     ctx.error(rb.pos(), "a residual block needs at least one layer in its body");
                 }
-                flow = width;
+                net.flowTo(width);
                 return false;
             }
             Residual node = new Residual(ctx.origin(rb.pos(), what + " (residual block)"), inner, act.norm(), key + ".norm",
                     act.postact());
-            flow = width;
+            net.flowTo(width);
             return ok && add(node, into);
         }
 
         private boolean add(Node node, List<Node> into) {
             Optional<Node> v = ctx.validated(node);
-            flow = node.outChannels();
+            net.flowTo(node.outChannels());
             v.ifPresent(into::add);
             return v.isPresent();
         }
@@ -444,42 +431,42 @@ final class Lowering {
                 }
             }
             if (mode.isEmpty() || ratio.isEmpty()) {
-                to.ifPresent(c -> flow = c);
+                to.ifPresent(net::flowTo);
                 return false;
             }
-            int forced = mode.get().forcedOutChannels(flow, ratio.getAsInt());
-            int out = to.isPresent() ? to.getAsInt() : forced >= 0 ? forced : defaultTo.orElse(flow);
-            if (mode.get() == ResampleMode.DOWNSHAPING && (long) flow * ratio.getAsInt() > Limits.MAX_SIZE) {
-                ctx.error(r.pos(), "downshaping " + flow + " channels by " + ratio.getAsInt() + " gives more than "
+            int forced = mode.get().forcedOutChannels(net.flow(), ratio.getAsInt());
+            int out = to.isPresent() ? to.getAsInt() : forced >= 0 ? forced : defaultTo.orElse(net.flow());
+            if (mode.get() == ResampleMode.DOWNSHAPING && (long) net.flow() * ratio.getAsInt() > Limits.MAX_SIZE) {
+                ctx.error(r.pos(), "downshaping " + net.flow() + " channels by " + ratio.getAsInt() + " gives more than "
                         + Limits.MAX_SIZE + " channels");
                 return false;
             }
             return add(new dev.ssmc.compiler.ir.Resample(ctx.origin(r.pos(), what + " (" + mode.get().spelling() + " by "
-                    + ratio.getAsInt() + ")"), key, mode.get(), ratio.getAsInt(), flow, out), into);
+                    + ratio.getAsInt() + ")"), key, mode.get(), ratio.getAsInt(), net.flow(), out), into);
         }
 
         // ---- classifier stages ----
 
         private void lowerStage(Ast.Stage stage, Scope s) {
-            int i = stageCount++;
+            int i = net.nextStage();
             String prefix = "backbone." + i;
-            int cin = flow;
+            int cin = net.flow();
             Map<String, Option> resOpts = options(stage.residualOptions(), "a residual stage", "norm", "act");
-            Activation resAct = activationOf(resOpts, baseAct, s);
+            Activation resAct = activationOf(resOpts, net.defaults(), s);
             // The stage's activation: its layer's, or its residual block's; the pooling conv reuses it.
-            Activation[] stageAct = {stage.residual() ? resAct : baseAct};
+            Activation[] stageAct = {stage.residual() ? resAct : net.defaults()};
             if (!stage.residual()) {
-                Optional<LayerSpec> spec = layerSpec(stage.layer(), s, baseAct);
+                Optional<LayerSpec> spec = layerSpec(stage.layer(), s, net.defaults());
                 spec.ifPresent(l -> {
                     stageAct[0] = l.act;
                     add(new SsmLayer(ctx.origin(stage.layer().pos(), "stage " + i + " (" + l.mode.spelling()
                             + " layer)"), prefix + ".0", l.mode, cin, l.out, l.states, l.blocks,
-                            l.activations.orElse(true), l.act), body);
+                            l.activations.orElse(true), l.act), net.body());
                 });
             } else {
                 // The reference builds the inner layer with its activations off and its own default norm
                 // (BatchNorm), which matters for a dws layer's always-present input activation.
-                Activation innerBase = baseAct.withNorm(NormKind.BATCH);
+                Activation innerBase = net.defaults().withNorm(NormKind.BATCH);
                 Optional<LayerSpec> spec = layerSpec(stage.layer(), s, innerBase);
                 spec.ifPresent(l -> {
                     if (l.activations.orElse(false)) {
@@ -497,26 +484,26 @@ final class Lowering {
                         ctx.error(stage.layer().pos(), "a residual stage must keep the channels so its output can be"
                                 + " added to its input, but this layer turns " + cin + " channels into " + inner.outChannels(),
                                 "drop `residual`, or change the channels in the stage's downsampling instead");
-                        flow = inner.outChannels();
+                        net.flowTo(inner.outChannels());
                         return;
                     }
                     stageAct[0] = new Activation(resAct.norm(), resAct.postact(), l.act.dropout());
                     add(new Residual(ctx.origin(stage.pos(), "stage " + i + " (residual " + l.mode.spelling() + " block)"),
                             List.of(inner), resAct.norm(), prefix + ".0.residual_connect.norm_drop.0", resAct.postact()),
-                            body);
+                            net.body());
                 });
             }
             stage.pooling().ifPresent(p -> {
-                int before = body.size();
-                if (lowerResample(p, prefix + ".1.0", s, body, "stage " + i, OptionalInt.empty())
-                        && body.size() > before
-                        && body.get(body.size() - 1) instanceof dev.ssmc.compiler.ir.Resample pool
+                int before = net.body().size();
+                if (lowerResample(p, prefix + ".1.0", s, net.body(), "stage " + i, OptionalInt.empty())
+                        && net.body().size() > before
+                        && net.body().get(net.body().size() - 1) instanceof dev.ssmc.compiler.ir.Resample pool
                         && pool.mode().spelling().startsWith("downsampling")
-                        && !stageAct[0].isIdentityOn(flow)) {
+                        && !stageAct[0].isIdentityOn(net.flow())) {
                     // As in the reference, a learned pooling conv is followed by the stage's norm and postact;
                     // the parameterless ones (average, subsample, reshape, upsampling) are not.
                     add(new ActLayer(ctx.origin(p.pos(), "stage " + i + " (activation after pooling)"), prefix + ".1.1.0",
-                            flow, stageAct[0]), body);
+                            net.flow(), stageAct[0]), net.body());
                 }
             });
         }
@@ -540,7 +527,7 @@ final class Lowering {
             }
             int[] hidCount = {0};
             List<Node> nodes = level(0, enc, mid, dec, hidCount);
-            body.addAll(nodes);
+            net.body().addAll(nodes);
         }
 
         private List<Node> level(int i, List<Expansion.ScopedChain> enc, List<Expansion.ScopedChain> mid, List<Expansion.ScopedChain> dec, int[] hidCount) {
@@ -562,13 +549,13 @@ final class Lowering {
             }
             // Without a `skip` mark the level's input is remembered; with one, the signal at the mark.
             List<Node> target = marks == 1 ? before : inner;
-            int skipWidth = flow;
+            int skipWidth = net.flow();
             int k = 0;
             for (int j = 0; j < encItems.size(); j++) {
                 Item item = encItems.get(j);
                 if (item instanceof Ast.SkipMark) {
                     target = inner;
-                    skipWidth = flow;
+                    skipWidth = net.flow();
                 } else if (item instanceof Ast.Resample r && j == encItems.size() - 1) {
                     ok &= lowerResample(r, "down_ssms." + i + ".1", e.scope(), inner, "encoder level " + i, OptionalInt.empty());
                 } else {
@@ -599,13 +586,13 @@ final class Lowering {
             if (start < decItems.size() && decItems.get(start) instanceof Ast.SkipMark) {
                 start++;
             }
-            if (ok && flow != skipWidth) {
+            if (ok && net.flow() != skipWidth) {
                 Pos at = start > 0 ? decItems.get(0).pos() : d.chain().pos();
-                ctx.error(at, "decoder level " + i + " gives " + flow + (flow == 1 ? " channel" : " channels")
+                ctx.error(at, "decoder level " + i + " gives " + net.flow() + (net.flow() == 1 ? " channel" : " channels")
                         + " but the skip from encoder level " + i + " carries " + skipWidth, "upsample to " + skipWidth + (skipWidth == 1 ? " channel" : " channels") + ": `... to " + skipWidth + "`");
                 ok = false;
             }
-            flow = skipWidth;
+            net.flowTo(skipWidth);
             int m = 0;
             for (int j = start; j < decItems.size(); j++) {
                 if (decItems.get(j) instanceof Ast.SkipMark mark) {
@@ -635,7 +622,7 @@ final class Lowering {
             }
             List<Dense> layers = new ArrayList<>();
             boolean actSet = false;
-            int features = flow;
+            int features = net.flow();
             for (Ast.HeadItem item : h.items()) {
                 if (item instanceof Ast.Linear lin) {
                     OptionalInt out = ctx.eval().whole(lin.features(), s, "a linear layer's outputs", 1, Limits.MAX_SIZE);
@@ -664,7 +651,7 @@ final class Lowering {
                 ctx.error(h.pos(), "the head needs at least one `linear` layer", "write `head mean -> linear 12`");
                 return;
             }
-            head = Optional.of(new dev.ssmc.compiler.ir.Head(ctx.origin(h.pos(), "classifier head"), layers));
+            net.setHead(new dev.ssmc.compiler.ir.Head(ctx.origin(h.pos(), "classifier head"), layers));
         }
     }
 }
