@@ -102,6 +102,7 @@ final class Lowering {
         private Ast.DefaultDropout defaultDropout;
         private int sampleRate;
         private NetworkState net;
+        private ItemLowering items;
         private final Expansion expansion = new Expansion(ctx);
 
         NetworkLowering(Ast.NetworkDecl decl, Scope fileScope, Map<String, Ast.Plan> filePlans) {
@@ -132,6 +133,7 @@ final class Lowering {
             }
             int inChannels = readInput();
             net = new NetworkState(inChannels, readDefaults());
+            items = new ItemLowering(ctx, net, expansion);
             lowerNetStatements(layers, scope);
             if (net.body().isEmpty() && net.head().isEmpty() && ctx.errorCount() == errorsBefore) {
                 ctx.error(decl.name().pos(), "network `" + decl.name().text() + "` has no layers",
@@ -234,7 +236,7 @@ final class Lowering {
                 } else if (st instanceof Chain chain) {
                     for (Item item : chain.items()) {
                         String key = net.nextLayerKey();
-                        lowerItem(item, key, s, net.body(), "layer " + key, OptionalInt.empty());
+                        items.lower(item, key, s, net.body(), "layer " + key);
                     }
                 } else if (st instanceof Ast.EncoderDecoder ed) {
                     lowerEncoderDecoder(ed, s);
@@ -242,7 +244,7 @@ final class Lowering {
                     for (Expansion.ScopedChain sc : expansion.chains(o.body().statements(), s)) {
                         for (Item item : sc.chain().items()) {
                             int k = net.nextOutput();
-                            lowerItem(item, "last_ssms." + k, sc.scope(), net.body(), "output layer " + k, OptionalInt.empty());
+                            items.lower(item, "last_ssms." + k, sc.scope(), net.body(), "output layer " + k);
                         }
                     }
                 } else if (st instanceof Ast.Head h) {
@@ -260,223 +262,38 @@ final class Lowering {
             }
         }
 
-        // ---- items ----
-
-        /** The options of one item, by key, each checked against what the item accepts. */
-        private Map<String, Option> options(List<Option> options, String owner, String... allowed) {
-            Map<String, Option> out = new LinkedHashMap<>();
-            Set<String> ok = Set.of(allowed);
-            for (Option o : options) {
-                String key = o.key().text();
-                if (!ok.contains(key)) {
-                    ctx.error(o.key().pos(), owner + " has no option `" + key + "`",
-                            Suggest.didYouMean(key, allowed).orElse(owner + " takes " + String.join(", ", allowed)));
-                    continue;
-                }
-                Option earlier = out.putIfAbsent(key, o);
-                if (earlier != null) {
-                    ctx.error(o.key().pos(), "option `" + key + "` is given twice",
-                            "the first is at column " + earlier.pos().column());
-                }
-            }
-            return out;
-        }
-
-        /** The activation an item's options describe, starting from {@code base}. */
-        private Activation activationOf(Map<String, Option> opts, Activation base, Scope s) {
-            NormKind norm = base.norm();
-            Postact postact = base.postact();
-            double dropout = base.dropout();
-            Option n = opts.get("norm");
-            if (n != null) {
-                norm = ctx.word(n, "a norm").flatMap(w -> ctx.lookup(NormKind.class, w, "norm")).orElse(norm);
-            }
-            Option a = opts.get("act");
-            if (a != null) {
-                postact = ctx.word(a, "an activation").flatMap(w -> ctx.lookup(Postact.class, w, "activation")).orElse(postact);
-            }
-            Option d = opts.get("dropout");
-            if (d != null) {
-                dropout = ctx.dropout(d.value(), s).orElse(dropout);
-            }
-            return new Activation(norm, postact, dropout);
-        }
-
-        private Optional<Boolean> onOff(Option o) {
-            return ctx.word(o, "`on` or `off`").flatMap(w -> {
-                if (w.text().equals("on")) {
-                    return Optional.of(true);
-                }
-                if (w.text().equals("off")) {
-                    return Optional.of(false);
-                }
-                ctx.error(w.pos(), "`activations` is `on` or `off`, not `" + w.text() + "`",
-                        Suggest.didYouMean(w.text(), "on", "off").orElse(null));
-                return Optional.empty();
-            });
-        }
-
-        /** An SSM layer's own parameters. */
-        private record LayerSpec(SsmMode mode, int states, int blocks, int out, Optional<Boolean> activations,
-                                 Activation act, Map<String, Option> options) {
-        }
-
-        private Optional<LayerSpec> layerSpec(Ast.Layer layer, Scope s, Activation base) {
-            int before = ctx.errorCount();
-            Optional<SsmMode> mode = ctx.lookup(SsmMode.class, layer.mode(), "layer mode");
-            Map<String, Option> opts = options(layer.options(), "a layer", "states", "blocks", "norm", "act", "dropout",
-                    "activations");
-            Option st = opts.get("states");
-            int states = 1;
-            if (st == null) {
-                ctx.error(layer.mode().pos(), "the layer needs its number of states",
-                        "write `" + layer.mode().text() + "(states 8)`");
-            } else {
-                states = ctx.eval().whole(st.value(), s, "states", 1, Limits.MAX_SIZE).orElse(1);
-            }
-            int blocks = 1;
-            Option bl = opts.get("blocks");
-            if (bl != null) {
-                blocks = ctx.eval().whole(bl.value(), s, "blocks", 1, Limits.MAX_SIZE).orElse(1);
-                if (mode.isPresent() && (mode.get() == SsmMode.DWS || mode.get() == SsmMode.FULL) && blocks != 1) {
-                    ctx.error(bl.key().pos(), "state blocks apply to s5 and neck layers; a " + mode.get().spelling()
-                            + " layer has one block", "remove `blocks " + blocks + "`");
-                }
-            }
-            int out = net.flow();
-            if (layer.channels().isPresent()) {
-                out = ctx.eval().whole(layer.channels().get(), s, "the layer's output channels", 1, Limits.MAX_SIZE).orElse(net.flow());
-            }
-            Optional<Boolean> activations = Optional.empty();
-            Option ac = opts.get("activations");
-            if (ac != null) {
-                activations = onOff(ac);
-            }
-            Activation act = activationOf(opts, base, s);
-            if (ctx.errorCount() > before || mode.isEmpty()) {
-                net.flowTo(out);
-                return Optional.empty();
-            }
-            return Optional.of(new LayerSpec(mode.get(), states, blocks, out, activations, act, opts));
-        }
-
-        /** Lowers one item at the current width into {@code into}; returns false when it had errors. */
-        private boolean lowerItem(Item item, String key, Scope s, List<Node> into, String what, OptionalInt defaultTo) {
-            if (item instanceof Ast.Layer layer) {
-                Optional<LayerSpec> spec = layerSpec(layer, s, net.defaults());
-                if (spec.isEmpty()) {
-                    return false;
-                }
-                LayerSpec l = spec.get();
-                SsmLayer node = new SsmLayer(ctx.origin(layer.pos(), what + " (" + l.mode.spelling() + " layer)"), key, l.mode,
-                        net.flow(), l.out, l.states, l.blocks, l.activations.orElse(true), l.act);
-                return add(node, into);
-            }
-            if (item instanceof Ast.Resample r) {
-                return lowerResample(r, key, s, into, what, defaultTo);
-            }
-            if (item instanceof Ast.SkipMark m) {
-                ctx.error(m.pos(), "`skip` marks where an encoder level's skip connection leaves; it belongs in an encoder level",
-                        "remove it, or move it into a level of `encoder { ... }`");
-                return false;
-            }
-            if (item instanceof Ast.Activation a) {
-                Map<String, Option> opts = options(a.options(), "an activation", "norm", "act", "dropout");
-                Activation act = activationOf(opts, net.defaults(), s);
-                return add(new ActLayer(ctx.origin(a.pos(), what + " (activation)"), key, net.flow(), act), into);
-            }
-            Ast.ResidualBlock rb = (Ast.ResidualBlock) item;
-            Map<String, Option> opts = options(rb.options(), "a residual block", "norm", "act");
-            Activation act = activationOf(opts, new Activation(net.defaults().norm(), net.defaults().postact(), 0), s);
-            int width = net.flow();
-            List<Node> inner = new ArrayList<>();
-            boolean ok = true;
-            int k = 0;
-            for (Expansion.ScopedChain sc : expansion.chains(rb.body().statements(), s)) {
-                for (Item i : sc.chain().items()) {
-                    String innerKey = key + ".body." + k;
-                    ok &= lowerItem(i, innerKey, sc.scope(), inner, what + " body " + k, OptionalInt.empty());
-                    k++;
-                }
-            }
-            if (inner.isEmpty()) {
-                if (ok) {
-                    ctx.error(rb.pos(), "a residual block needs at least one layer in its body");
-                }
-                net.flowTo(width);
-                return false;
-            }
-            Residual node = new Residual(ctx.origin(rb.pos(), what + " (residual block)"), inner, act.norm(), key + ".norm",
-                    act.postact());
-            net.flowTo(width);
-            return ok && add(node, into);
-        }
-
-        private boolean add(Node node, List<Node> into) {
-            Optional<Node> v = ctx.validated(node);
-            net.flowTo(node.outChannels());
-            v.ifPresent(into::add);
-            return v.isPresent();
-        }
-
-        private boolean lowerResample(Ast.Resample r, String key, Scope s, List<Node> into, String what,
-                                      OptionalInt defaultTo) {
-            Optional<ResampleMode> mode = ResampleKinds.mode(r, ctx);
-            OptionalInt ratio = ctx.eval().whole(r.ratio(), s, "the resampling ratio", 1, Limits.MAX_RATIO);
-            OptionalInt to = OptionalInt.empty();
-            if (r.channels().isPresent()) {
-                to = ctx.eval().whole(r.channels().get(), s, "the output channels", 1, Limits.MAX_SIZE);
-                if (to.isEmpty()) {
-                    return false;
-                }
-            }
-            if (mode.isEmpty() || ratio.isEmpty()) {
-                to.ifPresent(net::flowTo);
-                return false;
-            }
-            int forced = mode.get().forcedOutChannels(net.flow(), ratio.getAsInt());
-            int out = to.isPresent() ? to.getAsInt() : forced >= 0 ? forced : defaultTo.orElse(net.flow());
-            if (mode.get() == ResampleMode.DOWNSHAPING && (long) net.flow() * ratio.getAsInt() > Limits.MAX_SIZE) {
-                ctx.error(r.pos(), "downshaping " + net.flow() + " channels by " + ratio.getAsInt() + " gives more than "
-                        + Limits.MAX_SIZE + " channels");
-                return false;
-            }
-            return add(new dev.ssmc.compiler.ir.Resample(ctx.origin(r.pos(), what + " (" + mode.get().spelling() + " by "
-                    + ratio.getAsInt() + ")"), key, mode.get(), ratio.getAsInt(), net.flow(), out), into);
-        }
-
         // ---- classifier stages ----
 
         private void lowerStage(Ast.Stage stage, Scope s) {
             int i = net.nextStage();
             String prefix = "backbone." + i;
             int cin = net.flow();
-            Map<String, Option> resOpts = options(stage.residualOptions(), "a residual stage", "norm", "act");
-            Activation resAct = activationOf(resOpts, net.defaults(), s);
+            Map<String, Option> resOpts = items.options(stage.residualOptions(), "a residual stage", "norm", "act");
+            Activation resAct = items.activationOf(resOpts, net.defaults(), s);
             // The stage's activation: its layer's, or its residual block's; the pooling conv reuses it.
             Activation[] stageAct = {stage.residual() ? resAct : net.defaults()};
             if (!stage.residual()) {
-                Optional<LayerSpec> spec = layerSpec(stage.layer(), s, net.defaults());
+                Optional<ItemLowering.LayerSpec> spec = items.layerSpec(stage.layer(), s, net.defaults());
                 spec.ifPresent(l -> {
-                    stageAct[0] = l.act;
-                    add(new SsmLayer(ctx.origin(stage.layer().pos(), "stage " + i + " (" + l.mode.spelling()
-                            + " layer)"), prefix + ".0", l.mode, cin, l.out, l.states, l.blocks,
-                            l.activations.orElse(true), l.act), net.body());
+                    stageAct[0] = l.act();
+                    items.add(new SsmLayer(ctx.origin(stage.layer().pos(), "stage " + i + " (" + l.mode().spelling()
+                            + " layer)"), prefix + ".0", l.mode(), cin, l.out(), l.states(), l.blocks(),
+                            l.activations().orElse(true), l.act()), net.body());
                 });
             } else {
                 // The reference builds the inner layer with its activations off and its own default norm
                 // (BatchNorm), which matters for a dws layer's always-present input activation.
                 Activation innerBase = net.defaults().withNorm(NormKind.BATCH);
-                Optional<LayerSpec> spec = layerSpec(stage.layer(), s, innerBase);
+                Optional<ItemLowering.LayerSpec> spec = items.layerSpec(stage.layer(), s, innerBase);
                 spec.ifPresent(l -> {
-                    if (l.activations.orElse(false)) {
-                        Option o = l.options.get("activations");
+                    if (l.activations().orElse(false)) {
+                        Option o = l.options().get("activations");
                         ctx.error(o.value().pos(), "the layer of a residual stage has its activations off",
                                 "the block applies norm and act after adding the input; remove `activations on`");
                         return;
                     }
-                    SsmLayer inner = new SsmLayer(ctx.origin(stage.layer().pos(), "stage " + i + " (" + l.mode.spelling()
-                            + " layer)"), prefix + ".0.layer", l.mode, cin, l.out, l.states, l.blocks, false, l.act);
+                    SsmLayer inner = new SsmLayer(ctx.origin(stage.layer().pos(), "stage " + i + " (" + l.mode().spelling()
+                            + " layer)"), prefix + ".0.layer", l.mode(), cin, l.out(), l.states(), l.blocks(), false, l.act());
                     if (ctx.validated(inner).isEmpty()) {
                         return;
                     }
@@ -487,22 +304,22 @@ final class Lowering {
                         net.flowTo(inner.outChannels());
                         return;
                     }
-                    stageAct[0] = new Activation(resAct.norm(), resAct.postact(), l.act.dropout());
-                    add(new Residual(ctx.origin(stage.pos(), "stage " + i + " (residual " + l.mode.spelling() + " block)"),
+                    stageAct[0] = new Activation(resAct.norm(), resAct.postact(), l.act().dropout());
+                    items.add(new Residual(ctx.origin(stage.pos(), "stage " + i + " (residual " + l.mode().spelling() + " block)"),
                             List.of(inner), resAct.norm(), prefix + ".0.residual_connect.norm_drop.0", resAct.postact()),
                             net.body());
                 });
             }
             stage.pooling().ifPresent(p -> {
                 int before = net.body().size();
-                if (lowerResample(p, prefix + ".1.0", s, net.body(), "stage " + i, OptionalInt.empty())
+                if (items.resample(p, prefix + ".1.0", s, net.body(), "stage " + i, OptionalInt.empty())
                         && net.body().size() > before
                         && net.body().get(net.body().size() - 1) instanceof dev.ssmc.compiler.ir.Resample pool
                         && pool.mode().spelling().startsWith("downsampling")
                         && !stageAct[0].isIdentityOn(net.flow())) {
                     // As in the reference, a learned pooling conv is followed by the stage's norm and postact;
                     // the parameterless ones (average, subsample, reshape, upsampling) are not.
-                    add(new ActLayer(ctx.origin(p.pos(), "stage " + i + " (activation after pooling)"), prefix + ".1.1.0",
+                    items.add(new ActLayer(ctx.origin(p.pos(), "stage " + i + " (activation after pooling)"), prefix + ".1.1.0",
                             net.flow(), stageAct[0]), net.body());
                 }
             });
@@ -557,10 +374,9 @@ final class Lowering {
                     target = inner;
                     skipWidth = net.flow();
                 } else if (item instanceof Ast.Resample r && j == encItems.size() - 1) {
-                    ok &= lowerResample(r, "down_ssms." + i + ".1", e.scope(), inner, "encoder level " + i, OptionalInt.empty());
+                    ok &= items.resample(r, "down_ssms." + i + ".1", e.scope(), inner, "encoder level " + i, OptionalInt.empty());
                 } else {
-                    ok &= lowerItem(item, "down_ssms." + i + ".0." + k++, e.scope(), target, "encoder level " + i,
-                            OptionalInt.empty());
+                    ok &= items.lower(item, "down_ssms." + i + ".0." + k++, e.scope(), target, "encoder level " + i);
                 }
             }
             if (i + 1 < depth) {
@@ -569,7 +385,7 @@ final class Lowering {
                 for (Expansion.ScopedChain m : mid) {
                     for (Item item : m.chain().items()) {
                         int h = hidCount[0]++;
-                        ok &= lowerItem(item, "hid_ssms." + h, m.scope(), inner, "bottleneck layer " + h, OptionalInt.empty());
+                        ok &= items.lower(item, "hid_ssms." + h, m.scope(), inner, "bottleneck layer " + h);
                     }
                 }
             }
@@ -580,7 +396,7 @@ final class Lowering {
             int start = 0;
             if (decItems.get(0) instanceof Ast.Resample up) {
                 start = 1;
-                ok &= lowerResample(up, "up_ssms." + i + ".0", d.scope(), inner, "decoder level " + i,
+                ok &= items.resample(up, "up_ssms." + i + ".0", d.scope(), inner, "decoder level " + i,
                         OptionalInt.of(skipWidth));
             }
             if (start < decItems.size() && decItems.get(start) instanceof Ast.SkipMark) {
@@ -601,8 +417,7 @@ final class Lowering {
                     ok = false;
                     continue;
                 }
-                ok &= lowerItem(decItems.get(j), "up_ssms." + i + ".1." + m++, d.scope(), after, "decoder level " + i,
-                        OptionalInt.empty());
+                ok &= items.lower(decItems.get(j), "up_ssms." + i + ".1." + m++, d.scope(), after, "decoder level " + i);
             }
             List<Node> out = new ArrayList<>(before);
             if (ok) {
