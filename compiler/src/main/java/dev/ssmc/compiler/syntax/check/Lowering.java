@@ -103,6 +103,9 @@ final class Lowering {
         private int sampleRate;
         private NetworkState net;
         private ItemLowering items;
+        private StageLowering stages;
+        private UNetLowering unet;
+        private HeadLowering heads;
         private final Expansion expansion = new Expansion(ctx);
 
         NetworkLowering(Ast.NetworkDecl decl, Scope fileScope, Map<String, Ast.Plan> filePlans) {
@@ -134,6 +137,9 @@ final class Lowering {
             int inChannels = readInput();
             net = new NetworkState(inChannels, readDefaults());
             items = new ItemLowering(ctx, net, expansion);
+            stages = new StageLowering(ctx, net, items);
+            unet = new UNetLowering(ctx, net, expansion, items);
+            heads = new HeadLowering(ctx, net);
             lowerNetStatements(layers, scope);
             if (net.body().isEmpty() && net.head().isEmpty() && ctx.errorCount() == errorsBefore) {
                 ctx.error(decl.name().pos(), "network `" + decl.name().text() + "` has no layers",
@@ -232,14 +238,14 @@ final class Lowering {
                 if (st instanceof Ast.Let let) {
                     ctx.defineLet(let, s);
                 } else if (st instanceof Ast.Stage stage) {
-                    lowerStage(stage, s);
+                    stages.lower(stage, s);
                 } else if (st instanceof Chain chain) {
                     for (Item item : chain.items()) {
                         String key = net.nextLayerKey();
                         items.lower(item, key, s, net.body(), "layer " + key);
                     }
                 } else if (st instanceof Ast.EncoderDecoder ed) {
-                    lowerEncoderDecoder(ed, s);
+                    unet.lower(ed, s);
                 } else if (st instanceof Ast.Output o) {
                     for (Expansion.ScopedChain sc : expansion.chains(o.body().statements(), s)) {
                         for (Item item : sc.chain().items()) {
@@ -249,7 +255,7 @@ final class Lowering {
                     }
                 } else if (st instanceof Ast.Head h) {
                     net.setHeadDecl(h);
-                    lowerHead(h, s);
+                    heads.lower(h, s);
                 } else if (st instanceof Ast.Repeat r) {
                     if (!expansion.unroll(r, s, inner -> lowerNetStatements(r.body().statements(), inner))) {
                         return;
@@ -260,213 +266,6 @@ final class Lowering {
                     ctx.error(st.pos(), "`" + what + "` belongs directly in the network, not inside `repeat`");
                 }
             }
-        }
-
-        // ---- classifier stages ----
-
-        private void lowerStage(Ast.Stage stage, Scope s) {
-            int i = net.nextStage();
-            String prefix = "backbone." + i;
-            int cin = net.flow();
-            Map<String, Option> resOpts = items.options(stage.residualOptions(), "a residual stage", "norm", "act");
-            Activation resAct = items.activationOf(resOpts, net.defaults(), s);
-            // The stage's activation: its layer's, or its residual block's; the pooling conv reuses it.
-            Activation[] stageAct = {stage.residual() ? resAct : net.defaults()};
-            if (!stage.residual()) {
-                Optional<ItemLowering.LayerSpec> spec = items.layerSpec(stage.layer(), s, net.defaults());
-                spec.ifPresent(l -> {
-                    stageAct[0] = l.act();
-                    items.add(new SsmLayer(ctx.origin(stage.layer().pos(), "stage " + i + " (" + l.mode().spelling()
-                            + " layer)"), prefix + ".0", l.mode(), cin, l.out(), l.states(), l.blocks(),
-                            l.activations().orElse(true), l.act()), net.body());
-                });
-            } else {
-                // The reference builds the inner layer with its activations off and its own default norm
-                // (BatchNorm), which matters for a dws layer's always-present input activation.
-                Activation innerBase = net.defaults().withNorm(NormKind.BATCH);
-                Optional<ItemLowering.LayerSpec> spec = items.layerSpec(stage.layer(), s, innerBase);
-                spec.ifPresent(l -> {
-                    if (l.activations().orElse(false)) {
-                        Option o = l.options().get("activations");
-                        ctx.error(o.value().pos(), "the layer of a residual stage has its activations off",
-                                "the block applies norm and act after adding the input; remove `activations on`");
-                        return;
-                    }
-                    SsmLayer inner = new SsmLayer(ctx.origin(stage.layer().pos(), "stage " + i + " (" + l.mode().spelling()
-                            + " layer)"), prefix + ".0.layer", l.mode(), cin, l.out(), l.states(), l.blocks(), false, l.act());
-                    if (ctx.validated(inner).isEmpty()) {
-                        return;
-                    }
-                    if (inner.outChannels() != cin) {
-                        ctx.error(stage.layer().pos(), "a residual stage must keep the channels so its output can be"
-                                + " added to its input, but this layer turns " + cin + " channels into " + inner.outChannels(),
-                                "drop `residual`, or change the channels in the stage's downsampling instead");
-                        net.flowTo(inner.outChannels());
-                        return;
-                    }
-                    stageAct[0] = new Activation(resAct.norm(), resAct.postact(), l.act().dropout());
-                    items.add(new Residual(ctx.origin(stage.pos(), "stage " + i + " (residual " + l.mode().spelling() + " block)"),
-                            List.of(inner), resAct.norm(), prefix + ".0.residual_connect.norm_drop.0", resAct.postact()),
-                            net.body());
-                });
-            }
-            stage.pooling().ifPresent(p -> {
-                int before = net.body().size();
-                if (items.resample(p, prefix + ".1.0", s, net.body(), "stage " + i, OptionalInt.empty())
-                        && net.body().size() > before
-                        && net.body().get(net.body().size() - 1) instanceof dev.ssmc.compiler.ir.Resample pool
-                        && pool.mode().spelling().startsWith("downsampling")
-                        && !stageAct[0].isIdentityOn(net.flow())) {
-                    // As in the reference, a learned pooling conv is followed by the stage's norm and postact;
-                    // the parameterless ones (average, subsample, reshape, upsampling) are not.
-                    items.add(new ActLayer(ctx.origin(p.pos(), "stage " + i + " (activation after pooling)"), prefix + ".1.1.0",
-                            net.flow(), stageAct[0]), net.body());
-                }
-            });
-        }
-
-        // ---- U-Net ----
-
-        private void lowerEncoderDecoder(Ast.EncoderDecoder ed, Scope s) {
-            List<Expansion.ScopedChain> enc = expansion.chains(ed.encoder().statements(), s);
-            List<Expansion.ScopedChain> mid = ed.bottleneck().map(b -> expansion.chains(b.statements(), s)).orElse(List.of());
-            List<Expansion.ScopedChain> dec = expansion.chains(ed.decoder().statements(), s);
-            if (enc.isEmpty()) {
-                ctx.error(ed.pos(), "the encoder needs at least one level",
-                        "a level is a layer and its downsampling: `s5(states 8) -> downsample conv 4 to 16`");
-                return;
-            }
-            if (dec.size() != enc.size()) {
-                ctx.error(ed.decoder().pos(), "the decoder has " + dec.size() + " level" + (dec.size() == 1 ? "" : "s")
-                        + " but the encoder has " + enc.size(), "every encoder level needs a decoder level (listed deepest first)"
-                        + " that brings the signal back to the level's input");
-                return;
-            }
-            int[] hidCount = {0};
-            List<Node> nodes = level(0, enc, mid, dec, hidCount);
-            net.body().addAll(nodes);
-        }
-
-        private List<Node> level(int i, List<Expansion.ScopedChain> enc, List<Expansion.ScopedChain> mid, List<Expansion.ScopedChain> dec, int[] hidCount) {
-            int depth = enc.size();
-            Expansion.ScopedChain e = enc.get(i);
-            Expansion.ScopedChain d = dec.get(depth - 1 - i);
-            List<Node> before = new ArrayList<>();
-            List<Node> inner = new ArrayList<>();
-            List<Item> encItems = e.chain().items();
-            // A level ends with its downsampling step; without one it keeps the rate (the reference's ratio 1).
-            boolean ok = true;
-            int marks = 0;
-            for (Item item : encItems) {
-                if (item instanceof Ast.SkipMark m && ++marks > 1) {
-                    ctx.error(m.pos(), "an encoder level has one skip connection, so one `skip`",
-                            "remove the second `skip`");
-                    ok = false;
-                }
-            }
-            // Without a `skip` mark the level's input is remembered; with one, the signal at the mark.
-            List<Node> target = marks == 1 ? before : inner;
-            int skipWidth = net.flow();
-            int k = 0;
-            for (int j = 0; j < encItems.size(); j++) {
-                Item item = encItems.get(j);
-                if (item instanceof Ast.SkipMark) {
-                    target = inner;
-                    skipWidth = net.flow();
-                } else if (item instanceof Ast.Resample r && j == encItems.size() - 1) {
-                    ok &= items.resample(r, "down_ssms." + i + ".1", e.scope(), inner, "encoder level " + i, OptionalInt.empty());
-                } else {
-                    ok &= items.lower(item, "down_ssms." + i + ".0." + k++, e.scope(), target, "encoder level " + i);
-                }
-            }
-            if (i + 1 < depth) {
-                inner.addAll(level(i + 1, enc, mid, dec, hidCount));
-            } else {
-                for (Expansion.ScopedChain m : mid) {
-                    for (Item item : m.chain().items()) {
-                        int h = hidCount[0]++;
-                        ok &= items.lower(item, "hid_ssms." + h, m.scope(), inner, "bottleneck layer " + h);
-                    }
-                }
-            }
-            List<Item> decItems = d.chain().items();
-            List<Node> after = new ArrayList<>();
-            // The level starts with its upsampling step (none for a ratio of 1); the skip is added right after it,
-            // where an optional `skip` may say so.
-            int start = 0;
-            if (decItems.get(0) instanceof Ast.Resample up) {
-                start = 1;
-                ok &= items.resample(up, "up_ssms." + i + ".0", d.scope(), inner, "decoder level " + i,
-                        OptionalInt.of(skipWidth));
-            }
-            if (start < decItems.size() && decItems.get(start) instanceof Ast.SkipMark) {
-                start++;
-            }
-            if (ok && net.flow() != skipWidth) {
-                Pos at = start > 0 ? decItems.get(0).pos() : d.chain().pos();
-                ctx.error(at, "decoder level " + i + " gives " + net.flow() + (net.flow() == 1 ? " channel" : " channels")
-                        + " but the skip from encoder level " + i + " carries " + skipWidth, "upsample to " + skipWidth + (skipWidth == 1 ? " channel" : " channels") + ": `... to " + skipWidth + "`");
-                ok = false;
-            }
-            net.flowTo(skipWidth);
-            int m = 0;
-            for (int j = start; j < decItems.size(); j++) {
-                if (decItems.get(j) instanceof Ast.SkipMark mark) {
-                    ctx.error(mark.pos(), "a decoder level adds its skip right after its upsampling step",
-                            "move `skip` to just after the upsampling, or remove it");
-                    ok = false;
-                    continue;
-                }
-                ok &= items.lower(decItems.get(j), "up_ssms." + i + ".1." + m++, d.scope(), after, "decoder level " + i);
-            }
-            List<Node> out = new ArrayList<>(before);
-            if (ok) {
-                out.add(new Residual(ctx.origin(e.chain().pos(), "level " + i + " (skip addition)"), inner, NormKind.NONE, "",
-                        Postact.IDENTITY));
-            }
-            out.addAll(after);
-            return out;
-        }
-
-        // ---- head ----
-
-        private void lowerHead(Ast.Head h, Scope s) {
-            if (!h.pooling().text().equals("mean")) {
-                ctx.error(h.pooling().pos(), "unknown head pooling `" + h.pooling().text() + "`",
-                        Suggest.didYouMean(h.pooling().text(), "mean").orElse("the head pools with `mean` over time"));
-            }
-            List<Dense> layers = new ArrayList<>();
-            boolean actSet = false;
-            int features = net.flow();
-            for (Ast.HeadItem item : h.items()) {
-                if (item instanceof Ast.Linear lin) {
-                    OptionalInt out = ctx.eval().whole(lin.features(), s, "a linear layer's outputs", 1, Limits.MAX_SIZE);
-                    int o = out.orElse(1);
-                    layers.add(new Dense("classifier.1." + 2 * layers.size(), features, o, Postact.IDENTITY));
-                    features = o;
-                    actSet = false;
-                } else {
-                    Ast.HeadAct a = (Ast.HeadAct) item;
-                    Optional<Postact> p = ctx.lookup(Postact.class, a.postact(), "activation");
-                    if (layers.isEmpty()) {
-                        ctx.error(a.pos(), "an activation in the head follows a `linear` layer",
-                                "write `head mean -> linear 32 -> " + a.postact().text() + " -> linear 12`");
-                    } else if (actSet) {
-                        ctx.error(a.pos(), "a linear layer is followed by one activation, not two");
-                    } else if (p.isPresent()) {
-                        Dense last = layers.remove(layers.size() - 1);
-                        Dense withAct = new Dense(last.key(), last.in(), last.out(), p.get());
-                        layers.add(withAct);
-                        features = withAct.outFeatures();
-                    }
-                    actSet = true;
-                }
-            }
-            if (layers.isEmpty()) {
-                ctx.error(h.pos(), "the head needs at least one `linear` layer", "write `head mean -> linear 12`");
-                return;
-            }
-            net.setHead(new dev.ssmc.compiler.ir.Head(ctx.origin(h.pos(), "classifier head"), layers));
         }
     }
 }
