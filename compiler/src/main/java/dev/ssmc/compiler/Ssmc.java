@@ -74,7 +74,7 @@ public final class Ssmc {
             for (Frontend.CheckedNetwork n : c.networks()) {
                 String className = NetworkGenerator.className(n.network().name());
                 Path out = packageDir.resolve(className + ".java");
-                String source = NetworkGenerator.generate(n.network(), config.packageName(), profile,
+                String source = NetworkGenerator.generate(n.shapes(), config.packageName(), profile,
                         file.getFileName().toString()).toString();
                 if (!Files.isRegularFile(out) || !Files.readString(out).equals(source)) {
                     AtomicFile.writeString(out, source); // a build killed here keeps the old class, never half of one

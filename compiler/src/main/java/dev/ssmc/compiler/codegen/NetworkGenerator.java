@@ -51,9 +51,9 @@ public final class NetworkGenerator {
     private final Profile profile;
     private final Map<SsmLayer, String> blockNames = new HashMap<>();
 
-    private NetworkGenerator(Network network, String packageName, Profile profile, String sourceName) {
-        this.network = network;
-        this.shapes = ShapeInference.infer(network);
+    private NetworkGenerator(NetworkShapes shapes, String packageName, Profile profile, String sourceName) {
+        this.network = shapes.network();
+        this.shapes = shapes;
         this.plans = NetworkPlan.of(network, profile);
         this.packageName = packageName;
         this.className = ClassName.get(packageName, className(network.name()));
@@ -73,9 +73,17 @@ public final class NetworkGenerator {
         return base.endsWith("Network") ? base : base + "Network";
     }
 
-    /** The generated source file of {@code network}. */
+    /** The generated source file of {@code network}, its shapes inferred (an {@code IrException} if it has none). */
     public static JavaFile generate(Network network, String packageName, Profile profile, String sourceName) {
-        return new NetworkGenerator(network, packageName, profile, sourceName).file();
+        return generate(ShapeInference.infer(network), packageName, profile, sourceName);
+    }
+
+    /**
+     * The generated source file of {@code shapes.network()}, with the shapes it already has: the
+     * front end's checked networks carry theirs, and inferring them again would only repeat it.
+     */
+    public static JavaFile generate(NetworkShapes shapes, String packageName, Profile profile, String sourceName) {
+        return new NetworkGenerator(shapes, packageName, profile, sourceName).file();
     }
 
     private JavaFile file() {

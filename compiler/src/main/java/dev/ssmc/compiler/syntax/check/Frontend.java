@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -71,19 +70,14 @@ public final class Frontend {
             return new Compilation(file, text, Optional.empty(), List.of(), parsed.diagnostics());
         }
         Diagnostics diags = new Diagnostics();
-        List<Lowering.Lowered> lowered;
+        List<CheckedNetwork> networks;
         try {
-            lowered = new Lowering(file, diags).lower(parsed.file().get());
+            networks = new Lowering(file, diags).lower(parsed.file().get());
         } catch (StackOverflowError deep) {
             return new Compilation(file, text, parsed.file(), List.of(), List.of(SourceParser.tooDeep(file)));
         }
-        List<CheckedNetwork> networks = new ArrayList<>();
-        if (diags.errorCount() == 0) {
-            for (Lowering.Lowered l : lowered) {
-                networks.add(new CheckedNetwork(l.network(), l.shapes(), l.decl()));
-            }
-        }
-        return new Compilation(file, text, parsed.file(), networks, diags.all());
+        // A network can lower cleanly while another in the file has errors; a file compiles whole or not at all.
+        return new Compilation(file, text, parsed.file(), diags.errorCount() == 0 ? networks : List.of(), diags.all());
     }
 
     /** Reads and compiles a file; an unreadable file is a diagnostic too. */

@@ -47,25 +47,25 @@ public final class ResampleKinds {
     }
 
     /** The mode a resampling step names, or a diagnostic. */
-    static Optional<ResampleMode> mode(Ast.Resample r, Diagnostics diags) {
+    static Optional<ResampleMode> mode(Ast.Resample r, FileContext ctx) {
         String kind = r.kind().text();
         String dir = r.down() ? "downsample" : "upsample";
         List<String> kinds = r.down() ? DOWN_KINDS : UP_KINDS;
         List<String> other = r.down() ? UP_KINDS : DOWN_KINDS;
         if (!kinds.contains(kind)) {
             if (other.contains(kind)) {
-                diags.error(r.kind().pos(), "`" + dir + "` has no kind `" + kind + "`: `" + kind + "` "
+                ctx.error(r.kind().pos(), "`" + dir + "` has no kind `" + kind + "`: `" + kind + "` "
                         + (r.down() ? "lengthens" : "shortens") + " the time axis",
                         "`" + dir + "` takes " + String.join(", ", kinds));
             } else {
-                diags.error(r.kind().pos(), "unknown resampling kind `" + kind + "`",
-                        Lowering.didYouMean(kind, kinds.toArray(String[]::new))
+                ctx.error(r.kind().pos(), "unknown resampling kind `" + kind + "`",
+                        Suggest.didYouMean(kind, kinds.toArray(String[]::new))
                                 .orElse("`" + dir + "` takes " + String.join(", ", kinds)));
             }
             return Optional.empty();
         }
         if (r.bias() && !kind.equals("conv")) {
-            diags.error(r.kind().pos(), "only a `conv` resampling step has a bias", "remove `with bias`");
+            ctx.error(r.kind().pos(), "only a `conv` resampling step has a bias", "remove `with bias`");
             return Optional.empty();
         }
         ResampleMode mode = switch (kind) {

@@ -33,6 +33,11 @@ public final class Suggest {
         return bestDistance <= allowed ? Optional.of(best) : Optional.empty();
     }
 
+    /** The hint "did you mean `c`?" when a candidate {@code c} is a likely typo of {@code text}. */
+    static Optional<String> didYouMean(String text, String... candidates) {
+        return closest(text, candidates).map(c -> "did you mean `" + c + "`?");
+    }
+
     /** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */
     static int distance(String a, String b) {
         int[][] d = new int[a.length() + 1][b.length() + 1];

@@ -1,0 +1,236 @@
+package dev.ssmc.compiler.syntax.check;
+
+import dev.ssmc.compiler.ir.ActLayer;
+import dev.ssmc.compiler.ir.Activation;
+import dev.ssmc.compiler.ir.Node;
+import dev.ssmc.compiler.ir.NormKind;
+import dev.ssmc.compiler.ir.Postact;
+import dev.ssmc.compiler.ir.Resample;
+import dev.ssmc.compiler.ir.ResampleMode;
+import dev.ssmc.compiler.ir.Residual;
+import dev.ssmc.compiler.ir.SsmLayer;
+import dev.ssmc.compiler.ir.SsmMode;
+import dev.ssmc.compiler.syntax.Ast;
+import dev.ssmc.compiler.syntax.Ast.Item;
+import dev.ssmc.compiler.syntax.Ast.Option;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * Lowers the items of a chain (layers, resampling steps, activations, residual blocks) at the
+ * network's current width, and reads what they are made of: options, activations, layer specs.
+ * Each item that has errors still moves the width to what it meant, so that one mistake is
+ * reported once and not again by every item after it.
+ */
+final class ItemLowering {
+    /** An SSM layer's own parameters, as its options give them. */
+    record LayerSpec(SsmMode mode, int states, int blocks, int out, Optional<Boolean> activations, Activation act,
+                     Map<String, Option> options) {
+    }
+
+    private final FileContext ctx;
+    private final NetworkState net;
+    private final Expansion expansion;
+
+    ItemLowering(FileContext ctx, NetworkState net, Expansion expansion) {
+        this.ctx = ctx;
+        this.net = net;
+        this.expansion = expansion;
+    }
+
+    /**
+     * Lowers one item into {@code into} with the checkpoint key {@code key}; {@code what} names it in
+     * origins ("layer layers.3"). False when it had errors.
+     */
+    boolean lower(Item item, String key, Scope s, List<Node> into, String what) {
+        if (item instanceof Ast.Layer layer) {
+            Optional<LayerSpec> spec = layerSpec(layer, s, net.defaults());
+            if (spec.isEmpty()) {
+                return false;
+            }
+            LayerSpec l = spec.get();
+            SsmLayer node = new SsmLayer(ctx.origin(layer.pos(), what + " (" + l.mode().spelling() + " layer)"), key,
+                    l.mode(), net.flow(), l.out(), l.states(), l.blocks(), l.activations().orElse(true), l.act());
+            return add(node, into);
+        }
+        if (item instanceof Ast.Resample r) {
+            return resample(r, key, s, into, what, OptionalInt.empty());
+        }
+        if (item instanceof Ast.SkipMark m) {
+            ctx.error(m.pos(), "`skip` marks where an encoder level's skip connection leaves; it belongs in an encoder level",
+                    "remove it, or move it into a level of `encoder { ... }`");
+            return false;
+        }
+        if (item instanceof Ast.Activation a) {
+            Map<String, Option> opts = options(a.options(), "an activation", "norm", "act", "dropout");
+            Activation act = activationOf(opts, net.defaults(), s);
+            return add(new ActLayer(ctx.origin(a.pos(), what + " (activation)"), key, net.flow(), act), into);
+        }
+        return residualBlock((Ast.ResidualBlock) item, key, s, into, what);
+    }
+
+    private boolean residualBlock(Ast.ResidualBlock rb, String key, Scope s, List<Node> into, String what) {
+        Map<String, Option> opts = options(rb.options(), "a residual block", "norm", "act");
+        Activation act = activationOf(opts, new Activation(net.defaults().norm(), net.defaults().postact(), 0), s);
+        int width = net.flow();
+        List<Node> inner = new ArrayList<>();
+        boolean ok = true;
+        int k = 0;
+        for (Expansion.ScopedChain sc : expansion.chains(rb.body().statements(), s)) {
+            for (Item i : sc.chain().items()) {
+                ok &= lower(i, key + ".body." + k, sc.scope(), inner, what + " body " + k);
+                k++;
+            }
+        }
+        // The block's output is its input plus its body's, so the width after it is the width before.
+        net.flowTo(width);
+        if (inner.isEmpty()) {
+            if (ok) {
+                ctx.error(rb.pos(), "a residual block needs at least one layer in its body");
+            }
+            return false;
+        }
+        Residual node = new Residual(ctx.origin(rb.pos(), what + " (residual block)"), inner, act.norm(), key + ".norm",
+                act.postact());
+        return ok && add(node, into);
+    }
+
+    /**
+     * Lowers a resampling step. {@code defaultTo} is its output channels when it names none and its
+     * mode does not decide them (a decoder's upsampling comes back to its skip's width); else the
+     * width stays.
+     */
+    boolean resample(Ast.Resample r, String key, Scope s, List<Node> into, String what, OptionalInt defaultTo) {
+        Optional<ResampleMode> mode = ResampleKinds.mode(r, ctx);
+        OptionalInt ratio = ctx.eval().whole(r.ratio(), s, "the resampling ratio", 1, Limits.MAX_RATIO);
+        OptionalInt to = OptionalInt.empty();
+        if (r.channels().isPresent()) {
+            to = ctx.eval().whole(r.channels().get(), s, "the output channels", 1, Limits.MAX_SIZE);
+            if (to.isEmpty()) {
+                return false;
+            }
+        }
+        if (mode.isEmpty() || ratio.isEmpty()) {
+            to.ifPresent(net::flowTo);
+            return false;
+        }
+        int forced = mode.get().forcedOutChannels(net.flow(), ratio.getAsInt());
+        int out = to.isPresent() ? to.getAsInt() : forced >= 0 ? forced : defaultTo.orElse(net.flow());
+        if (mode.get() == ResampleMode.DOWNSHAPING && (long) net.flow() * ratio.getAsInt() > Limits.MAX_SIZE) {
+            ctx.error(r.pos(), "downshaping " + net.flow() + " channels by " + ratio.getAsInt() + " gives more than "
+                    + Limits.MAX_SIZE + " channels");
+            return false;
+        }
+        return add(new Resample(ctx.origin(r.pos(), what + " (" + mode.get().spelling() + " by " + ratio.getAsInt() + ")"),
+                key, mode.get(), ratio.getAsInt(), net.flow(), out), into);
+    }
+
+    /** Adds a node that the IR accepts to {@code into}; either way the width moves to its output. */
+    boolean add(Node node, List<Node> into) {
+        Optional<Node> v = ctx.validated(node);
+        net.flowTo(node.outChannels());
+        v.ifPresent(into::add);
+        return v.isPresent();
+    }
+
+    /**
+     * A layer's parameters at the current width, its activation starting from {@code base}; empty
+     * when it had errors (the width then moves to the channels it asked for).
+     */
+    Optional<LayerSpec> layerSpec(Ast.Layer layer, Scope s, Activation base) {
+        int before = ctx.errorCount();
+        Optional<SsmMode> mode = ctx.lookup(SsmMode.class, layer.mode(), "layer mode");
+        Map<String, Option> opts = options(layer.options(), "a layer", "states", "blocks", "norm", "act", "dropout",
+                "activations");
+        Option st = opts.get("states");
+        int states = 1;
+        if (st == null) {
+            ctx.error(layer.mode().pos(), "the layer needs its number of states", "write `" + layer.mode().text() + "(states 8)`");
+        } else {
+            states = ctx.eval().whole(st.value(), s, "states", 1, Limits.MAX_SIZE).orElse(1);
+        }
+        int blocks = 1;
+        Option bl = opts.get("blocks");
+        if (bl != null) {
+            blocks = ctx.eval().whole(bl.value(), s, "blocks", 1, Limits.MAX_SIZE).orElse(1);
+            if (mode.isPresent() && (mode.get() == SsmMode.DWS || mode.get() == SsmMode.FULL) && blocks != 1) {
+                ctx.error(bl.key().pos(), "state blocks apply to s5 and neck layers; a " + mode.get().spelling()
+                        + " layer has one block", "remove `blocks " + blocks + "`");
+            }
+        }
+        int out = net.flow();
+        if (layer.channels().isPresent()) {
+            out = ctx.eval().whole(layer.channels().get(), s, "the layer's output channels", 1, Limits.MAX_SIZE)
+                    .orElse(net.flow());
+        }
+        Optional<Boolean> activations = Optional.empty();
+        Option ac = opts.get("activations");
+        if (ac != null) {
+            activations = onOff(ac);
+        }
+        Activation act = activationOf(opts, base, s);
+        if (ctx.errorCount() > before || mode.isEmpty()) {
+            net.flowTo(out);
+            return Optional.empty();
+        }
+        return Optional.of(new LayerSpec(mode.get(), states, blocks, out, activations, act, opts));
+    }
+
+    /** The options of one item, by key, each checked against what the item accepts. */
+    Map<String, Option> options(List<Option> options, String owner, String... allowed) {
+        Map<String, Option> out = new LinkedHashMap<>();
+        Set<String> ok = Set.of(allowed);
+        for (Option o : options) {
+            String key = o.key().text();
+            if (!ok.contains(key)) {
+                ctx.error(o.key().pos(), owner + " has no option `" + key + "`",
+                        Suggest.didYouMean(key, allowed).orElse(owner + " takes " + String.join(", ", allowed)));
+                continue;
+            }
+            Option earlier = out.putIfAbsent(key, o);
+            if (earlier != null) {
+                ctx.error(o.key().pos(), "option `" + key + "` is given twice", "the first is at column " + earlier.pos().column());
+            }
+        }
+        return out;
+    }
+
+    /** The activation an item's options describe, starting from {@code base}. */
+    Activation activationOf(Map<String, Option> opts, Activation base, Scope s) {
+        NormKind norm = base.norm();
+        Postact postact = base.postact();
+        double dropout = base.dropout();
+        Option n = opts.get("norm");
+        if (n != null) {
+            norm = ctx.word(n, "a norm").flatMap(w -> ctx.lookup(NormKind.class, w, "norm")).orElse(norm);
+        }
+        Option a = opts.get("act");
+        if (a != null) {
+            postact = ctx.word(a, "an activation").flatMap(w -> ctx.lookup(Postact.class, w, "activation")).orElse(postact);
+        }
+        Option d = opts.get("dropout");
+        if (d != null) {
+            dropout = ctx.dropout(d.value(), s).orElse(dropout);
+        }
+        return new Activation(norm, postact, dropout);
+    }
+
+    private Optional<Boolean> onOff(Option o) {
+        return ctx.word(o, "`on` or `off`").flatMap(w -> {
+            if (w.text().equals("on")) {
+                return Optional.of(true);
+            }
+            if (w.text().equals("off")) {
+                return Optional.of(false);
+            }
+            ctx.error(w.pos(), "`activations` is `on` or `off`, not `" + w.text() + "`",
+                    Suggest.didYouMean(w.text(), "on", "off").orElse(null));
+            return Optional.empty();
+        });
+    }
+}
