@@ -127,12 +127,16 @@ public final class BackgroundNoise {
         return split == SpeechCommands.Split.TRAIN ? 0.8 : 0.1;
     }
 
-    /** One channel at {@code sampleRate}, or an error that names the file. */
+    /**
+     * One channel at {@code sampleRate} (the network's, in every data set {@code ssmc train}
+     * reads), or an error that names the file and says how to convert it.
+     */
     static float[] readMono(Path file, int sampleRate) throws IOException {
         Audio audio = readMono(file);
         if (audio.sampleRate() != sampleRate) {
-            throw new IOException(file + ": sample rate " + audio.sampleRate() + " Hz, but the data set is read at "
-                    + sampleRate + " Hz (resample the file, or set SpeechCommands.Options.sampleRate)");
+            throw new IOException(file + ": sample rate " + audio.sampleRate() + " Hz, but the network runs at "
+                    + sampleRate + " Hz (resample the data first, for example: sox in.wav -r " + sampleRate
+                    + " out.wav)");
         }
         return audio.channels()[0];
     }
@@ -148,7 +152,8 @@ public final class BackgroundNoise {
             throw new IOException(file + ": cannot be read: " + e.getMessage(), e);
         }
         if (audio.channelCount() != 1) {
-            throw new IOException(file + ": " + audio.channelCount() + " channels, but clips must be mono");
+            throw new IOException(file + ": " + audio.channelCount() + " channels, but the data must be mono"
+                    + " (mix it down first, for example: sox in.wav -c 1 out.wav)");
         }
         return audio;
     }

@@ -1,7 +1,5 @@
 package dev.ssmc.runtime.train;
 
-import dev.ssmc.runtime.io.Audio;
-import dev.ssmc.runtime.io.Wav;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -409,7 +407,7 @@ public final class EnhancementSet {
         try {
             IntStream.range(0, samples.length).parallel().forEach(i -> {
                 try {
-                    samples[i] = readMono(files.get(i), sampleRate);
+                    samples[i] = BackgroundNoise.readMono(files.get(i), sampleRate);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -418,24 +416,6 @@ public final class EnhancementSet {
             throw e.getCause();
         }
         return samples;
-    }
-
-    /**
-     * One channel at the network's rate, or an error that names the file and says how to convert
-     * it (the reader's own errors, such as a missing file, name it too).
-     */
-    static float[] readMono(Path file, int sampleRate) throws IOException {
-        Audio audio = Wav.read(file);
-        if (audio.channelCount() != 1) {
-            throw new IOException(file + ": " + audio.channelCount() + " channels, but enhancement data must be mono"
-                    + " (mix it down first, for example: sox in.wav -c 1 out.wav)");
-        }
-        if (audio.sampleRate() != sampleRate) {
-            throw new IOException(file + ": sample rate " + audio.sampleRate() + " Hz, but the network runs at "
-                    + sampleRate + " Hz (resample the data first, for example: sox in.wav -r " + sampleRate
-                    + " out.wav)");
-        }
-        return audio.channels()[0];
     }
 
     @Override

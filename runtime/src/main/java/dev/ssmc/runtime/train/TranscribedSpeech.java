@@ -224,7 +224,8 @@ public final class TranscribedSpeech {
                 IntStream.range(0, read.length).parallel().forEach(i -> {
                     String source = folderName(split) + "/" + l.get(i).file();
                     try {
-                        read[i] = new Utterance(source, l.get(i).text(), l.get(i).labels(), readAtRate(dir.resolve(source)));
+                        float[] samples = BackgroundNoise.readMono(dir.resolve(source), options.sampleRate());
+                        read[i] = new Utterance(source, l.get(i).text(), l.get(i).labels(), samples);
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
@@ -236,16 +237,6 @@ public final class TranscribedSpeech {
             loaded.put(split, utterances);
         }
         return utterances;
-    }
-
-    private float[] readAtRate(Path file) throws IOException {
-        Audio audio = BackgroundNoise.readMono(file);
-        if (audio.sampleRate() != options.sampleRate()) {
-            throw new IOException(file + ": sample rate " + audio.sampleRate() + " Hz, but the data set is read at "
-                    + options.sampleRate() + " Hz (resample the file, e.g. sox in.wav -r " + options.sampleRate()
-                    + " out.wav, or set TranscribedSpeech.Options.sampleRate)");
-        }
-        return audio.channels()[0];
     }
 
     /**

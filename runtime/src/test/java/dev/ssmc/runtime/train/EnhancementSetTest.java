@@ -299,7 +299,7 @@ class EnhancementSetTest {
                 () -> EnhancementSet.readTest(dir, RATE));
         assertTrue(rate.contains("resample") && rate.contains("-r 8000"), rate);
         write(dir.resolve("test/noisy/other.wav"), new float[][] {{1}, {1}}, RATE);
-        String stereo = assertError("other.wav: 2 channels, but enhancement data must be mono",
+        String stereo = assertError("other.wav: 2 channels, but the data must be mono",
                 () -> EnhancementSet.readTest(dir, RATE));
         assertTrue(stereo.contains("-c 1"), stereo);
     }

@@ -126,9 +126,9 @@ class TranscribedSpeechTest {
         assertOpenFails("test/transcripts.tsv:1: u.wav is not a file in",
                 d -> Files.writeString(d.resolve("test/transcripts.tsv"), "u.wav\ttwo\n"));
         assertOpenFails("validation/transcripts.tsv: missing", d -> Files.delete(d.resolve("validation/transcripts.tsv")));
-        assertOpenFails("v.wav: sample rate 16000 Hz, but the data set is read at 8000 Hz (resample the file, e.g. sox",
+        assertOpenFails("v.wav: sample rate 16000 Hz, but the network runs at 8000 Hz (resample the data first, for example: sox",
                 d -> wav(d.resolve("validation/v.wav"), 16000, new float[100]));
-        assertOpenFails("t.wav: 2 channels, but clips must be mono",
+        assertOpenFails("t.wav: 2 channels, but the data must be mono",
                 d -> wav(d.resolve("test/t.wav"), 8000, new float[10], new float[10]));
         IOException notAFolder = assertThrows(IOException.class,
                 () -> TranscribedSpeech.open(dir.resolve("nothing"), TranscribedSpeech.Options.defaults()));
