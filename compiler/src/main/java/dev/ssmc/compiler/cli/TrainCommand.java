@@ -18,11 +18,11 @@ import dev.ssmc.runtime.model.Checkpoints;
 import dev.ssmc.runtime.model.Trainable;
 import dev.ssmc.runtime.tensor.Tensor;
 import dev.ssmc.runtime.train.AdamW;
-import dev.ssmc.runtime.train.Augmentation;
 import dev.ssmc.runtime.train.ClipSet;
 import dev.ssmc.runtime.train.Schedule;
 import dev.ssmc.runtime.train.SpeechCommands;
 import dev.ssmc.runtime.train.Trainer;
+import dev.ssmc.runtime.train.TrainingTask;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -40,14 +40,16 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code ssmc train FILE.ssm --data DIR --epochs E -o RUN}: trains a keyword spotter on a Speech Commands folder. */
+/** {@code ssmc train FILE.ssm --data DIR --epochs E -o RUN}: trains a network at the task its data shows. */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = "Train a classifier written in .ssm on a folder in the Speech Commands layout (12 "
-                + "classes: the 10 words, unknown, silence), through its generated code: AdamW with the "
-                + "reference's parameter groups, a cosine (or one-cycle) schedule, gradient clipping, noise "
-                + "and time-shift augmentation. Writes to RUN a checkpoint per epoch "
-                + "(epoch-NNN.safetensors, plus its .optimizer.safetensors for --resume), best.safetensors "
-                + "(by validation accuracy), log.json and curves.png.")
+        description = "Train a network written in .ssm through its generated code, at the task its data shows "
+                + "(or --task): a classifier on a folder in the Speech Commands layout (12 classes: the 10 words, "
+                + "unknown, silence), a denoiser on a folder with clean/train and noise/train (mixtures made on the "
+                + "fly, negative SI-SNR), a recognizer on a folder with train/transcripts.tsv (CTC). AdamW with "
+                + "the reference's parameter groups, a cosine (or one-cycle) schedule, gradient clipping, "
+                + "augmentation. Writes to RUN a checkpoint per epoch (epoch-NNN.safetensors, plus its "
+                + ".optimizer.safetensors for --resume), best.safetensors (by the validation metric: accuracy, "
+                + "SI-SNR improvement, word error rate), log.json and curves.png.")
 public final class TrainCommand implements Callable<Integer> {
     /** Checkpoint metadata: the epochs trained, the class names, and the log of every epoch so far (JSON). */
     private static final String EPOCH = "epoch";
@@ -58,8 +60,17 @@ public final class TrainCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The .ssm file of the network.")
     Path file;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "A Speech Commands folder.")
+    @Option(names = "--data", required = true, paramLabel = "DIR",
+            description = "The training data: a Speech Commands folder, an enhancement folder or a transcribed one.")
     Path data;
+
+    @Option(names = "--task", paramLabel = "TASK",
+            description = "classify, enhance or recognize (default: what the data's layout shows).")
+    String task;
+
+    @Option(names = "--noise", paramLabel = "DIR",
+            description = "Recognition: a folder of noise recordings to mix into training utterances (any rate).")
+    Path noise;
 
     @Option(names = "--epochs", required = true, paramLabel = "E", description = "Epochs to train (in all, counting resumed ones).")
     int epochs;
@@ -107,9 +118,7 @@ public final class TrainCommand implements Callable<Integer> {
         Frontend.Compilation c = NetworkChoice.compiled(file);
         Network network = NetworkChoice.pick(c, file, null);
         NetworkShapes shapes = ShapeInference.infer(network);
-        // clips are padded or cropped to the length the training plans were made for
-        SpeechCommands dataset = open(data, SpeechCommands.Options.defaults().withClipLength(network.planning().length()));
-        checkFits(network, shapes, dataset);
+        TrainingData dataset = TrainingData.open(data, task, network, shapes, noise);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Resumed resumed = resume == null ? Resumed.NONE : readResume(dataset);
@@ -117,25 +126,18 @@ public final class TrainCommand implements Callable<Integer> {
             throw new UserError(resume + " has trained " + resumed.epochs() + " epochs already; --epochs counts those"
                     + " too, so give more than " + resumed.epochs());
         }
-        ClipSet train = load(dataset, SpeechCommands.Split.TRAIN);
-        ClipSet validation = load(dataset, SpeechCommands.Split.VALIDATION);
-        int items = train.clips().size() + train.trainingSilenceCount();
-        if (train.clips().isEmpty()) {
-            throw new UserError(data + ": no training clips (every WAV is in " + SpeechCommands.VALIDATION_LIST + " or "
-                    + SpeechCommands.TEST_LIST + ")");
-        }
+        TrainingTask<?> trainingTask = dataset.task(shapes);
+        int steps = Trainer.stepsPerEpoch(trainingTask, batch);
         // a batch larger than the data set is the whole data set
-        long stepBatch = Math.min(batch, items);
-        MemoryNeeds.require(MemoryNeeds.training(network, stepBatch, dataset.options().clipLength()),
+        long stepBatch = Math.min(batch, trainingTask.batches(batch, 0, 0).itemCount());
+        MemoryNeeds.require(MemoryNeeds.training(network, stepBatch, dataset.itemLength()),
                 "training " + MemoryNeeds.describe(network) + " at batch " + stepBatch + " x length "
-                        + dataset.options().clipLength(), "use a smaller --batch");
-        int steps = Trainer.stepsPerEpoch(train, batch);
+                        + dataset.itemLength(), "use a smaller --batch");
         Trainable net = resume == null ? Networks.init(network, Profiles.load(null), file.getFileName().toString(), seed)
                 : loadNetwork(network, resume);
         Trainer.Config config = new Trainer.Config(epochs, batch, lr, schedule, warmupSteps(err, (long) steps * epochs),
-                clip, seed, Augmentation.defaults(dataset.options().sampleRate()),
-                AdamW.Config.defaults().withWeightDecay(weightDecay), 2);
-        Trainer trainer = new Trainer(net, train, validation, config);
+                clip, seed, AdamW.Config.defaults().withWeightDecay(weightDecay), 2);
+        Trainer trainer = new Trainer(net, trainingTask, config);
         if (resumed.optimizer().isEmpty() && resume != null) {
             err.println("ssmc train: note: no optimizer state beside " + resume + " (" + optimizerFile(resume).getFileName()
                     + "); the optimizer's moments start afresh");
@@ -155,33 +157,54 @@ public final class TrainCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw UserFiles.failure(run, e);
         }
-        out.printf(Locale.ROOT, "training %s (%d parameters) on %s: %d training and %d validation items, %d steps per epoch%n",
-                network.name(), trainableCount(net), data, train.evaluationItems().size() + train.trainingSilenceCount(),
-                validation.evaluationItems().size(), trainer.stepsPerEpoch());
+        out.printf(Locale.ROOT, "training %s (%d parameters) to %s on %s: %s, %d steps per epoch%n",
+                network.name(), trainableCount(net), dataset.task(), data, dataset.describe(), trainer.stepsPerEpoch());
         out.flush();
-        double best = history.stream().mapToDouble(Trainer.Epoch::validationAccuracy).max().orElse(-1);
+        String metric = trainingTask.metric();
+        boolean higher = trainingTask.higherIsBetter();
+        double best = Double.NaN;
+        for (Trainer.Epoch e : history) {
+            best = better(e.validationMetric(), best, higher) ? e.validationMetric() : best;
+        }
         long start = System.nanoTime();
         for (int e = first; e < epochs; e++) {
             int done = e - first;
-            Trainer.Epoch result = trainer.epoch(e, noProgress ? null : (ep, step, stepCount, loss, acc, rate) ->
-                    progress(err, ep, step, stepCount, loss, acc, rate, start, done, epochs - first));
+            Trainer.Epoch result = trainer.epoch(e, noProgress ? null : (ep, step, stepCount, loss, m, rate) ->
+                    progress(err, ep, step, stepCount, loss, Double.isNaN(m) ? "" : metric + " " + dataset.format(m) + " ",
+                            rate, start, done, epochs - first));
             if (!noProgress) {
                 err.print("\r\033[K");
                 err.flush();
             }
+            if (!Double.isFinite(result.trainLoss())) {
+                // an epoch that ends on a NaN loss has weights worth nothing: keep the earlier epochs' files
+                throw new UserError(String.format(Locale.ROOT, "epoch %d: the training loss is %s, the run diverged;"
+                        + " lower --lr (now %s)%s; the checkpoints of earlier epochs in %s are kept", e + 1,
+                        result.trainLoss(), lr, clip > 0 ? "" : " or clip the gradients (--clip 1)", run));
+            }
             history.add(result);
-            out.printf(Locale.ROOT, "epoch %d/%d: loss %.4f, train accuracy %.2f%%, validation accuracy %.2f%%, %.1f s (%.0f samples/s)%n",
-                    e + 1, epochs, result.trainLoss(), 100 * result.trainAccuracy(), 100 * result.validationAccuracy(),
+            String train = Double.isNaN(result.trainMetric()) ? ""
+                    : ", train " + metric + " " + dataset.format(result.trainMetric());
+            out.printf(Locale.ROOT, "epoch %d/%d: loss %.4f%s, validation %s %s, %.1f s (%.0f samples/s)%n",
+                    e + 1, epochs, result.trainLoss(), train, metric, dataset.format(result.validationMetric()),
                     result.seconds(), result.samples() / result.seconds());
             out.flush();
-            boolean improved = result.validationAccuracy() > best;
-            best = Math.max(best, result.validationAccuracy());
+            boolean improved = better(result.validationMetric(), best, higher);
+            best = improved ? result.validationMetric() : best;
             saveEpoch(network, net, trainer, dataset, e + 1, history, improved);
         }
-        out.printf(Locale.ROOT, "done in %.1f s; best validation accuracy %.2f%%; checkpoints in %s%n",
-                (System.nanoTime() - start) / 1e9, 100 * best, run);
+        out.printf(Locale.ROOT, "done in %.1f s; best validation %s %s; checkpoints in %s%n",
+                (System.nanoTime() - start) / 1e9, metric, dataset.format(best), run);
         out.flush();
         return 0;
+    }
+
+    /** Whether {@code metric} beats {@code best} (NaN: nothing yet; a NaN metric, no validation, beats nothing). */
+    private static boolean better(double metric, double best, boolean higherIsBetter) {
+        if (Double.isNaN(metric)) {
+            return Double.isNaN(best);
+        }
+        return Double.isNaN(best) || (higherIsBetter ? metric > best : metric < best);
     }
 
     /** Options that no data or network can make right, refused before anything is read. */
@@ -238,12 +261,12 @@ public final class TrainCommand implements Callable<Integer> {
      * (in its metadata, so that the history survives a run killed before log.json was rewritten, or
      * resumed into another directory) and its optimizer state beside it.
      */
-    private Resumed readResume(SpeechCommands dataset) {
+    private Resumed readResume(TrainingData dataset) {
         Path state = optimizerFile(resume);
         try {
             SafeTensorsFile f = SafeTensors.read(resume);
             int done = epochOf(f.metadata().get(EPOCH));
-            checkLabels(resume, f, dataset);
+            dataset.checkCheckpoint(resume, f);
             List<Trainer.Epoch> history = (f.metadata().containsKey(LOG) ? parseLog(resume, f.metadata().get(LOG))
                     : olderLog()).stream().filter(e -> e.epoch() < done).toList();
             Map<String, float[]> values = new HashMap<>();
@@ -282,7 +305,10 @@ public final class TrainCommand implements Callable<Integer> {
 
     private static List<Trainer.Epoch> parseLog(Path where, String json) {
         try {
-            Trainer.Epoch[] epochs = new Gson().fromJson(json, Trainer.Epoch[].class);
+            // logs written before training knew other tasks named the metric by the classifier's
+            String current = json.replace("\"trainAccuracy\"", "\"trainMetric\"")
+                    .replace("\"validationAccuracy\"", "\"validationMetric\"");
+            Trainer.Epoch[] epochs = new Gson().fromJson(current, Trainer.Epoch[].class);
             return epochs == null ? List.of() : List.of(epochs);
         } catch (JsonParseException e) {
             throw new UserError(where + ": the training log in it is not valid JSON: " + JsonErrors.describe(e));
@@ -368,13 +394,13 @@ public final class TrainCommand implements Callable<Integer> {
      * state before the checkpoint that needs it; the checkpoint, carrying the log, before
      * best.safetensors, log.json and curves.png, which follow from it.
      */
-    private void saveEpoch(Network network, Trainable net, Trainer trainer, SpeechCommands dataset, int epoch,
+    private void saveEpoch(Network network, Trainable net, Trainer trainer, TrainingData dataset, int epoch,
                            List<Trainer.Epoch> history, boolean improved) {
         Path checkpoint = run.resolve(String.format(Locale.ROOT, "epoch-%03d.safetensors", epoch));
-        String log = new GsonBuilder().setPrettyPrinting().create().toJson(history) + "\n";
+        String log = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(history) + "\n";
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("network", network.name());
-        meta.put(LABELS, String.join(",", dataset.labels()));
+        meta.putAll(dataset.metadata());
         meta.put(EPOCH, Integer.toString(epoch));
         meta.put("seed", Long.toString(seed));
         meta.put(LOG, log);
@@ -392,7 +418,7 @@ public final class TrainCommand implements Callable<Integer> {
             current = run.resolve(LOG_FILE);
             AtomicFile.writeString(current, log);
             current = run.resolve("curves.png");
-            LearningCurves.write(current, network.name(), history);
+            LearningCurves.write(current, network.name(), history, trainer.metric(), dataset.percentMetric());
         } catch (IOException e) {
             throw UserFiles.failure(current, e);
         }
@@ -402,15 +428,15 @@ public final class TrainCommand implements Callable<Integer> {
         return net.parameterList().stream().filter(p -> p.role().trainable()).mapToLong(p -> p.size()).sum();
     }
 
-    private static void progress(PrintWriter err, int epoch, int step, int steps, double loss, double acc, double rate,
+    private static void progress(PrintWriter err, int epoch, int step, int steps, double loss, String metric, double rate,
                                  long start, int epochsDone, int epochsTotal) {
         int width = 30;
         int filled = (int) ((long) width * step / steps);
         double elapsed = (System.nanoTime() - start) / 1e9;
         double fraction = (epochsDone + (double) step / steps) / epochsTotal;
         long eta = fraction > 0 ? Math.round(elapsed / fraction - elapsed) : 0;
-        err.printf(Locale.ROOT, "\repoch %d [%s%s] %d/%d loss %.4f acc %.1f%% %.0f samples/s ETA %d:%02d ", epoch + 1,
-                "=".repeat(filled), " ".repeat(width - filled), step, steps, loss, 100 * acc, rate, eta / 60, eta % 60);
+        err.printf(Locale.ROOT, "\repoch %d [%s%s] %d/%d loss %.4f %s%.0f samples/s ETA %d:%02d ", epoch + 1,
+                "=".repeat(filled), " ".repeat(width - filled), step, steps, loss, metric, rate, eta / 60, eta % 60);
         err.flush();
     }
 }

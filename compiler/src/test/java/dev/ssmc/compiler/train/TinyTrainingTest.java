@@ -8,6 +8,7 @@ import dev.ssmc.runtime.model.Trainable;
 import dev.ssmc.runtime.testing.SharedData;
 import dev.ssmc.runtime.train.AdamW;
 import dev.ssmc.runtime.train.Augmentation;
+import dev.ssmc.runtime.train.ClassificationTask;
 import dev.ssmc.runtime.train.ClipSet;
 import dev.ssmc.runtime.train.SpeechCommands;
 import dev.ssmc.runtime.train.Trainer;
@@ -37,8 +38,8 @@ class TinyTrainingTest {
                 SpeechCommands.Options.defaults().withClipLength(4000));
         ClipSet train = data.load(SpeechCommands.Split.TRAIN);
         Trainable net = Networks.init(c.network(), Profile.defaults(), "tiny.ssm", 7);
-        Trainer trainer = new Trainer(net, train, null, new Trainer.Config(3, 32, 1e-2, "cosine", 10, 1.0, 7,
-                Augmentation.NONE, AdamW.Config.defaults(), 1));
+        Trainer trainer = new Trainer(net, new ClassificationTask(train, null, Augmentation.NONE),
+                new Trainer.Config(3, 32, 1e-2, "cosine", 10, 1.0, 7, AdamW.Config.defaults(), 1));
         double first = trainer.epoch(0, null).trainLoss();
         trainer.epoch(1, null);
         Trainer.Epoch third = trainer.epoch(2, null);

@@ -27,7 +27,7 @@ import java.util.SplittableRandom;
  * <p>As an {@link Iterator} an instance is single-use and not thread-safe; {@link #batch(int)}
  * is thread-safe.
  */
-public final class Batches implements Iterator<Batch> {
+public final class Batches implements EpochBatches<Batch> {
     private final ClipSet set;
     private final int batchSize;
     private final long seed;
@@ -169,16 +169,5 @@ public final class Batches implements Iterator<Batch> {
             throw new NoSuchElementException("the epoch has " + batchCount() + " batches");
         }
         return batch(cursor++);
-    }
-
-    /**
-     * All batches of this epoch (from the first, whatever this iterator has consumed), each made
-     * on a background thread while the caller works on the ones before: the same batches as
-     * {@link #batch(int)}. Close it to stop the thread early.
-     *
-     * @param depth how many batches to keep ready ahead (at least 1)
-     */
-    public PrefetchingBatches prefetching(int depth) {
-        return new PrefetchingBatches(this, depth);
     }
 }

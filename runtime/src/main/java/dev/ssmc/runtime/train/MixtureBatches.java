@@ -29,7 +29,7 @@ import java.util.SplittableRandom;
  * <p>As an {@link Iterator} an instance is single-use and not thread-safe; {@link #batch(int)} is
  * thread-safe.
  */
-public final class MixtureBatches implements Iterator<MixtureBatch> {
+public final class MixtureBatches implements EpochBatches<MixtureBatch> {
     /** The purposes of the draws (see {@link Seeds}); distinct from its own and from validation's. */
     private static final long SHUFFLE = 11;
     private static final long MIXTURE = 12;

@@ -12,19 +12,19 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The batches of an epoch, made ahead on one background thread so that loading overlaps the
- * caller's compute. Since {@link Batches#batch(int)} is a pure function of the index, the batches
- * are the same as the plain iterator's whatever the timing. The thread is a daemon; it ends when
- * the epoch is consumed or the iterator closed (or a second after its last batch if neither). Made by {@link Batches#prefetching(int)}; not
- * thread-safe itself (one consumer).
+ * caller's compute. Since {@link EpochBatches#batch(int)} is a pure function of the index, the
+ * batches are the same as the plain iterator's whatever the timing. The thread is a daemon; it
+ * ends when the epoch is consumed or the iterator closed (or a second after its last batch if
+ * neither). Made by {@link EpochBatches#prefetching(int)}; not thread-safe itself (one consumer).
  */
-public final class PrefetchingBatches implements Iterator<Batch>, AutoCloseable {
-    private final Batches source;
+public final class PrefetchingBatches<B> implements Iterator<B>, AutoCloseable {
+    private final EpochBatches<B> source;
     private final ExecutorService worker;
-    private final ArrayDeque<Future<Batch>> ready = new ArrayDeque<>();
+    private final ArrayDeque<Future<B>> ready = new ArrayDeque<>();
     private int submitted;
     private int returned;
 
-    PrefetchingBatches(Batches source, int depth) {
+    PrefetchingBatches(EpochBatches<B> source, int depth) {
         if (depth < 1) {
             throw new IllegalArgumentException("prefetch depth must be at least 1, not " + depth);
         }
@@ -60,20 +60,20 @@ public final class PrefetchingBatches implements Iterator<Batch>, AutoCloseable 
      *     interrupted
      */
     @Override
-    public Batch next() {
+    public B next() {
         if (!hasNext()) {
             throw new NoSuchElementException("the epoch has " + source.batchCount() + " batches");
         }
         if (worker.isShutdown()) {
             throw new IllegalStateException("this prefetching iterator is closed");
         }
-        Future<Batch> next = ready.poll();
+        Future<B> next = ready.poll();
         if (submitted < source.batchCount()) {
             submitNext();
         }
         returned++;
         try {
-            Batch batch = next.get();
+            B batch = next.get();
             if (!hasNext()) {
                 worker.shutdown();
             }

@@ -13,11 +13,12 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Trains a classifier on clips: epochs of augmented, shuffled mini-batches through the network in
- * training mode (BatchNorm on batch statistics, dropout), cross-entropy on the logits, the backward
- * pass, gradient clipping by global norm and an AdamW step with the reference's parameter groups
- * under a learning-rate schedule; then the validation accuracy in eval mode. Deterministic: the
- * same seed, data and network give bit-identical parameters on one machine.
+ * Trains a network at a {@link TrainingTask}: epochs of the task's augmented, shuffled mini-batches
+ * through the network in training mode (BatchNorm on batch statistics, dropout), the task's loss,
+ * the backward pass, gradient clipping by global norm and an AdamW step with the reference's
+ * parameter groups under a learning-rate schedule; then the task's metric on its held-out data in
+ * eval mode. Deterministic: the same seed, data and network give bit-identical parameters on one
+ * machine.
  */
 public final class Trainer {
     /**
@@ -28,7 +29,7 @@ public final class Trainer {
      * @param prefetch   batches prepared ahead on a background thread
      */
     public record Config(int epochs, int batchSize, double learningRate, String schedule, int warmupSteps,
-                         double clipNorm, long seed, Augmentation augmentation, AdamW.Config adam, int prefetch) {
+                         double clipNorm, long seed, AdamW.Config adam, int prefetch) {
         public Config {
             if (epochs < 1 || batchSize < 1 || !(learningRate > 0) || warmupSteps < 0 || clipNorm < 0 || prefetch < 0) {
                 throw new IllegalArgumentException("epochs, batch size and learning rate must be positive");
@@ -39,32 +40,30 @@ public final class Trainer {
         }
     }
 
-    /** What one epoch did. */
-    public record Epoch(int epoch, double trainLoss, double trainAccuracy, double validationAccuracy,
+    /** What one epoch did: the mean training loss and metric, and the metric on held-out data. */
+    public record Epoch(int epoch, double trainLoss, double trainMetric, double validationMetric,
                         double seconds, long samples) {
     }
 
     /** Progress within an epoch, after every step. */
     public interface Progress {
-        void step(int epoch, int step, int steps, double loss, double accuracy, double samplesPerSecond);
+        void step(int epoch, int step, int steps, double loss, double metric, double samplesPerSecond);
     }
 
     private final Trainable network;
-    private final ClipSet train;
-    private final ClipSet validation;
+    private final TrainingTask<?> task;
     private final Config config;
     private final AdamW adam;
     private final Schedule schedule;
     private final int stepsPerEpoch;
     private long step;
 
-    public Trainer(Trainable network, ClipSet train, ClipSet validation, Config config) {
+    public Trainer(Trainable network, TrainingTask<?> task, Config config) {
         this.network = network;
-        this.train = train;
-        this.validation = validation;
+        this.task = task;
         this.config = config;
         this.adam = new AdamW(network.parameterList(), config.adam());
-        this.stepsPerEpoch = stepsPerEpoch(train, config.batchSize());
+        this.stepsPerEpoch = stepsPerEpoch(task, config.batchSize());
         long total = (long) stepsPerEpoch * config.epochs();
         this.schedule = config.schedule().equals("onecycle") ? Schedule.oneCycle(config.learningRate(), total)
                 : Schedule.cosine(config.learningRate(), config.warmupSteps(), total, 0);
@@ -74,9 +73,14 @@ public final class Trainer {
         return stepsPerEpoch;
     }
 
-    /** The optimizer steps of an epoch over {@code train} in batches of {@code batchSize}: known before training. */
-    public static int stepsPerEpoch(ClipSet train, int batchSize) {
-        return Batches.training(train, batchSize, 0, 0, Augmentation.NONE).batchCount();
+    /** The name of the task's metric (see {@link TrainingTask#metric}). */
+    public String metric() {
+        return task.metric();
+    }
+
+    /** The optimizer steps of an epoch of {@code task} in batches of {@code batchSize}: known before training. */
+    public static int stepsPerEpoch(TrainingTask<?> task, int batchSize) {
+        return task.batches(batchSize, 0, 0).batchCount();
     }
 
     /** The optimizer's state and the step count, to save beside a checkpoint for resuming. */
@@ -104,24 +108,28 @@ public final class Trainer {
         adam.loadState(adamState);
     }
 
-    /** Trains one epoch (numbered from 0) and measures the validation accuracy. */
+    /** Trains one epoch (numbered from 0) and measures the task's metric on its held-out data. */
     public Epoch epoch(int epoch, Progress progress) {
+        return run(task, epoch, progress);
+    }
+
+    private <B> Epoch run(TrainingTask<B> t, int epoch, Progress progress) {
         long start = System.nanoTime();
         Model model = network.model();
         Map<String, float[]> params = network.parameters();
         double lossSum = 0;
-        long correct = 0;
+        double metricSum = 0;
         long seen = 0;
         int i = 0;
-        try (PrefetchingBatches batches = Batches.training(train, config.batchSize(), config.seed(), epoch,
-                config.augmentation()).prefetching(Math.max(1, config.prefetch()))) {
+        try (PrefetchingBatches<B> batches = t.batches(config.batchSize(), config.seed(), epoch)
+                .prefetching(Math.max(1, config.prefetch()))) {
             while (batches.hasNext()) {
-                Batch b = batches.next();
+                B b = batches.next();
                 Tape tape = Tape.training(new SplittableRandom(config.seed() * 1_000_003L + step));
-                Model.Outputs out = model.forward(new Signal(b.size(), 1, b.length(), b.inputs()), tape);
-                Loss loss = CrossEntropy.of(out.logits(), b.labels());
+                Model.Outputs out = model.forward(t.input(b), tape);
+                TrainingTask.Step s = t.step(out, b);
                 Grads grads = new Grads();
-                model.backward(out, null, Tensor.of(loss.gradient(), out.logits().shape()), tape, grads);
+                model.backward(out, s.gradFeatures(), s.gradLogits(), tape, grads);
                 Map<String, float[]> g = trainable(grads.asMap());
                 double norm = config.clipNorm() > 0 ? GradientClipping.clipByGlobalNorm(g, config.clipNorm())
                         : GradientClipping.globalNorm(g);
@@ -131,18 +139,17 @@ public final class Trainer {
                 }
                 step++;
                 i++;
-                lossSum += loss.value() * b.size();
-                correct += Accuracy.correct(out.logits().data(), out.logits().dim(1), b.labels());
-                seen += b.size();
+                lossSum += s.loss() * s.items();
+                metricSum += s.metricSum();
+                seen += s.items();
                 if (progress != null) {
                     double secs = (System.nanoTime() - start) / 1e9;
-                    progress.step(epoch, i, stepsPerEpoch, lossSum / seen, (double) correct / seen, seen / secs);
+                    progress.step(epoch, i, stepsPerEpoch, lossSum / seen, metricSum / seen, seen / secs);
                 }
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        double val = validation == null ? Double.NaN : evaluate(network, validation, config.batchSize(), null);
-        return new Epoch(epoch, lossSum / seen, (double) correct / seen, val, seconds, seen);
+        return new Epoch(epoch, lossSum / seen, metricSum / seen, t.validate(network, config.batchSize()), seconds, seen);
     }
 
     /** The gradients of trainable tensors only (BatchNorm's running statistics have none). */

@@ -20,7 +20,7 @@ import java.util.stream.IntStream;
  * and gives the same batch every time. As an {@link Iterator} an instance is single-use and not
  * thread-safe; {@link #batch(int)} is thread-safe.
  */
-public final class UtteranceBatches implements Iterator<UtteranceBatch> {
+public final class UtteranceBatches implements EpochBatches<UtteranceBatch> {
     private final List<Utterance> items;
     private final int batchSize;
     private final long seed;

@@ -13,7 +13,7 @@
  * Schedule schedule = Schedule.cosine(peakLr, warmupSteps, totalSteps, 0);
  * long step = 0;
  * for (int epoch = 0; epoch < epochs; epoch++) {
- *     try (PrefetchingBatches batches = Batches.training(train, 32, seed, epoch,
+ *     try (PrefetchingBatches<Batch> batches = Batches.training(train, 32, seed, epoch,
  *             Augmentation.defaults(16000)).prefetching(2)) {
  *         while (batches.hasNext()) {
  *             Batch batch = batches.next();                       // inputs [32 * 16000], labels [32]

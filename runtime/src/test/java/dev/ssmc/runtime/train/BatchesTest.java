@@ -165,7 +165,7 @@ class BatchesTest {
         for (int depth : new int[] {1, 3}) {
             Batches plain = Batches.training(train, BATCH, 11, 4, Augmentation.defaults(16000));
             int count = 0;
-            try (PrefetchingBatches ahead = Batches.training(train, BATCH, 11, 4, Augmentation.defaults(16000))
+            try (PrefetchingBatches<Batch> ahead = Batches.training(train, BATCH, 11, 4, Augmentation.defaults(16000))
                     .prefetching(depth)) {
                 while (ahead.hasNext()) {
                     assertTrue(plain.hasNext());
@@ -177,7 +177,7 @@ class BatchesTest {
             assertEquals(plain.batchCount(), count);
         }
         // closing early stops it without error
-        PrefetchingBatches early = Batches.training(train, BATCH, 11, 4, Augmentation.NONE).prefetching(2);
+        PrefetchingBatches<Batch> early = Batches.training(train, BATCH, 11, 4, Augmentation.NONE).prefetching(2);
         early.next();
         early.close();
         assertThrows(IllegalStateException.class, early::next);

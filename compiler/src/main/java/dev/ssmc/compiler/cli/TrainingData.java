@@ -1,0 +1,324 @@
+package dev.ssmc.compiler.cli;
+
+import dev.ssmc.compiler.ir.Network;
+import dev.ssmc.compiler.ir.NetworkShapes;
+import dev.ssmc.runtime.io.SafeTensorsFile;
+import dev.ssmc.runtime.train.Alphabet;
+import dev.ssmc.runtime.train.Augmentation;
+import dev.ssmc.runtime.train.BackgroundNoise;
+import dev.ssmc.runtime.train.ClassificationTask;
+import dev.ssmc.runtime.train.ClipSet;
+import dev.ssmc.runtime.train.CtcLoss;
+import dev.ssmc.runtime.train.EnhancementLoss;
+import dev.ssmc.runtime.train.EnhancementSet;
+import dev.ssmc.runtime.train.EnhancementTask;
+import dev.ssmc.runtime.train.RecognitionTask;
+import dev.ssmc.runtime.train.SpeechCommands;
+import dev.ssmc.runtime.train.TrainingTask;
+import dev.ssmc.runtime.train.TranscribedSpeech;
+import dev.ssmc.runtime.train.Utterance;
+import dev.ssmc.runtime.train.UtteranceAugmentation;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A training data set as {@code ssmc train} meets it, one kind per task: its layout on disk tells
+ * the task ({@code --task} may say it), and each kind checks that the network fits it, makes the
+ * {@link TrainingTask}, names what a checkpoint must carry to be used with it again (the classes,
+ * the alphabet) and prints its metric.
+ */
+sealed interface TrainingData permits TrainingData.Classification, TrainingData.Enhancement,
+        TrainingData.Recognition {
+
+    /** The task's name, as {@code --task} spells it. */
+    String task();
+
+    /** What the training set holds, for the first line of a run. */
+    String describe();
+
+    /** The task to train the network of {@code shapes} at. */
+    TrainingTask<?> task(NetworkShapes shapes);
+
+    /** The length of one training item in samples (for the memory estimate). */
+    int itemLength();
+
+    /** The checkpoint metadata that ties a network to this data (its classes, its alphabet). */
+    Map<String, String> metadata();
+
+    /** Refuses a checkpoint trained for other classes or another alphabet. */
+    void checkCheckpoint(Path checkpoint, SafeTensorsFile f);
+
+    /** Whether the metric is a fraction, shown as a percentage (accuracy, error rates), or decibels. */
+    boolean percentMetric();
+
+    /** The metric's value as people read it: a percentage, decibels. */
+    default String format(double metric) {
+        return percentMetric() ? String.format(Locale.ROOT, "%.2f%%", 100 * metric)
+                : String.format(Locale.ROOT, "%.2f dB", metric);
+    }
+
+    /**
+     * The data in {@code dir} for {@code network}: the kind {@code task} names, or when it is null
+     * the one the folder's layout shows (enhancement: {@code clean/train} and {@code noise/train};
+     * recognition: {@code train/transcripts.tsv}; otherwise the Speech Commands layout).
+     */
+    static TrainingData open(Path dir, String task, Network network, NetworkShapes shapes, Path noise) {
+        String kind = task != null ? task
+                : Files.isDirectory(dir.resolve(EnhancementSet.CLEAN_TRAIN)) && Files.isDirectory(dir.resolve(EnhancementSet.NOISE_TRAIN))
+                ? Enhancement.TASK
+                : Files.isRegularFile(dir.resolve("train").resolve(TranscribedSpeech.TRANSCRIPTS)) ? Recognition.TASK
+                : Classification.TASK;
+        TrainingData data = switch (kind) {
+            case Classification.TASK -> Classification.open(dir, network);
+            case Enhancement.TASK -> Enhancement.open(dir, network);
+            case Recognition.TASK -> Recognition.open(dir, network, noise);
+            default -> throw new UserError("--task must be " + Classification.TASK + ", " + Enhancement.TASK + " or "
+                    + Recognition.TASK + ", not '" + task + "'");
+        };
+        data.checkFits(network, shapes);
+        return data;
+    }
+
+    /** Reading a data set: what it throws. */
+    @FunctionalInterface
+    interface Reading<T> {
+        T read() throws IOException;
+    }
+
+    /** The data set {@code reading} reads from {@code dir}, its errors as the user's (they name the file at fault). */
+    private static <T> T read(Path dir, Reading<T> reading) {
+        try {
+            return reading.read();
+        } catch (IOException e) {
+            throw UserFiles.failure(dir, e);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+    }
+
+    /** Refuses a network that cannot learn this task from this data. */
+    void checkFits(Network network, NetworkShapes shapes);
+
+    /** The network must take mono audio at {@code rate}, and items at least one window long. */
+    private static void checkAudio(Network network, NetworkShapes shapes, int rate, int itemLength, String what) {
+        if (network.inChannels() != 1) {
+            throw new UserError("network " + network.name() + " takes " + network.inChannels() + " channels; the data is mono");
+        }
+        if (network.sampleRate() > 0 && network.sampleRate() != rate) {
+            throw new UserError("network " + network.name() + " is for " + network.sampleRate() + " Hz audio, the data is "
+                    + rate + " Hz");
+        }
+        if (itemLength < shapes.minimumLength()) {
+            throw new UserError(what + " of " + itemLength + " samples are shorter than one window of network "
+                    + network.name() + "'s resampling (" + shapes.minimumLength() + " samples)");
+        }
+    }
+
+    /** Keyword spotting on a Speech Commands folder: clips padded or cropped to the network's training length. */
+    record Classification(SpeechCommands dataset, ClipSet train, ClipSet validation) implements TrainingData {
+        static final String TASK = "classify";
+        static final String LABELS = "labels";
+
+        static Classification open(Path dir, Network network) {
+            // clips are padded or cropped to the length the training plans were made for
+            SpeechCommands dataset = TrainCommand.open(dir,
+                    SpeechCommands.Options.defaults().withClipLength(network.planning().length()));
+            return new Classification(dataset, TrainCommand.load(dataset, SpeechCommands.Split.TRAIN),
+                    TrainCommand.load(dataset, SpeechCommands.Split.VALIDATION));
+        }
+
+        @Override
+        public String task() {
+            return TASK;
+        }
+
+        @Override
+        public String describe() {
+            return (train.evaluationItems().size() + train.trainingSilenceCount()) + " training and "
+                    + validation.evaluationItems().size() + " validation items";
+        }
+
+        @Override
+        public void checkFits(Network network, NetworkShapes shapes) {
+            TrainCommand.checkFits(network, shapes, dataset);
+            if (train.clips().isEmpty()) {
+                throw new UserError(dataset.dir() + ": no training clips (every WAV is in " + SpeechCommands.VALIDATION_LIST
+                        + " or " + SpeechCommands.TEST_LIST + ")");
+            }
+        }
+
+        @Override
+        public TrainingTask<?> task(NetworkShapes shapes) {
+            return new ClassificationTask(train, validation, Augmentation.defaults(dataset.options().sampleRate()));
+        }
+
+        @Override
+        public int itemLength() {
+            return dataset.options().clipLength();
+        }
+
+        @Override
+        public Map<String, String> metadata() {
+            return Map.of(LABELS, String.join(",", dataset.labels()));
+        }
+
+        @Override
+        public void checkCheckpoint(Path checkpoint, SafeTensorsFile f) {
+            TrainCommand.checkLabels(checkpoint, f, dataset);
+        }
+
+        @Override
+        public boolean percentMetric() {
+            return true;
+        }
+    }
+
+    /** Speech enhancement on a folder of clean speech and noise recordings, mixed on the fly. */
+    record Enhancement(EnhancementSet set) implements TrainingData {
+        static final String TASK = "enhance";
+
+        static Enhancement open(Path dir, Network network) {
+            EnhancementSet.Options options = EnhancementSet.Options.defaults()
+                    .withCropLength(network.planning().length());
+            if (network.sampleRate() > 0) {
+                options = options.withSampleRate(network.sampleRate());
+            }
+            EnhancementSet.Options chosen = options;
+            return read(dir, () -> new Enhancement(EnhancementSet.open(dir, chosen)));
+        }
+
+        @Override
+        public String task() {
+            return TASK;
+        }
+
+        @Override
+        public String describe() {
+            return set.training().size() + " clean training clips mixed on the fly with " + set.noise().size()
+                    + " noise recordings, " + set.validation().size() + " validation mixtures";
+        }
+
+        @Override
+        public void checkFits(Network network, NetworkShapes shapes) {
+            checkAudio(network, shapes, set.options().sampleRate(), itemLength(), "training crops");
+            if (network.head().isPresent() || shapes.featureChannels() != 1 || !shapes.outputRate().isOne()) {
+                throw new UserError("network " + network.name() + " does not give audio: a denoiser's body ends with one"
+                        + " channel at its input's rate and has no head (it gives " + shapes.featureChannels()
+                        + " channel(s) at rate " + shapes.outputRate() + (network.head().isPresent() ? ", and a head" : "")
+                        + ")");
+            }
+        }
+
+        @Override
+        public TrainingTask<?> task(NetworkShapes shapes) {
+            return new EnhancementTask(set, EnhancementLoss.siSnr());
+        }
+
+        @Override
+        public int itemLength() {
+            return set.options().cropLength();
+        }
+
+        @Override
+        public Map<String, String> metadata() {
+            return Map.of();
+        }
+
+        @Override
+        public void checkCheckpoint(Path checkpoint, SafeTensorsFile f) {
+            // a denoiser's output is audio: nothing but the network ties it to its data
+        }
+
+        @Override
+        public boolean percentMetric() {
+            return false;
+        }
+    }
+
+    /** Speech recognition on a folder of utterances with transcripts, by CTC. */
+    record Recognition(TranscribedSpeech speech, List<Utterance> train, List<Utterance> validation,
+                       BackgroundNoise noise) implements TrainingData {
+        static final String TASK = "recognize";
+        static final String ALPHABET = "alphabet";
+
+        /** @param noise a folder of noise recordings to mix in during training (any rate: resampled), or null */
+        static Recognition open(Path dir, Network network, Path noise) {
+            int rate = network.sampleRate() > 0 ? network.sampleRate() : TranscribedSpeech.Options.defaults().sampleRate();
+            if (noise != null && !Files.isDirectory(noise)) {
+                throw new UserError("--noise " + noise + ": not a directory (give a folder of noise recordings)");
+            }
+            return read(dir, () -> {
+                TranscribedSpeech speech = TranscribedSpeech.open(dir, new TranscribedSpeech.Options(rate));
+                List<Utterance> train = speech.load(SpeechCommands.Split.TRAIN);
+                List<Utterance> validation = speech.has(SpeechCommands.Split.VALIDATION)
+                        ? speech.load(SpeechCommands.Split.VALIDATION) : List.of();
+                BackgroundNoise recordings = noise == null ? BackgroundNoise.of(List.of())
+                        : TranscribedSpeech.readNoise(noise, rate);
+                return new Recognition(speech, train, validation, recordings);
+            });
+        }
+
+        @Override
+        public String task() {
+            return TASK;
+        }
+
+        @Override
+        public String describe() {
+            return train.size() + " training and " + validation.size() + " validation utterances, alphabet '"
+                    + speech.alphabet().symbols() + "'";
+        }
+
+        @Override
+        public void checkFits(Network network, NetworkShapes shapes) {
+            int shortest = train.stream().mapToInt(u -> u.samples().length).min().orElse(0);
+            checkAudio(network, shapes, speech.options().sampleRate(), shortest, "utterances");
+            int classes = speech.alphabet().classes();
+            if (network.head().isPresent() || shapes.featureChannels() != classes || shapes.outputRate().num() != 1) {
+                throw new UserError("network " + network.name() + " does not give one output per symbol and frame: a"
+                        + " recognizer's body ends with " + classes + " channels (the blank and the " + (classes - 1)
+                        + " symbols of '" + speech.alphabet().symbols() + "'), at a rate of 1/N, and has no head; it gives "
+                        + shapes.featureChannels() + " channel(s) at rate " + shapes.outputRate());
+            }
+        }
+
+        @Override
+        public TrainingTask<?> task(NetworkShapes shapes) {
+            // speed and gain always; noise from the recordings given, at 5 to 25 dB on half the utterances
+            UtteranceAugmentation d = UtteranceAugmentation.defaults();
+            UtteranceAugmentation augmentation = noise.isEmpty() ? new UtteranceAugmentation(d.minSpeed(), d.maxSpeed(),
+                    d.minGainDb(), d.maxGainDb(), 0, d.minSnrDb(), d.maxSnrDb()) : d;
+            // an utterance too long for its frames counts as no loss rather than stopping the step
+            return new RecognitionTask(train, validation, speech.alphabet(), (int) shapes.outputRate().den(),
+                    augmentation, noise, new CtcLoss.Options(true, CtcLoss.Reduction.MEAN));
+        }
+
+        @Override
+        public int itemLength() {
+            return train.stream().mapToInt(u -> u.samples().length).max().orElse(0);
+        }
+
+        @Override
+        public Map<String, String> metadata() {
+            return Map.of(ALPHABET, speech.alphabet().symbols());
+        }
+
+        @Override
+        public void checkCheckpoint(Path checkpoint, SafeTensorsFile f) {
+            String alphabet = f.metadata().get(ALPHABET);
+            if (alphabet != null && !alphabet.equals(speech.alphabet().symbols())) {
+                throw new UserError(checkpoint + ": trained for the alphabet '" + alphabet + "', but the data's is '"
+                        + speech.alphabet().symbols() + "'");
+            }
+        }
+
+        @Override
+        public boolean percentMetric() {
+            return true;
+        }
+    }
+}
