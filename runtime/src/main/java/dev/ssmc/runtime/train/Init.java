@@ -1,5 +1,6 @@
 package dev.ssmc.runtime.train;
 
+import dev.ssmc.runtime.model.BlockMode;
 import java.util.SplittableRandom;
 
 /**
@@ -9,6 +10,11 @@ import java.util.SplittableRandom;
  * network every time (not the reference's numbers: its generator is PyTorch's).
  */
 public final class Init {
+    /** The reference's smallest initial dt: {@link #logDt(float[], int, int)}'s first entry. */
+    public static final double REFERENCE_DT_LOW = 1e-3;
+    /** The reference's largest initial dt: {@link #logDt(float[], int, int)}'s last entry. */
+    public static final double REFERENCE_DT_HIGH = 1e-1;
+
     private Init() {
     }
 
@@ -47,14 +53,37 @@ public final class Init {
 
     /**
      * {@code log_dt}: the log of a geometric sequence from 1e-3 to 1e-1 over {@code count} entries
-     * (channels or blocks), each repeated {@code repeat} times in a row.
+     * (channels or blocks), each repeated {@code repeat} times in a row: the reference's rule.
      */
     public static void logDt(float[] x, int count, int repeat) {
+        logDt(x, count, repeat, REFERENCE_DT_LOW, REFERENCE_DT_HIGH);
+    }
+
+    /**
+     * {@code log_dt}: the log of a geometric sequence from {@code low} to {@code high} over
+     * {@code count} entries, each repeated {@code repeat} times in a row; a single entry gets
+     * {@code low}, as the reference's rule gives a one-channel layer 1e-3.
+     */
+    public static void logDt(float[] x, int count, int repeat, double low, double high) {
         for (int i = 0; i < count; i++) {
-            double dt = count == 1 ? 1e-3 : Math.exp(Math.log(1e-3) + (Math.log(1e-1) - Math.log(1e-3)) * i / (count - 1));
+            double dt = count == 1 ? low : Math.exp(Math.log(low) + (Math.log(high) - Math.log(low)) * i / (count - 1));
             for (int r = 0; r < repeat; r++) {
                 x[i * repeat + r] = (float) Math.log(dt);
             }
+        }
+    }
+
+    /**
+     * {@code log_dt} of a layer of {@code mode} with {@code states} states per block, in its
+     * layout ({@code [C, N]} for dws and full, {@code [J N]} for s5, {@code [J]} for neck):
+     * geometric from {@code low} to {@code high} over its channels or blocks, the same for every
+     * state of one (the reference's rule, with its range).
+     */
+    public static void logDt(float[] x, BlockMode mode, int states, double low, double high) {
+        if (mode == BlockMode.NECK) {
+            logDt(x, x.length, 1, low, high);
+        } else {
+            logDt(x, x.length / states, states, low, high);
         }
     }
 

@@ -72,15 +72,16 @@ public final class ModeBand {
      *     {@code full}, {@code [J N]} for {@code s5}, {@code [J]} for {@code neck}
      * @param mode the layer's mode, which decides whether its states share a dt
      * @param states {@code N}, the states per block (per channel)
-     * @param sampleRate the rate the layer runs at, in Hz
+     * @param sampleRate the rate the layer runs at, in Hz (a layer behind resampling may run at a
+     *     fraction of one)
      * @param lowestHz where the lowest oscillating mode goes, in Hz
      * @param highestFraction where the highest goes, as a fraction of Nyquist, in (0, 1)
      * @throws IllegalArgumentException if the band is empty or out of range, or the array does not
      *     fit the layout
      */
-    public static void spreadLogDt(float[] logDt, BlockMode mode, int states, int sampleRate, double lowestHz,
+    public static void spreadLogDt(float[] logDt, BlockMode mode, int states, double sampleRate, double lowestHz,
                                    double highestFraction) {
-        if (states < 1 || sampleRate < 1) {
+        if (states < 1 || !(sampleRate > 0)) {
             throw new IllegalArgumentException("states (" + states + ") and sample rate (" + sampleRate
                     + ") must be positive");
         }
