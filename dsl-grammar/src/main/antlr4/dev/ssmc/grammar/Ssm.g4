@@ -78,8 +78,9 @@ optionList
     : LPAREN (option (COMMA option)*)? RPAREN
     ;
 
+// `states 8`, `norm rms`; `dt 1e-3..1e-1` (only dt takes a range: lowering says so for the others)
 option
-    : key=optionKey value=expr
+    : key=optionKey value=expr (DOTDOT upTo=expr)?
     ;
 
 optionKey
@@ -142,7 +143,7 @@ outputBlock
     : OUTPUT LBRACE seqStmt* RBRACE
     ;
 
-// head mean -> linear 32 -> relu -> linear 12
+// head mean -> linear 32 -> relu -> linear 12   head frames -> linear 17
 headStmt
     : HEAD pooling=NAME (ARROW headItem)*
     ;

@@ -13,8 +13,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code ssmc check FILE...}: runs the front end and prints diagnostics, or one summary line per network. */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = "Check .ssm files: print their errors (exit status 1), or one line per network with its "
-                + "layers, parameters, time ratio and receptive field.")
+        description = "Check .ssm files: print their errors (exit status 1), or their warnings and one line per network"
+                + " with its layers, parameters, time ratio, receptive field and output.")
 public final class CheckCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "the .ssm files to check")
     List<Path> files;
@@ -36,6 +36,7 @@ public final class CheckCommand implements Callable<Integer> {
                 status = 1;
                 continue;
             }
+            err.print(c.render()); // the warnings of a file that compiles
             for (Frontend.CheckedNetwork net : c.networks()) {
                 out.println(Summary.line(file.toString(), net.network(), net.shapes()));
             }

@@ -11,6 +11,7 @@ import com.palantir.javapoet.TypeSpec;
 import dev.ssmc.compiler.ir.ActLayer;
 import dev.ssmc.compiler.ir.Activation;
 import dev.ssmc.compiler.ir.Dense;
+import dev.ssmc.compiler.ir.DtInit;
 import dev.ssmc.compiler.ir.Network;
 import dev.ssmc.compiler.ir.NetworkShapes;
 import dev.ssmc.compiler.ir.Node;
@@ -319,7 +320,7 @@ public final class NetworkGenerator {
         Map<String, CodeBlock> special = new HashMap<>();
         for (Node n : shapes.nodes()) {
             if (n instanceof SsmLayer l) {
-                ssmInit(l, special);
+                ssmInit(l, shapes.rateHz(l), special);
             } else if (n instanceof Resample r && r.mode().hasWeight()) {
                 int fanIn = r.mode() == ResampleMode.DOWNSAMPLING_DW ? r.ratio()
                         : r.mode().direction() == ResampleMode.Direction.DOWN ? r.inChannels() * r.ratio() : r.inChannels();
@@ -347,35 +348,43 @@ public final class NetworkGenerator {
         return b.addStatement("return new $T(v)", className).build();
     }
 
-    /** The reference's initialization of one SSM layer's tensors. */
-    private static void ssmInit(SsmLayer l, Map<String, CodeBlock> out) {
+    /** The reference's initialization of one SSM layer's tensors, its dt as the layer says; {@code rateHz} its rate. */
+    private static void ssmInit(SsmLayer l, double rateHz, Map<String, CodeBlock> out) {
         int n = l.states();
         int j = l.blocks();
         int cin = l.inChannels();
-        int cout = l.ssmOutChannels();
         out.put(l.param("A"), CodeBlock.of("$T.dynamics($$v, $L)", Poet.INIT, n));
+        out.put(l.param("log_dt"), logDtInit(l, rateHz));
         switch (l.mode()) {
             case DWS -> {
-                out.put(l.param("log_dt"), CodeBlock.of("$T.logDt($$v, $L, $L)", Poet.INIT, cin, n));
                 out.put(l.param("E"), CodeBlock.of("$T.constant($$v, $L)", Poet.INIT, 1 / Math.sqrt(n)));
                 out.put(l.pointwiseKey(), CodeBlock.of("$T.fanIn($$v, $L, rnd)", Poet.INIT, l.mixerInChannels()));
             }
             case S5 -> {
-                out.put(l.param("log_dt"), CodeBlock.of("$T.logDt($$v, $L, $L)", Poet.INIT, j, n));
                 out.put(l.param("B"), CodeBlock.of("$T.constant($$v, $L)", Poet.INIT, 1 / Math.sqrt(cin)));
                 out.put(l.param("C"), CodeBlock.of("$T.normal($$v, $L, rnd)", Poet.INIT, Math.sqrt(2.0 / (j * n))));
             }
             case NECK -> {
-                out.put(l.param("log_dt"), CodeBlock.of("$T.logDt($$v, $L, 1)", Poet.INIT, j));
                 out.put(l.param("B"), CodeBlock.of("$T.constant($$v, $L)", Poet.INIT, 1 / Math.sqrt(cin)));
                 out.put(l.param("C"), CodeBlock.of("$T.normal($$v, $L, rnd)", Poet.INIT, Math.sqrt(2.0 / (j * n))));
                 out.put(l.param("E"), CodeBlock.of("$T.normal($$v, $L, rnd)", Poet.INIT, Math.sqrt(2.0)));
             }
-            case FULL -> {
-                out.put(l.param("log_dt"), CodeBlock.of("$T.logDt($$v, $L, $L)", Poet.INIT, cout, n));
-                out.put(l.param("E"), CodeBlock.of("$T.constant($$v, $L)", Poet.INIT, 1 / Math.sqrt(cin)));
-            }
+            case FULL -> out.put(l.param("E"), CodeBlock.of("$T.constant($$v, $L)", Poet.INIT, 1 / Math.sqrt(cin)));
         }
+    }
+
+    /** The call that fills a layer's {@code log_dt} as {@link DtInit#fill} does (the front end checks it with that). */
+    private static CodeBlock logDtInit(SsmLayer l, double rateHz) {
+        if (l.dt() instanceof DtInit.Geometric g) {
+            return CodeBlock.of("$T.logDt($$v, $T.$L, $L, $L, $L)", Poet.INIT, Poet.BLOCK_MODE, l.mode().name(), l.states(),
+                    g.low(), g.high());
+        }
+        if (!(rateHz > 0)) {
+            throw new IllegalArgumentException(l.origin() + ": `dt band` needs the layer's sample rate; the network"
+                    + " states none");
+        }
+        return CodeBlock.of("$T.spreadLogDt($$v, $T.$L, $L, $L, $T.DEFAULT_LOWEST_HZ, $T.DEFAULT_HIGHEST_FRACTION)",
+                Poet.MODE_BAND, Poet.BLOCK_MODE, l.mode().name(), l.states(), rateHz, Poet.MODE_BAND, Poet.MODE_BAND);
     }
 
     // ---- the public API ----

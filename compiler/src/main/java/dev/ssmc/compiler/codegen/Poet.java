@@ -62,6 +62,7 @@ final class Poet {
     static final ClassName POSTACT_KIND = ClassName.get(RUNTIME + ".nn", "PostactKind");
     static final ClassName RESAMPLE_KIND = ClassName.get(RUNTIME + ".nn", "ResampleKind");
     static final ClassName INIT = ClassName.get(RUNTIME + ".train", "Init");
+    static final ClassName MODE_BAND = ClassName.get(RUNTIME + ".train", "ModeBand");
     static final ClassName TENSOR = ClassName.get(RUNTIME + ".tensor", "Tensor");
     static final ClassName LIST = ClassName.get("java.util", "List");
     static final ClassName MAP = ClassName.get("java.util", "Map");

@@ -14,6 +14,12 @@ import java.util.Map;
 public record NetworkShapes(Network network, List<Node> nodes, Map<Node, Rational> rateIn, int featureChannels,
                             Rational outputRate, int classes) {
 
+    /** The rate a node's input runs at, in Hz: the input's rate times the node's share of it; 0 when no rate is stated. */
+    public double rateHz(Node n) {
+        Rational r = rateIn.get(n);
+        return (double) network.sampleRate() * r.num() / r.den();
+    }
+
     /**
      * The length of the body's output for an input of {@code length} samples, the reference's way:
      * a shortening node keeps {@code floor(T / r)} frames and drops an incomplete last window. A

@@ -1,5 +1,6 @@
 package dev.ssmc.compiler.ir;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -11,9 +12,21 @@ import java.util.List;
  * @param blocks       J, the number of state blocks (1 for dws and full)
  * @param activations  whether the layer's mixer applies its activation (dws always applies the input one)
  * @param act          the layer's activation: norm, postact and dropout
+ * @param dt           how its {@code log_dt} starts in a fresh network
  */
 public record SsmLayer(Origin origin, String key, SsmMode mode, int inChannels, int ssmOutChannels,
-                       int states, int blocks, boolean activations, Activation act) implements Node {
+                       int states, int blocks, boolean activations, Activation act, DtInit dt) implements Node {
+
+    /** A layer whose dt starts by the reference's rule. */
+    public SsmLayer(Origin origin, String key, SsmMode mode, int inChannels, int ssmOutChannels, int states, int blocks,
+                    boolean activations, Activation act) {
+        this(origin, key, mode, inChannels, ssmOutChannels, states, blocks, activations, act, DtInit.REFERENCE);
+    }
+
+    /** The same layer under another checkpoint prefix and origin. */
+    public SsmLayer rekeyed(Origin newOrigin, String newKey) {
+        return new SsmLayer(newOrigin, newKey, mode, inChannels, ssmOutChannels, states, blocks, activations, act, dt);
+    }
 
     @Override
     public Rational timeRatio() {
@@ -52,6 +65,16 @@ public record SsmLayer(Origin origin, String key, SsmMode mode, int inChannels, 
 
     public String param(String name) {
         return Keys.join(key, name);
+    }
+
+    /** The {@code log_dt} a fresh network starts this layer with, when it runs at {@code rateHz} (see {@link DtInit}). */
+    public float[] initialLogDt(double rateHz) {
+        List<ParamSpec> params = new ArrayList<>();
+        collectParams(params);
+        String logDt = param("log_dt");
+        float[] out = new float[params.stream().filter(p -> p.key().equals(logDt)).findFirst().orElseThrow().size()];
+        dt.fill(out, mode, states, rateHz);
+        return out;
     }
 
     @Override

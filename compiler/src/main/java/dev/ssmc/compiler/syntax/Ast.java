@@ -119,7 +119,10 @@ public final class Ast {
         }
     }
 
-    /** {@code head mean -> linear 32 -> relu -> linear 12}. */
+    /**
+     * {@code head mean -> linear 32 -> relu -> linear 12} (a classifier's) or
+     * {@code head frames -> linear 17} (per-frame outputs): the pooling is a name lowering checks.
+     */
     public record Head(Pos pos, Name pooling, List<HeadItem> items) implements Statement {
         public Head {
             items = List.copyOf(items);
@@ -139,8 +142,15 @@ public final class Ast {
     public record Output(Pos pos, Block body) implements Statement {
     }
 
-    /** {@code key value} inside a layer's, activation's or residual's parentheses. */
-    public record Option(Pos pos, Name key, Expr value) implements Node {
+    /**
+     * {@code key value} inside a layer's, activation's or residual's parentheses, or
+     * {@code key value..upTo} where the option takes a range ({@code dt 1e-3..1e-1}).
+     */
+    public record Option(Pos pos, Name key, Expr value, Optional<Expr> upTo) implements Node {
+        /** An option with one value. */
+        public Option(Pos pos, Name key, Expr value) {
+            this(pos, key, value, Optional.empty());
+        }
     }
 
     /** One element of a chain. */

@@ -222,7 +222,8 @@ final class AstBuilder extends SsmBaseVisitor<Object> {
         List<Option> out = new ArrayList<>();
         if (ctx != null) {
             for (SsmParser.OptionContext o : ctx.option()) {
-                out.add(new Option(pos(o), name(o.key.getStart()), expr(o.value)));
+                out.add(new Option(pos(o), name(o.key.getStart()), expr(o.value),
+                        o.upTo == null ? Optional.empty() : Optional.of(expr(o.upTo))));
             }
         }
         return out;

@@ -38,6 +38,12 @@ public record Diagnostic(Severity severity, String file, int line, int column, i
                 Optional.ofNullable(hint));
     }
 
+    /** Something that compiles but is probably not what was meant. */
+    public static Diagnostic warning(Pos pos, String message, String hint) {
+        return new Diagnostic(Severity.WARNING, pos.file(), pos.line(), pos.column(), Math.max(1, pos.length()), message,
+                Optional.ofNullable(hint));
+    }
+
     public boolean isError() {
         return severity == Severity.ERROR;
     }

@@ -346,8 +346,8 @@ public final class Formatter {
         if (options.isEmpty() && !always) {
             return "";
         }
-        return "(" + options.stream().map(o -> o.key().text() + " " + expr(o.value())).collect(Collectors.joining(", "))
-                + ")";
+        return "(" + options.stream().map(o -> o.key().text() + " " + expr(o.value())
+                + o.upTo().map(e -> ".." + expr(e)).orElse("")).collect(Collectors.joining(", ")) + ")";
     }
 
     private String range(Ast.Range r) {

@@ -123,6 +123,9 @@ final class SyntaxMessages {
             if (onlyOperatorsAndMore && !exprStart && isOperator(type) && set.size() > countOperators(set)) {
                 continue; // an expression could go on; listing + - * / is noise
             }
+            if (type == SsmLexer.DOTDOT && set.contains(SsmLexer.RPAREN)) {
+                continue; // after an option's value: only `dt` takes a range, so `..` is noise there too
+            }
             parts.add(expectedName(type));
         }
         parts = parts.stream().distinct().toList();

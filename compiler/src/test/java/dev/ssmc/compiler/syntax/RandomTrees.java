@@ -173,9 +173,10 @@ final class RandomTrees {
     private List<Option> options() {
         List<Option> out = new ArrayList<>();
         int n = random.nextInt(4);
-        String[] keys = {"states", "blocks", "norm", "act", "dropout", "activations", "sates"};
+        String[] keys = {"states", "blocks", "norm", "act", "dropout", "activations", "dt", "sates"};
         for (int i = 0; i < n; i++) {
-            out.add(new Option(P, new Name(P, pick(keys)), expr(2)));
+            // any option may be written with a range (`dt 1e-3..1e-1`): the parser takes it, lowering checks who may
+            out.add(new Option(P, new Name(P, pick(keys)), expr(2), chance(20) ? Optional.of(expr(2)) : Optional.empty()));
         }
         return out;
     }

@@ -65,6 +65,8 @@ public final class RandomSources {
         /** The sample rate relative to the input, num/den. */
         private long num = 1;
         private long den = 1;
+        /** Whether the input states a sample rate (which {@code dt band} needs). */
+        private boolean rated;
         private String defaultNorm;
         private String defaultAct;
         private int indent = 1;
@@ -77,7 +79,8 @@ public final class RandomSources {
         String network(String name) {
             width = 1 + rnd.nextInt(4);
             out.append("network ").append(name).append(" {\n");
-            line("input x: " + width + (width == 1 ? " channel" : " channels") + (rnd.nextBoolean() ? " @ 16 kHz" : ""));
+            rated = rnd.nextBoolean();
+            line("input x: " + width + (width == 1 ? " channel" : " channels") + (rated ? " @ 16 kHz" : ""));
             defaultNorm = "none";
             defaultAct = "relu";
             if (rnd.nextInt(4) != 0) {
@@ -168,6 +171,11 @@ public final class RandomSources {
             }
             if (!acts && !residualStage) {
                 opts.add("activations off");
+            }
+            if (rnd.nextInt(4) == 0) {
+                // how dt starts: read by init only, so the generated init code of each form is compiled
+                String[] dts = {"dt 1e-3..1e-1", "dt 0.01..0.5", "dt 0.05", rated ? "dt band" : "dt 2e-3..0.2"};
+                opts.add(pick(dts));
             }
             if (mode.equals("dws") && !fits(norm, act, cin)) {
                 // the dws input activation always applies, to the layer's input: drop the misfit choice

@@ -7,6 +7,7 @@ import dev.ssmc.compiler.ir.Origin;
 import dev.ssmc.compiler.syntax.Ast;
 import dev.ssmc.compiler.syntax.Ast.Expr;
 import dev.ssmc.compiler.syntax.Ast.Option;
+import dev.ssmc.compiler.syntax.Diagnostic;
 import dev.ssmc.compiler.syntax.Pos;
 import java.math.BigDecimal;
 import java.util.HashMap;
@@ -67,6 +68,11 @@ final class FileContext {
     /** An error at the source of an IR node. */
     void error(Origin origin, String message, String hint) {
         diags.error(posOf(origin), message, hint);
+    }
+
+    /** A warning at the source of an IR node: it compiles, but probably not as meant. */
+    void warning(Origin origin, String message, String hint) {
+        diags.add(Diagnostic.warning(posOf(origin), message, hint));
     }
 
     /** An error the IR found, reported at the source of the node it names. */

@@ -36,8 +36,7 @@ public final class IrStructure {
 
     private static Node strip(Node n) {
         if (n instanceof SsmLayer l) {
-            return new SsmLayer(BLANK, l.key(), l.mode(), l.inChannels(), l.ssmOutChannels(), l.states(), l.blocks(),
-                    l.activations(), l.act());
+            return l.rekeyed(BLANK, l.key());
         }
         if (n instanceof ActLayer a) {
             return new ActLayer(BLANK, a.normKey(), a.inChannels(), a.act());

@@ -2,8 +2,10 @@ package dev.ssmc.compiler.syntax.check;
 
 import dev.ssmc.compiler.ir.ActLayer;
 import dev.ssmc.compiler.ir.Activation;
+import dev.ssmc.compiler.ir.DtInit;
 import dev.ssmc.compiler.ir.Node;
 import dev.ssmc.compiler.ir.NormKind;
+import dev.ssmc.compiler.ir.Origin;
 import dev.ssmc.compiler.ir.Postact;
 import dev.ssmc.compiler.ir.Resample;
 import dev.ssmc.compiler.ir.ResampleMode;
@@ -13,6 +15,7 @@ import dev.ssmc.compiler.ir.SsmMode;
 import dev.ssmc.compiler.syntax.Ast;
 import dev.ssmc.compiler.syntax.Ast.Item;
 import dev.ssmc.compiler.syntax.Ast.Option;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,8 +33,16 @@ import java.util.Set;
 final class ItemLowering {
     /** An SSM layer's own parameters, as its options give them. */
     record LayerSpec(SsmMode mode, int states, int blocks, int out, Optional<Boolean> activations, Activation act,
-                     Map<String, Option> options) {
+                     DtInit dt, Map<String, Option> options) {
+        /** The layer from {@code inChannels}, its activations on or off as given unless its options say. */
+        SsmLayer layer(Origin origin, String key, int inChannels, boolean activationsByDefault) {
+            return new SsmLayer(origin, key, mode, inChannels, out, states, blocks, activations.orElse(activationsByDefault),
+                    act, dt);
+        }
     }
+
+    /** The options that take a range ({@code dt 1e-3..1e-1}); every other takes one value. */
+    private static final Set<String> RANGE_OPTIONS = Set.of("dt");
 
     private final FileContext ctx;
     private final NetworkState net;
@@ -54,9 +65,8 @@ final class ItemLowering {
                 return false;
             }
             LayerSpec l = spec.get();
-            SsmLayer node = new SsmLayer(ctx.origin(layer.pos(), what + " (" + l.mode().spelling() + " layer)"), key,
-                    l.mode(), net.flow(), l.out(), l.states(), l.blocks(), l.activations().orElse(true), l.act());
-            return add(node, into);
+            return add(l.layer(ctx.origin(layer.pos(), what + " (" + l.mode().spelling() + " layer)"), key, net.flow(), true),
+                    into);
         }
         if (item instanceof Ast.Resample r) {
             return resample(r, key, s, into, what, OptionalInt.empty());
@@ -146,7 +156,7 @@ final class ItemLowering {
         int before = ctx.errorCount();
         Optional<SsmMode> mode = ctx.lookup(SsmMode.class, layer.mode(), "layer mode");
         Map<String, Option> opts = options(layer.options(), "a layer", "states", "blocks", "norm", "act", "dropout",
-                "activations");
+                "activations", "dt");
         Option st = opts.get("states");
         int states = 1;
         if (st == null) {
@@ -174,11 +184,52 @@ final class ItemLowering {
             activations = onOff(ac);
         }
         Activation act = activationOf(opts, base, s);
+        Option dtOption = opts.get("dt");
+        DtInit dt = dtOption == null ? DtInit.REFERENCE : dtInit(dtOption, s).orElse(DtInit.REFERENCE);
         if (ctx.errorCount() > before || mode.isEmpty()) {
             net.flowTo(out);
             return Optional.empty();
         }
-        return Optional.of(new LayerSpec(mode.get(), states, blocks, out, activations, act, opts));
+        return Optional.of(new LayerSpec(mode.get(), states, blocks, out, activations, act, dt, opts));
+    }
+
+    /**
+     * How a layer's dt starts: {@code dt band}, {@code dt LOW..HIGH} (geometric over its channels
+     * or blocks, as the reference's rule over 1e-3..1e-1), or {@code dt VALUE} (one dt for all).
+     */
+    private Optional<DtInit> dtInit(Option o, Scope s) {
+        if (o.value() instanceof Ast.Ref r && o.upTo().isEmpty() && s.lookup(r.name()).isEmpty()) {
+            if (r.name().equals("band")) {
+                return Optional.of(DtInit.BAND);
+            }
+            ctx.error(r.pos(), "`dt` takes `band`, a number or a range such as `1e-3..1e-1`, not `" + r.name() + "`",
+                    Suggest.didYouMean(r.name(), "band").orElse("write `dt band` to spread the layer's modes over the band"
+                            + " its sample rate allows"));
+            return Optional.empty();
+        }
+        Optional<BigDecimal> low = positiveDt(o.value(), s);
+        Optional<BigDecimal> high = o.upTo().isPresent() ? positiveDt(o.upTo().get(), s) : low;
+        if (low.isEmpty() || high.isEmpty()) {
+            return Optional.empty();
+        }
+        if (low.get().compareTo(high.get()) > 0) {
+            ctx.error(o.value().pos(), "a dt range goes up, from the smallest dt to the largest, but "
+                    + Evaluator.plain(low.get()) + " is above " + Evaluator.plain(high.get()),
+                    "write `dt " + Evaluator.plain(high.get()) + ".." + Evaluator.plain(low.get()) + "`");
+            return Optional.empty();
+        }
+        return Optional.of(new DtInit.Geometric(low.get().doubleValue(), high.get().doubleValue()));
+    }
+
+    /** One end of a dt range: a time step, so above zero (and, as a double, not rounded to zero). */
+    private Optional<BigDecimal> positiveDt(Ast.Expr e, Scope s) {
+        Optional<BigDecimal> v = ctx.eval().eval(e, s);
+        if (v.isPresent() && !(v.get().signum() > 0 && v.get().doubleValue() > 0)) {
+            ctx.error(e.pos(), "dt is a time step, above 0, not " + Evaluator.plain(v.get()),
+                    "the reference's range is `dt 1e-3..1e-1`");
+            return Optional.empty();
+        }
+        return v;
     }
 
     /** The options of one item, by key, each checked against what the item accepts. */
@@ -191,6 +242,11 @@ final class ItemLowering {
                 ctx.error(o.key().pos(), owner + " has no option `" + key + "`",
                         Suggest.didYouMean(key, allowed).orElse(owner + " takes " + String.join(", ", allowed)));
                 continue;
+            }
+            if (o.upTo().isPresent() && !RANGE_OPTIONS.contains(key)) {
+                // reported once here; the option's first value is still read, so nothing else is said about it
+                ctx.error(o.upTo().get().pos(), "`" + key + "` takes one value, not a range",
+                        "only `dt` takes a range: `dt 1e-3..1e-1`");
             }
             Option earlier = out.putIfAbsent(key, o);
             if (earlier != null) {

@@ -21,7 +21,8 @@ import java.util.Optional;
  * find in one pass. This class runs the steps; each job has its class: {@link NetworkHeader} (input,
  * defaults), {@link BodyLowering} with {@link Expansion}, {@link ItemLowering},
  * {@link StageLowering}, {@link UNetLowering} and {@link HeadLowering} (the layers), {@link
- * PlanReader} (plans) and {@link NetworkChecks} (the finished network).
+ * PlanReader} (plans), {@link NetworkChecks} (the finished network) and {@link DtChecks} (how
+ * each layer's dt starts, at its sample rate).
  *
  * <p>Checkpoint keys come from the structure, as the reference names them: {@code stage}
  * statements are the classifier's {@code backbone.{i}}, the head its {@code classifier.1.{2k}}, an
@@ -97,9 +98,11 @@ final class Lowering {
         }
         NetworkChecks.checkKeys(ctx, decl, network);
         plans.checkDivisibility(shapes, planning);
+        DtChecks.bandsFit(ctx, shapes);
         if (ctx.errorCount() > errorsBefore) {
             return Optional.empty();
         }
+        DtChecks.waveformReach(ctx, shapes);
         return Optional.of(new CheckedNetwork(network, shapes, decl));
     }
 }

@@ -92,8 +92,7 @@ final class NetworkState {
     void keyAsLayerFile() {
         if (head.isEmpty() && body.size() == 1 && body.get(0) instanceof SsmLayer l
                 && l.key().equals("layers.0")) {
-            body.set(0, new SsmLayer(l.origin(), "", l.mode(), l.inChannels(), l.ssmOutChannels(),
-                    l.states(), l.blocks(), l.activations(), l.act()));
+            body.set(0, l.rekeyed(l.origin(), ""));
         }
     }
 }

@@ -49,9 +49,8 @@ final class StageLowering {
             return net.defaults();
         }
         ItemLowering.LayerSpec l = spec.get();
-        items.add(new SsmLayer(ctx.origin(stage.layer().pos(), "stage " + i + " (" + l.mode().spelling() + " layer)"),
-                prefix + ".0", l.mode(), cin, l.out(), l.states(), l.blocks(), l.activations().orElse(true), l.act()),
-                net.body());
+        items.add(l.layer(ctx.origin(stage.layer().pos(), "stage " + i + " (" + l.mode().spelling() + " layer)"),
+                prefix + ".0", cin, true), net.body());
         return l.act();
     }
 
@@ -72,8 +71,8 @@ final class StageLowering {
                     "the block applies norm and act after adding the input; remove `activations on`");
             return resAct;
         }
-        SsmLayer inner = new SsmLayer(ctx.origin(stage.layer().pos(), "stage " + i + " (" + l.mode().spelling()
-                + " layer)"), prefix + ".0.layer", l.mode(), cin, l.out(), l.states(), l.blocks(), false, l.act());
+        SsmLayer inner = l.layer(ctx.origin(stage.layer().pos(), "stage " + i + " (" + l.mode().spelling() + " layer)"),
+                prefix + ".0.layer", cin, false);
         if (ctx.validated(inner).isEmpty()) {
             return resAct;
         }

@@ -3,6 +3,7 @@ package dev.ssmc.compiler.syntax.importer;
 import dev.ssmc.compiler.ir.ActLayer;
 import dev.ssmc.compiler.ir.Activation;
 import dev.ssmc.compiler.ir.Dense;
+import dev.ssmc.compiler.ir.DtInit;
 import dev.ssmc.compiler.ir.Network;
 import dev.ssmc.compiler.ir.Node;
 import dev.ssmc.compiler.ir.NormKind;
@@ -316,6 +317,12 @@ public final class SsmWriter {
         opts.addAll(actOptions(l.act(), b));
         if (activationsDefaultOn && !l.activations()) {
             opts.add(option("activations", ref("off")));
+        }
+        if (l.dt() instanceof DtInit.Band) {
+            opts.add(option("dt", ref("band")));
+        } else if (l.dt() instanceof DtInit.Geometric g && !g.equals(DtInit.REFERENCE)) {
+            opts.add(new Option(P, name("dt"), decimal(g.low()),
+                    g.high() == g.low() ? Optional.empty() : Optional.of(decimal(g.high()))));
         }
         Optional<Expr> to = l.ssmOutChannels() != l.inChannels() ? Optional.of(num(l.ssmOutChannels())) : Optional.empty();
         return new Ast.Layer(P, name(l.mode().spelling()), opts, to);
