@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ssmc.compiler.ir.ActLayer;
 import dev.ssmc.compiler.ir.Dense;
+import dev.ssmc.compiler.ir.FrameHead;
 import dev.ssmc.compiler.ir.Node;
 import dev.ssmc.compiler.ir.NormKind;
 import dev.ssmc.compiler.ir.Postact;
@@ -24,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the properties run on covers the language: every SSM mode, norm, postact and resampling
- * mode, residual blocks, encoder/decoders, classifier heads, bare layers; the fixtures also hold
+ * mode, residual blocks, encoder/decoders, classifier and frame heads, bare layers; the fixtures also hold
  * both examples. Read from the checked IR, so a fixture or generator that stops producing a
  * construct fails here rather than quietly testing less.
  */
@@ -61,8 +62,8 @@ class CoverageTest {
             assertEquals(EnumSet.allOf(NormKind.class), norms, "norms");
             assertEquals(EnumSet.allOf(Postact.class), postacts, "postacts");
             assertEquals(EnumSet.allOf(ResampleMode.class), resampling, "resampling modes");
-            assertEquals(Set.of("residual block", "encoder/decoder", "head", "bare layer", "streaming-exact",
-                    "norms over time"), shapes, "network shapes");
+            assertEquals(Set.of("residual block", "encoder/decoder", "head", "frame head", "bare layer",
+                    "streaming-exact", "norms over time"), shapes, "network shapes");
         }
 
         static Constructs of(List<Structure> structures) {
@@ -76,6 +77,9 @@ class CoverageTest {
                         c.postacts.add(d.after());
                     }
                 });
+                if (!FrameHead.of(s.network().body()).isEmpty()) {
+                    c.shapes.add("frame head");
+                }
                 if (s.network().body().size() == 1 && s.network().body().get(0) instanceof SsmLayer l && l.key().isEmpty()) {
                     c.shapes.add("bare layer");
                 }

@@ -14,6 +14,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -53,14 +54,19 @@ class CliTest {
         Path se = ExamplesTest.example("denoise/denoise.ssm");
         Run r = run("check", kws.toString(), se.toString());
         assertEquals(0, r.status, r.err);
-        assertEquals("", r.err);
         String[] lines = r.out.split("\n");
         assertEquals(2, lines.length, r.out);
         assertEquals(kws + ": KeywordSpotter: 10 layers (4 SSM, 4 resampling, 2 linear), 9,840 parameters, time ratio 1/128,"
-                + " receptive field unbounded (IIR SSM layers; the resampling alone spans 128 samples = 8.0 ms @ 16 kHz)", lines[0]);
+                + " receptive field unbounded (IIR SSM layers; the resampling alone spans 128 samples = 8.0 ms @ 16 kHz),"
+                + " output 12 classes per input (head mean of 32 channels at 125 frames/s)", lines[0]);
         assertEquals(se + ": Denoiser: 16 layers (10 SSM, 6 resampling, 0 linear), 18,756 parameters, time ratio 1 (1/64 at the"
-                + " deepest), receptive field unbounded (IIR SSM layers; the resampling alone spans 64 samples = 4.0 ms @ 16 kHz)",
-                lines[1]);
+                + " deepest), receptive field unbounded (IIR SSM layers; the resampling alone spans 64 samples = 4.0 ms @ 16 kHz),"
+                + " output 1 channel at 16,000 frames/s, the input's rate", lines[1]);
+        // the waveform-level one-channel layers the reference starts at dt 1e-3: one in the spotter, four in the denoiser
+        List<String> warnings = r.err.lines().filter(l -> l.contains(": warning: ")).toList();
+        assertEquals(List.of(kws + ":9:9", se + ":11:5", se + ":22:29", se + ":25:5", se + ":26:5"),
+                warnings.stream().map(l -> l.substring(0, l.indexOf(": warning: "))).toList(), r.err);
+        assertTrue(r.err.contains("hint: add `dt band` to its options, as in `full(states 8, dt band)`"), r.err);
     }
 
     @Test

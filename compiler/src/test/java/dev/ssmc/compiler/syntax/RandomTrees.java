@@ -111,7 +111,8 @@ final class RandomTrees {
                 for (int i = 0; i < n; i++) {
                     items.add(chance(60) ? new Ast.Linear(P, expr(2)) : new Ast.HeadAct(P, name()));
                 }
-                return new Ast.Head(P, name(), items);
+                Name pooling = chance(70) ? new Name(P, chance(50) ? "mean" : "frames") : name();
+                return new Ast.Head(P, pooling, items);
             }
             case 9:
                 return plan();

@@ -13,7 +13,8 @@ import java.util.Random;
  *
  * <p>Shapes: one bare layer (keys without prefix), classifier stages with a head, chains (layers,
  * resampling, standalone activations, residual blocks, repetitions), and encoder/decoders with a
- * bottleneck and an output block. Widths, states, ratios and lengths stay small so that the oracle
+ * bottleneck and an output block; a head pools by the mean or keeps every frame, and a layer may
+ * say how its dt starts. Widths, states, ratios and lengths stay small so that the oracle
  * and finite differences stay fast.
  */
 public final class RandomSources {
@@ -489,8 +490,9 @@ public final class RandomSources {
             line("}");
         }
 
+        /** A classifier's head (the mean over time) or a frame head (per-frame outputs). */
         private void head() {
-            StringBuilder h = new StringBuilder("head mean");
+            StringBuilder h = new StringBuilder(rnd.nextBoolean() ? "head mean" : "head frames");
             int layers = 1 + rnd.nextInt(2);
             for (int i = 0; i < layers; i++) {
                 int k = 1 + rnd.nextInt(MAX_WIDTH);

@@ -26,7 +26,7 @@ final class BodyLowering {
         this.items = new ItemLowering(ctx, net, expansion);
         this.stages = new StageLowering(ctx, net, items);
         this.unet = new UNetLowering(ctx, net, expansion, items);
-        this.head = new HeadLowering(ctx, net);
+        this.head = new HeadLowering(ctx, net, items);
     }
 
     void lower(List<Statement> statements, Scope s) {

@@ -1,5 +1,6 @@
 package dev.ssmc.compiler.syntax.check;
 
+import dev.ssmc.compiler.ir.FrameHead;
 import dev.ssmc.compiler.ir.Network;
 import dev.ssmc.compiler.ir.NetworkShapes;
 import dev.ssmc.compiler.ir.Node;
@@ -34,14 +35,19 @@ public final class Summary {
     public static Facts facts(Network network, NetworkShapes shapes) {
         int ssm = 0;
         int res = 0;
+        int linears = network.head().map(h -> h.layers().size()).orElse(0);
         for (Node n : shapes.nodes()) {
             if (n instanceof SsmLayer) {
                 ssm++;
             } else if (n instanceof Resample) {
-                res++;
+                // a frame head's linear layer is a pointwise conv in the IR, but a linear layer to the reader
+                if (FrameHead.holds(n)) {
+                    linears++;
+                } else {
+                    res++;
+                }
             }
         }
-        int linears = network.head().map(h -> h.layers().size()).orElse(0);
         long params = 0;
         for (ParamSpec p : network.parameters()) {
             if (p.role().trainable()) {
@@ -83,7 +89,10 @@ public final class Summary {
         }
     }
 
-    /** {@code file: Name: 10 layers (4 SSM, 4 resampling, 2 linear), 5,956 parameters, ...}. */
+    /**
+     * {@code file: Name: 10 layers (4 SSM, 4 resampling, 2 linear), 5,956 parameters, ...}, ending
+     * with what it gives ({@link #output}).
+     */
     public static String line(String file, Network network, NetworkShapes shapes) {
         Facts f = facts(network, shapes);
         int layers = f.ssmLayers() + f.resamplings() + f.linears();
@@ -107,7 +116,42 @@ public final class Summary {
         } else {
             b.append(span);
         }
-        return b.toString();
+        return b.append(", ").append(output(network, shapes)).toString();
+    }
+
+    /**
+     * What the network gives and how often: {@code output 12 classes per input (head mean of 32
+     * channels at 125 frames/s)}, {@code output 17 channels at 100 frames/s (head frames on 64
+     * channels)}, {@code output 1 channel at 16,000 frames/s, the input's rate}.
+     */
+    static String output(Network network, NetworkShapes shapes) {
+        String frames = frameRate(network.sampleRate(), shapes.outputRate());
+        if (network.head().isPresent()) {
+            return "output " + count(shapes.classes(), "class", "classes") + " per input (head mean of "
+                    + count(shapes.featureChannels(), "channel", "channels") + " " + frames + ")";
+        }
+        String out = "output " + count(shapes.featureChannels(), "channel", "channels") + " " + frames;
+        List<Node> head = FrameHead.of(network.body());
+        return head.isEmpty() ? out : out + " (head frames on " + count(head.get(0).inChannels(), "channel", "channels") + ")";
+    }
+
+    /** {@code at 125 frames/s}; without a sample rate {@code at 1 frame per 128 input samples}. */
+    static String frameRate(int sampleRate, Rational rate) {
+        if (sampleRate > 0) {
+            double perSecond = (double) sampleRate * rate.num() / rate.den();
+            // 62.5, 344.53: two decimals at most, and none that are zeros
+            String n = String.format(Locale.ROOT, "%,.2f", perSecond).replaceFirst("\\.?0+$", "");
+            return "at " + n + " frames/s" + (rate.isOne() ? ", the input's rate" : "");
+        }
+        if (rate.isOne()) {
+            return "at the input's rate";
+        }
+        return "at " + count(rate.num(), "frame", "frames") + " per " + (rate.den() == 1 ? "input sample"
+                : String.format(Locale.ROOT, "%,d", rate.den()) + " input samples");
+    }
+
+    private static String count(long n, String one, String many) {
+        return String.format(Locale.ROOT, "%,d", n) + " " + (n == 1 ? one : many);
     }
 
     static String rate(int hz) {
