@@ -12,6 +12,7 @@ final class Seeds {
     static final long TRAINING_SILENCE = 2;
     static final long AUGMENTATION = 3;
     static final long EVALUATION_SILENCE = 4;
+    static final long BATCH_ORDER = 5;
 
     private Seeds() {
     }
