@@ -63,24 +63,48 @@ sealed interface TrainingData permits TrainingData.Classification, TrainingData.
 
     /**
      * The data in {@code dir} for {@code network}: the kind {@code task} names, or when it is null
-     * the one the folder's layout shows (enhancement: {@code clean/train} and {@code noise/train};
-     * recognition: {@code train/transcripts.tsv}; otherwise the Speech Commands layout).
+     * the one the folder's layout shows (see {@link #taskOf}).
      */
     static TrainingData open(Path dir, String task, Network network, NetworkShapes shapes, Path noise) {
-        String kind = task != null ? task
-                : Files.isDirectory(dir.resolve(EnhancementSet.CLEAN_TRAIN)) && Files.isDirectory(dir.resolve(EnhancementSet.NOISE_TRAIN))
-                ? Enhancement.TASK
-                : Files.isRegularFile(dir.resolve("train").resolve(TranscribedSpeech.TRANSCRIPTS)) ? Recognition.TASK
-                : Classification.TASK;
-        TrainingData data = switch (kind) {
-            case Classification.TASK -> Classification.open(dir, network);
+        TrainingData data = switch (taskOf(dir, task)) {
             case Enhancement.TASK -> Enhancement.open(dir, network);
             case Recognition.TASK -> Recognition.open(dir, network, noise);
-            default -> throw new UserError("--task must be " + Classification.TASK + ", " + Enhancement.TASK + " or "
-                    + Recognition.TASK + ", not '" + task + "'");
+            default -> Classification.open(dir, network);
         };
         data.checkFits(network, shapes);
         return data;
+    }
+
+    /**
+     * The task {@code task} names ({@code --task}), or when it is null the one the layout of
+     * {@code dir} shows: enhancement with {@code clean/train} and {@code noise/train} (training) or
+     * {@code test/noisy} and {@code test/clean} (evaluation); recognition with a split folder that
+     * has {@code transcripts.tsv}; otherwise classification (the Speech Commands layout). The
+     * folders of either use of a layout select it, so that a folder missing the rest of it is
+     * reported as that layout's (a test folder trained on lacks {@code clean/train}).
+     */
+    static String taskOf(Path dir, String task) {
+        if (task != null) {
+            if (!List.of(Classification.TASK, Enhancement.TASK, Recognition.TASK).contains(task)) {
+                throw new UserError("--task must be " + Classification.TASK + ", " + Enhancement.TASK + " or "
+                        + Recognition.TASK + ", not '" + task + "'");
+            }
+            return task;
+        }
+        if (bothFolders(dir, EnhancementSet.CLEAN_TRAIN, EnhancementSet.NOISE_TRAIN)
+                || bothFolders(dir, EnhancementSet.TEST_NOISY, EnhancementSet.TEST_CLEAN)) {
+            return Enhancement.TASK;
+        }
+        for (SpeechCommands.Split split : SpeechCommands.Split.values()) {
+            if (Files.isRegularFile(dir.resolve(split.name().toLowerCase(Locale.ROOT)).resolve(TranscribedSpeech.TRANSCRIPTS))) {
+                return Recognition.TASK;
+            }
+        }
+        return Classification.TASK;
+    }
+
+    private static boolean bothFolders(Path dir, String a, String b) {
+        return Files.isDirectory(dir.resolve(a)) && Files.isDirectory(dir.resolve(b));
     }
 
     /** Reading a data set: what it throws. */
@@ -105,16 +129,21 @@ sealed interface TrainingData permits TrainingData.Classification, TrainingData.
 
     /** The network must take mono audio at {@code rate}, and items at least one window long. */
     private static void checkAudio(Network network, NetworkShapes shapes, int rate, int itemLength, String what) {
+        checkMono(network, rate);
+        if (itemLength < shapes.minimumLength()) {
+            throw new UserError(what + " of " + itemLength + " samples are shorter than one window of network "
+                    + network.name() + "'s resampling (" + shapes.minimumLength() + " samples)");
+        }
+    }
+
+    /** The network must take mono audio at {@code rate} (any rate when it names none). */
+    static void checkMono(Network network, int rate) {
         if (network.inChannels() != 1) {
             throw new UserError("network " + network.name() + " takes " + network.inChannels() + " channels; the data is mono");
         }
         if (network.sampleRate() > 0 && network.sampleRate() != rate) {
             throw new UserError("network " + network.name() + " is for " + network.sampleRate() + " Hz audio, the data is "
                     + rate + " Hz");
-        }
-        if (itemLength < shapes.minimumLength()) {
-            throw new UserError(what + " of " + itemLength + " samples are shorter than one window of network "
-                    + network.name() + "'s resampling (" + shapes.minimumLength() + " samples)");
         }
     }
 
@@ -205,12 +234,22 @@ sealed interface TrainingData permits TrainingData.Classification, TrainingData.
         @Override
         public void checkFits(Network network, NetworkShapes shapes) {
             checkAudio(network, shapes, set.options().sampleRate(), itemLength(), "training crops");
+            checkDenoiser(network, shapes);
+        }
+
+        /** The network must give audio: one channel at its input's rate, no head. */
+        static void checkDenoiser(Network network, NetworkShapes shapes) {
             if (network.head().isPresent() || shapes.featureChannels() != 1 || !shapes.outputRate().isOne()) {
                 throw new UserError("network " + network.name() + " does not give audio: a denoiser's body ends with one"
                         + " channel at its input's rate and has no head (it gives " + shapes.featureChannels()
                         + " channel(s) at rate " + shapes.outputRate() + (network.head().isPresent() ? ", and a head" : "")
                         + ")");
             }
+        }
+
+        /** The sample rate of the data a denoiser of this network reads: the network's, else the default. */
+        static int sampleRate(Network network) {
+            return network.sampleRate() > 0 ? network.sampleRate() : EnhancementSet.Options.defaults().sampleRate();
         }
 
         @Override
@@ -247,7 +286,7 @@ sealed interface TrainingData permits TrainingData.Classification, TrainingData.
 
         /** @param noise a folder of noise recordings to mix in during training (any rate: resampled), or null */
         static Recognition open(Path dir, Network network, Path noise) {
-            int rate = network.sampleRate() > 0 ? network.sampleRate() : TranscribedSpeech.Options.defaults().sampleRate();
+            int rate = sampleRate(network);
             if (noise != null && !Files.isDirectory(noise)) {
                 throw new UserError("--noise " + noise + ": not a directory (give a folder of noise recordings)");
             }
@@ -277,13 +316,23 @@ sealed interface TrainingData permits TrainingData.Classification, TrainingData.
         public void checkFits(Network network, NetworkShapes shapes) {
             int shortest = train.stream().mapToInt(u -> u.samples().length).min().orElse(0);
             checkAudio(network, shapes, speech.options().sampleRate(), shortest, "utterances");
-            int classes = speech.alphabet().classes();
+            checkRecognizer(network, shapes, speech.alphabet());
+        }
+
+        /** The network must give one output per class of {@code alphabet} and frame, at a rate of 1/N, and have no head. */
+        static void checkRecognizer(Network network, NetworkShapes shapes, Alphabet alphabet) {
+            int classes = alphabet.classes();
             if (network.head().isPresent() || shapes.featureChannels() != classes || shapes.outputRate().num() != 1) {
                 throw new UserError("network " + network.name() + " does not give one output per symbol and frame: a"
                         + " recognizer's body ends with " + classes + " channels (the blank and the " + (classes - 1)
-                        + " symbols of '" + speech.alphabet().symbols() + "'), at a rate of 1/N, and has no head; it gives "
+                        + " symbols of '" + alphabet.symbols() + "'), at a rate of 1/N, and has no head; it gives "
                         + shapes.featureChannels() + " channel(s) at rate " + shapes.outputRate());
             }
+        }
+
+        /** The sample rate of the data a recognizer of this network reads: the network's, else the default. */
+        static int sampleRate(Network network) {
+            return network.sampleRate() > 0 ? network.sampleRate() : TranscribedSpeech.Options.defaults().sampleRate();
         }
 
         @Override
@@ -309,10 +358,15 @@ sealed interface TrainingData permits TrainingData.Classification, TrainingData.
 
         @Override
         public void checkCheckpoint(Path checkpoint, SafeTensorsFile f) {
+            checkAlphabet(checkpoint, f, speech.alphabet());
+        }
+
+        /** A checkpoint that names its alphabet must name the data's: otherwise every class would be read as another symbol. */
+        static void checkAlphabet(Path checkpoint, SafeTensorsFile f, Alphabet data) {
             String alphabet = f.metadata().get(ALPHABET);
-            if (alphabet != null && !alphabet.equals(speech.alphabet().symbols())) {
+            if (alphabet != null && !alphabet.equals(data.symbols())) {
                 throw new UserError(checkpoint + ": trained for the alphabet '" + alphabet + "', but the data's is '"
-                        + speech.alphabet().symbols() + "'");
+                        + data.symbols() + "'");
             }
         }
 
