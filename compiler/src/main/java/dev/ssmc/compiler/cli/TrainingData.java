@@ -67,9 +67,10 @@ sealed interface TrainingData permits TrainingData.Classification, TrainingData.
      */
     static TrainingData open(Path dir, String task, Network network, NetworkShapes shapes, Path noise) {
         TrainingData data = switch (taskOf(dir, task)) {
+            case Classification.TASK -> Classification.open(dir, network, noise);
             case Enhancement.TASK -> Enhancement.open(dir, network);
             case Recognition.TASK -> Recognition.open(dir, network, noise);
-            default -> Classification.open(dir, network);
+            default -> throw new IllegalStateException("no task " + task);
         };
         data.checkFits(network, shapes);
         return data;
@@ -124,6 +125,17 @@ sealed interface TrainingData permits TrainingData.Classification, TrainingData.
         }
     }
 
+    /** The recordings of {@code --noise}'s folder at {@code rate} (resampled from any rate); none without it. */
+    private static BackgroundNoise noiseRecordings(Path noise, int rate) {
+        if (noise == null) {
+            return BackgroundNoise.of(List.of());
+        }
+        if (!Files.isDirectory(noise)) {
+            throw new UserError("--noise " + noise + ": not a directory (give a folder of noise recordings)");
+        }
+        return read(noise, () -> TranscribedSpeech.readNoise(noise, rate));
+    }
+
     /** Refuses a network that cannot learn this task from this data. */
     void checkFits(Network network, NetworkShapes shapes);
 
@@ -147,17 +159,23 @@ sealed interface TrainingData permits TrainingData.Classification, TrainingData.
         }
     }
 
-    /** Keyword spotting on a Speech Commands folder: clips padded or cropped to the network's training length. */
-    record Classification(SpeechCommands dataset, ClipSet train, ClipSet validation) implements TrainingData {
+    /**
+     * Keyword spotting on a Speech Commands folder: clips padded or cropped to the network's training
+     * length, and noise recordings (if given) to mix in besides the folder's background noise.
+     */
+    record Classification(SpeechCommands dataset, ClipSet train, ClipSet validation, BackgroundNoise noise)
+            implements TrainingData {
         static final String TASK = "classify";
         static final String LABELS = "labels";
 
-        static Classification open(Path dir, Network network) {
+        /** @param noise a folder of noise recordings to mix in during training (any rate: resampled), or null */
+        static Classification open(Path dir, Network network, Path noise) {
             // clips are padded or cropped to the length the training plans were made for
             SpeechCommands dataset = TrainCommand.open(dir,
                     SpeechCommands.Options.defaults().withClipLength(network.planning().length()));
             return new Classification(dataset, TrainCommand.load(dataset, SpeechCommands.Split.TRAIN),
-                    TrainCommand.load(dataset, SpeechCommands.Split.VALIDATION));
+                    TrainCommand.load(dataset, SpeechCommands.Split.VALIDATION),
+                    noiseRecordings(noise, dataset.options().sampleRate()));
         }
 
         @Override
@@ -182,7 +200,10 @@ sealed interface TrainingData permits TrainingData.Classification, TrainingData.
 
         @Override
         public TrainingTask<?> task(NetworkShapes shapes) {
-            return new ClassificationTask(train, validation, Augmentation.defaults(dataset.options().sampleRate()));
+            // the defaults; noise recordings at a signal-to-noise ratio only when some were given
+            Augmentation augmentation = Augmentation.defaults(dataset.options().sampleRate());
+            return new ClassificationTask(train, validation,
+                    noise.isEmpty() ? augmentation.withRecordings(Augmentation.Recordings.NONE) : augmentation, noise);
         }
 
         @Override
@@ -287,16 +308,12 @@ sealed interface TrainingData permits TrainingData.Classification, TrainingData.
         /** @param noise a folder of noise recordings to mix in during training (any rate: resampled), or null */
         static Recognition open(Path dir, Network network, Path noise) {
             int rate = sampleRate(network);
-            if (noise != null && !Files.isDirectory(noise)) {
-                throw new UserError("--noise " + noise + ": not a directory (give a folder of noise recordings)");
-            }
+            BackgroundNoise recordings = noiseRecordings(noise, rate);
             return read(dir, () -> {
                 TranscribedSpeech speech = TranscribedSpeech.open(dir, new TranscribedSpeech.Options(rate));
                 List<Utterance> train = speech.load(SpeechCommands.Split.TRAIN);
                 List<Utterance> validation = speech.has(SpeechCommands.Split.VALIDATION)
                         ? speech.load(SpeechCommands.Split.VALIDATION) : List.of();
-                BackgroundNoise recordings = noise == null ? BackgroundNoise.of(List.of())
-                        : TranscribedSpeech.readNoise(noise, rate);
                 return new Recognition(speech, train, validation, recordings);
             });
         }
