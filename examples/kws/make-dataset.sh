@@ -11,8 +11,8 @@ set -euo pipefail
 
 readonly KEYWORDS="yes,no,up,down,left,right,on,off,stop,go"
 readonly DEFAULT_WORDS="$KEYWORDS,bed,bird,cat,dog,happy,house,marvin,sheila,tree,wow"
-readonly DEFAULT_ACCENTS="en-us en-gb en-029 en-gb-scotland en-gb-x-rp"
-readonly DEFAULT_VARIANTS="m1 m3 m5 f1 f3 f5 klatt croak"
+readonly DEFAULT_ACCENTS="en-us,en-gb,en-029,en-gb-scotland,en-gb-x-rp"
+readonly DEFAULT_VARIANTS="m1,m3,m5,f1,f3,f5,klatt,croak"
 readonly SAMPLE_RATE=16000
 
 usage() {
@@ -26,10 +26,17 @@ Options:
   -w, --words LIST       comma-separated words, one folder each
                          (default: $DEFAULT_WORDS)
   -v, --voices LIST      comma-separated espeak-ng voices, LANGUAGE or LANGUAGE+VARIANT
-                         (default: every accent of "$DEFAULT_ACCENTS"
-                         with every variant of "$DEFAULT_VARIANTS": 40 voices)
-      --validation N     voices in the validation split (default: one in eight, at least 1)
-      --test N           voices in the test split (default: as many as validation)
+                         (default: every accent with every variant, below: 40 voices)
+  -a, --accents LIST     instead of --voices: comma-separated espeak-ng languages, each spoken
+                         with every variant of --variants, accent by accent
+                         (default: $DEFAULT_ACCENTS)
+      --variants LIST    the variants for --accents (espeak-ng --voices=variant)
+                         (default: $DEFAULT_VARIANTS)
+      --validation N     voices in the validation split (default: one in eight, at least 1;
+                         0 with --test all)
+      --test N|all       voices in the test split (default: as many as validation); "all" puts
+                         every voice in it: a set only to evaluate on, such as voices a
+                         spotter was not trained on
       --noise-seconds S  length of each background noise recording (default: 30)
   -h, --help             this text
 
@@ -37,7 +44,8 @@ Splits: the voices are taken in the order given; the last N (--test) are the tes
 (--validation) before them the validation split, the rest training. Files are
 WORD/VOICE_nohash_0.wav with '+' in the voice name written as '-'.
 
-Example: $(basename "$0") -w yes,no,cat -v en-us+m1,en-us+f1,en-gb+m3,en-gb+f3 /tmp/kws-small
+Examples: $(basename "$0") -w yes,no,cat -v en-us+m1,en-us+f1,en-gb+m3,en-gb+f3 /tmp/kws-small
+          $(basename "$0") -w yes,no,cat -v en-us+Alicia,en-gb+david --test all /tmp/kws-new-voices
 EOF
 }
 
@@ -48,6 +56,8 @@ die() {
 
 words="$DEFAULT_WORDS"
 voices=""
+accents=""
+variants=""
 validation=""
 test_count=""
 noise_seconds=30
@@ -56,6 +66,8 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     -w | --words) [[ $# -ge 2 ]] || die "$1 needs a value"; words="$2"; shift 2 ;;
     -v | --voices) [[ $# -ge 2 ]] || die "$1 needs a value"; voices="$2"; shift 2 ;;
+    -a | --accents) [[ $# -ge 2 ]] || die "$1 needs a value"; accents="$2"; shift 2 ;;
+    --variants) [[ $# -ge 2 ]] || die "$1 needs a value"; variants="$2"; shift 2 ;;
     --validation) [[ $# -ge 2 ]] || die "$1 needs a value"; validation="$2"; shift 2 ;;
     --test) [[ $# -ge 2 ]] || die "$1 needs a value"; test_count="$2"; shift 2 ;;
     --noise-seconds) [[ $# -ge 2 ]] || die "$1 needs a value"; noise_seconds="$2"; shift 2 ;;
@@ -66,9 +78,13 @@ while [[ $# -gt 0 ]]; do
 done
 [[ -n "$out" ]] || { usage >&2; die "no output folder given"; }
 
-if [[ -z "$voices" ]]; then
-  for accent in $DEFAULT_ACCENTS; do
-    for variant in $DEFAULT_VARIANTS; do
+if [[ -n "$voices" ]]; then
+  [[ -z "$accents$variants" ]] || die "give either --voices or --accents and --variants, not both"
+else
+  IFS=',' read -r -a accent_list <<<"${accents:-$DEFAULT_ACCENTS}"
+  IFS=',' read -r -a variant_list <<<"${variants:-$DEFAULT_VARIANTS}"
+  for accent in "${accent_list[@]}"; do
+    for variant in "${variant_list[@]}"; do
       voices+="${voices:+,}$accent+$variant"
     done
   done
@@ -87,14 +103,21 @@ done
 [[ "$(printf '%s\n' "${voice_list[@]}" | sort | uniq -d)" == "" ]] || die "a voice is given twice"
 
 n_voices=${#voice_list[@]}
+if [[ "$test_count" == all ]]; then
+  # an evaluation-only set: no training or validation voices
+  [[ -z "$validation" || "$validation" == 0 ]] || die "--test all puts every voice in the test split; drop --validation"
+  validation=0
+  test_count=$n_voices
+fi
 if [[ -z "$validation" ]]; then
   validation=$((n_voices / 8 > 0 ? n_voices / 8 : 1))
 fi
 test_count="${test_count:-$validation}"
-[[ "$validation" =~ ^[0-9]+$ && "$test_count" =~ ^[0-9]+$ ]] || die "--validation and --test take whole numbers"
+[[ "$validation" =~ ^[0-9]+$ && "$test_count" =~ ^[0-9]+$ ]] || die "--validation takes a whole number, --test one or 'all'"
 [[ "$noise_seconds" =~ ^[1-9][0-9]*$ ]] || die "--noise-seconds takes a positive whole number"
-((validation + test_count < n_voices)) ||
-  die "$n_voices voices cannot give $validation validation and $test_count test voices and leave some for training"
+((validation + test_count < n_voices || (validation == 0 && test_count == n_voices))) ||
+  die "$n_voices voices cannot give $validation validation and $test_count test voices and leave some for training" \
+    "(--test all makes a set only to evaluate on)"
 
 # --- tools -----------------------------------------------------------------------------------
 missing=()

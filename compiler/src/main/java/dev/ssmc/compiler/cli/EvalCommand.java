@@ -2,21 +2,9 @@ package dev.ssmc.compiler.cli;
 
 import dev.ssmc.compiler.ir.Network;
 import dev.ssmc.compiler.ir.ShapeInference;
-import dev.ssmc.compiler.syntax.check.Frontend;
-import dev.ssmc.compiler.train.Networks;
-import dev.ssmc.runtime.io.SafeTensors;
-import dev.ssmc.runtime.model.Trainable;
-import dev.ssmc.runtime.train.Clip;
-import dev.ssmc.runtime.train.ClipSet;
-import dev.ssmc.runtime.train.ConfusionMatrix;
 import dev.ssmc.runtime.train.SpeechCommands;
-import dev.ssmc.runtime.train.Trainer;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,13 +14,20 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code ssmc eval FILE.ssm --checkpoint C --data DIR}: accuracy and confusion matrix on a split, and
- * with {@code --predictions} each item's prediction.
+ * {@code ssmc eval FILE.ssm --checkpoint C --data DIR}: a checkpoint's score on a data folder, at the
+ * task the folder's layout shows (or {@code --task}), as {@code ssmc train} chooses it.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = "Evaluate a classifier's checkpoint on a Speech Commands folder: the split's listed clips "
-                + "plus 24 silence items cut from its background noise with a fixed seed. Prints the "
-                + "confusion matrix, then the line accuracy=X over N items.")
+        description = {"Evaluate a checkpoint on a data folder, at the task its layout shows (or --task), as train "
+                + "chooses it. The last line is always the score, in a fixed form:",
+            "- classifier, Speech Commands folder: the split's listed clips plus 24 silence items cut from its "
+                + "background noise with a fixed seed; the confusion matrix, then accuracy=X over N items (X a fraction).",
+            "- denoiser, folder with test/noisy and test/clean (pairs matched by file name): each file denoised "
+                + "whole; per file and on average the SI-SNR of input and output against the clean speech, then "
+                + "si_snri=X dB over N items (X the mean improvement, in dB).",
+            "- recognizer, folder with train/, validation/, test/ and their transcripts.tsv: per split the word and "
+                + "character error rates of greedy decoding (and of --beam W), then wer=X cer=Y over N items (X and "
+                + "Y percentages, of every split evaluated, by --beam W if given, else greedy)."})
 public final class EvalCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The .ssm file of the network.")
     Path file;
@@ -40,87 +35,96 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", required = true, paramLabel = "C", description = "The checkpoint to evaluate.")
     Path checkpoint;
 
-    @Option(names = "--data", required = true, paramLabel = "DIR", description = "A Speech Commands folder.")
+    @Option(names = "--data", required = true, paramLabel = "DIR",
+            description = "A Speech Commands folder, an enhancement folder (test/noisy, test/clean) or a transcribed one.")
     Path data;
 
-    @Option(names = "--split", description = "test, validation or train (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--task", paramLabel = "TASK",
+            description = "classify, enhance or recognize (default: what the data's layout shows).")
+    String task;
+
+    @Option(names = "--split", description = "test, validation or train (default: ${DEFAULT-VALUE}); a recognizer also "
+            + "takes all (every split the folder has); a denoiser is evaluated on test.")
     String split = "test";
 
     @Option(names = "--batch", paramLabel = "B", description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batch = 32;
 
-    @Option(names = "--predictions", paramLabel = "FILE", description = "Also write one line per item, tab-separated: "
-            + "the item (its path in the data folder, or silence#K for the K-th silence item), its label, the predicted label.")
+    @Option(names = "--predictions", paramLabel = "FILE", description = "Classifier or recognizer: also write one line "
+            + "per item, tab-separated: the item (its path in the data folder; silence#K for the K-th silence item), "
+            + "its label or transcript, the predicted label or the transcript recognized.")
     Path predictions;
+
+    @Option(names = "--beam", paramLabel = "W", description = "Recognizer: also decode by prefix beam search keeping W "
+            + "prefixes (those e^8 times less probable than the best are dropped), and score that on the last line.")
+    Integer beam;
+
+    @Option(names = "--plots", paramLabel = "DIR", description = "Denoiser: write a PNG per pictured file to DIR, the "
+            + "spectrograms of the noisy, denoised and clean speech side by side.")
+    Path plots;
+
+    @Option(names = "--plot-count", paramLabel = "K", description = "Denoiser: how many files --plots pictures, spread "
+            + "over the test pairs in name order (default: " + DEFAULT_PLOTS + ").")
+    Integer plotCount;
+
+    private static final int DEFAULT_PLOTS = 4;
 
     @Spec
     CommandSpec spec;
 
     @Override
-    public Integer call() throws IOException {
-        SpeechCommands.Split which;
-        try {
-            which = SpeechCommands.Split.valueOf(split.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new UserError("--split must be test, validation or train, not '" + split + "'");
-        }
+    public Integer call() {
         if (batch < 1) {
             throw new UserError("--batch must be at least 1, not " + batch);
         }
+        CtcDecoding decoding = CtcDecoding.of(beam);
+        if (plotCount != null && plotCount < 1) {
+            throw new UserError("--plot-count must be at least 1, not " + plotCount);
+        }
         UserFiles.input(checkpoint, "--checkpoint");
-        Frontend.Compilation c = NetworkChoice.compiled(file);
-        Network network = NetworkChoice.pick(c, file, null);
-        SpeechCommands dataset = TrainCommand.open(data);
-        TrainCommand.checkFits(network, ShapeInference.infer(network), dataset);
-        try {
-            TrainCommand.checkLabels(checkpoint, SafeTensors.read(checkpoint), dataset);
-        } catch (IOException e) {
-            throw UserFiles.failure(checkpoint, e);
-        }
-        ClipSet set = TrainCommand.load(dataset, which);
-        // a batch larger than the split is the whole split
-        long passBatch = Math.min(batch, set.evaluationItems().size());
-        MemoryNeeds.require(MemoryNeeds.forward(network, passBatch, set.clipLength()), "evaluating "
-                + MemoryNeeds.describe(network) + " at batch " + passBatch + " x length " + set.clipLength(),
-                "use a smaller --batch");
-        Trainable net;
-        try {
-            net = Networks.load(network, Profiles.load(null), file.getFileName().toString(), checkpoint);
-        } catch (IOException e) {
-            throw UserFiles.failure(checkpoint, e);
-        }
-        ConfusionMatrix m = new ConfusionMatrix(dataset.labels().size());
-        int[] predicted = Trainer.predict(net, set, batch);
-        double accuracy = Trainer.score(set, predicted, m);
-        if (predictions != null) {
-            writePredictions(predictions, set, predicted);
-        }
+        Network network = NetworkChoice.pick(NetworkChoice.compiled(file), file, null);
+        String kind = TrainingData.taskOf(data, task);
+        Evaluated target = new Evaluated(file, network, ShapeInference.infer(network), checkpoint, data, batch);
         PrintWriter out = spec.commandLine().getOut();
-        out.println(m.format(dataset.labels()));
-        out.printf(Locale.ROOT, "accuracy=%.4f over %d items%n", accuracy, m.total());
+        switch (kind) {
+            case TrainingData.Classification.TASK -> {
+                refuse(kind, "--beam", beam != null);
+                refuse(kind, "--plots", plots != null || plotCount != null);
+                ClassifierEvaluation.run(target, split(false), predictions, out);
+            }
+            case TrainingData.Enhancement.TASK -> {
+                refuse(kind, "--beam", beam != null);
+                refuse(kind, "--predictions", predictions != null);
+                if (!split.equals("test")) {
+                    throw new UserError("--split " + split + ": a denoiser is evaluated on the test pairs (test/noisy and"
+                            + " test/clean) only");
+                }
+                DenoiserEvaluation.run(target, plots, plotCount == null ? DEFAULT_PLOTS : plotCount, out);
+            }
+            default -> {
+                refuse(kind, "--plots", plots != null || plotCount != null);
+                RecognizerEvaluation.run(target, split.equals(RecognizerEvaluation.ALL) ? split
+                        : split(true).name().toLowerCase(Locale.ROOT), decoding, predictions, out);
+            }
+        }
         out.flush();
         return 0;
     }
 
-    /**
-     * One line per item of {@link ClipSet#evaluationItems()}, in that order: word clips by their path
-     * (comparable item by item with another program's predictions on the same files), silence items
-     * as {@code silence#K} (they are cut from the noise, so they have no file).
-     */
-    private static void writePredictions(Path file, ClipSet set, int[] predicted) {
-        List<Clip> items = set.evaluationItems();
-        List<String> labels = set.labels();
-        int words = set.clips().size();
-        StringBuilder text = new StringBuilder();
-        for (int i = 0; i < items.size(); i++) {
-            String item = i < words ? items.get(i).source() : "silence#" + (i - words);
-            text.append(item).append('\t').append(labels.get(items.get(i).label())).append('\t')
-                    .append(labels.get(predicted[i])).append('\n');
-        }
+    /** The split {@code --split} names. */
+    private SpeechCommands.Split split(boolean allAllowed) {
         try {
-            Files.writeString(file, text, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UserError("--predictions: cannot write " + file + ": " + e.getMessage());
+            return SpeechCommands.Split.valueOf(split.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UserError("--split must be test, validation" + (allAllowed ? ", train or all" : " or train")
+                    + ", not '" + split + "'");
+        }
+    }
+
+    /** Refuses an option that the task does not use: given for nothing, it would be silently ignored. */
+    private static void refuse(String kind, String option, boolean given) {
+        if (given) {
+            throw new UserError(option + " is not for the " + kind + " task (the data folder's layout, or --task, chose it)");
         }
     }
 }

@@ -69,7 +69,8 @@ public final class TrainCommand implements Callable<Integer> {
     String task;
 
     @Option(names = "--noise", paramLabel = "DIR",
-            description = "Recognition: a folder of noise recordings to mix into training utterances (any rate).")
+            description = "Keyword spotting and recognition: a folder of noise recordings to mix into training items at"
+                    + " random signal-to-noise ratios (any rate).")
     Path noise;
 
     @Option(names = "--epochs", required = true, paramLabel = "E", description = "Epochs to train (in all, counting resumed ones).")

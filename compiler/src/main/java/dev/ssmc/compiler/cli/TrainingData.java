@@ -63,24 +63,49 @@ sealed interface TrainingData permits TrainingData.Classification, TrainingData.
 
     /**
      * The data in {@code dir} for {@code network}: the kind {@code task} names, or when it is null
-     * the one the folder's layout shows (enhancement: {@code clean/train} and {@code noise/train};
-     * recognition: {@code train/transcripts.tsv}; otherwise the Speech Commands layout).
+     * the one the folder's layout shows (see {@link #taskOf}).
      */
     static TrainingData open(Path dir, String task, Network network, NetworkShapes shapes, Path noise) {
-        String kind = task != null ? task
-                : Files.isDirectory(dir.resolve(EnhancementSet.CLEAN_TRAIN)) && Files.isDirectory(dir.resolve(EnhancementSet.NOISE_TRAIN))
-                ? Enhancement.TASK
-                : Files.isRegularFile(dir.resolve("train").resolve(TranscribedSpeech.TRANSCRIPTS)) ? Recognition.TASK
-                : Classification.TASK;
-        TrainingData data = switch (kind) {
-            case Classification.TASK -> Classification.open(dir, network);
+        TrainingData data = switch (taskOf(dir, task)) {
+            case Classification.TASK -> Classification.open(dir, network, noise);
             case Enhancement.TASK -> Enhancement.open(dir, network);
             case Recognition.TASK -> Recognition.open(dir, network, noise);
-            default -> throw new UserError("--task must be " + Classification.TASK + ", " + Enhancement.TASK + " or "
-                    + Recognition.TASK + ", not '" + task + "'");
+            default -> throw new IllegalStateException("no task " + task);
         };
         data.checkFits(network, shapes);
         return data;
+    }
+
+    /**
+     * The task {@code task} names ({@code --task}), or when it is null the one the layout of
+     * {@code dir} shows: enhancement with {@code clean/train} and {@code noise/train} (training) or
+     * {@code test/noisy} and {@code test/clean} (evaluation); recognition with a split folder that
+     * has {@code transcripts.tsv}; otherwise classification (the Speech Commands layout). The
+     * folders of either use of a layout select it, so that a folder missing the rest of it is
+     * reported as that layout's (a test folder trained on lacks {@code clean/train}).
+     */
+    static String taskOf(Path dir, String task) {
+        if (task != null) {
+            if (!List.of(Classification.TASK, Enhancement.TASK, Recognition.TASK).contains(task)) {
+                throw new UserError("--task must be " + Classification.TASK + ", " + Enhancement.TASK + " or "
+                        + Recognition.TASK + ", not '" + task + "'");
+            }
+            return task;
+        }
+        if (bothFolders(dir, EnhancementSet.CLEAN_TRAIN, EnhancementSet.NOISE_TRAIN)
+                || bothFolders(dir, EnhancementSet.TEST_NOISY, EnhancementSet.TEST_CLEAN)) {
+            return Enhancement.TASK;
+        }
+        for (SpeechCommands.Split split : SpeechCommands.Split.values()) {
+            if (Files.isRegularFile(dir.resolve(split.name().toLowerCase(Locale.ROOT)).resolve(TranscribedSpeech.TRANSCRIPTS))) {
+                return Recognition.TASK;
+            }
+        }
+        return Classification.TASK;
+    }
+
+    private static boolean bothFolders(Path dir, String a, String b) {
+        return Files.isDirectory(dir.resolve(a)) && Files.isDirectory(dir.resolve(b));
     }
 
     /** Reading a data set: what it throws. */
@@ -100,11 +125,31 @@ sealed interface TrainingData permits TrainingData.Classification, TrainingData.
         }
     }
 
+    /** The recordings of {@code --noise}'s folder at {@code rate} (resampled from any rate); none without it. */
+    private static BackgroundNoise noiseRecordings(Path noise, int rate) {
+        if (noise == null) {
+            return BackgroundNoise.of(List.of());
+        }
+        if (!Files.isDirectory(noise)) {
+            throw new UserError("--noise " + noise + ": not a directory (give a folder of noise recordings)");
+        }
+        return read(noise, () -> TranscribedSpeech.readNoise(noise, rate));
+    }
+
     /** Refuses a network that cannot learn this task from this data. */
     void checkFits(Network network, NetworkShapes shapes);
 
     /** The network must take mono audio at {@code rate}, and items at least one window long. */
     private static void checkAudio(Network network, NetworkShapes shapes, int rate, int itemLength, String what) {
+        checkMono(network, rate);
+        if (itemLength < shapes.minimumLength()) {
+            throw new UserError(what + " of " + itemLength + " samples are shorter than one window of network "
+                    + network.name() + "'s resampling (" + shapes.minimumLength() + " samples)");
+        }
+    }
+
+    /** The network must take mono audio at {@code rate} (any rate when it names none). */
+    static void checkMono(Network network, int rate) {
         if (network.inChannels() != 1) {
             throw new UserError("network " + network.name() + " takes " + network.inChannels() + " channels; the data is mono");
         }
@@ -112,23 +157,25 @@ sealed interface TrainingData permits TrainingData.Classification, TrainingData.
             throw new UserError("network " + network.name() + " is for " + network.sampleRate() + " Hz audio, the data is "
                     + rate + " Hz");
         }
-        if (itemLength < shapes.minimumLength()) {
-            throw new UserError(what + " of " + itemLength + " samples are shorter than one window of network "
-                    + network.name() + "'s resampling (" + shapes.minimumLength() + " samples)");
-        }
     }
 
-    /** Keyword spotting on a Speech Commands folder: clips padded or cropped to the network's training length. */
-    record Classification(SpeechCommands dataset, ClipSet train, ClipSet validation) implements TrainingData {
+    /**
+     * Keyword spotting on a Speech Commands folder: clips padded or cropped to the network's training
+     * length, and noise recordings (if given) to mix in besides the folder's background noise.
+     */
+    record Classification(SpeechCommands dataset, ClipSet train, ClipSet validation, BackgroundNoise noise)
+            implements TrainingData {
         static final String TASK = "classify";
         static final String LABELS = "labels";
 
-        static Classification open(Path dir, Network network) {
+        /** @param noise a folder of noise recordings to mix in during training (any rate: resampled), or null */
+        static Classification open(Path dir, Network network, Path noise) {
             // clips are padded or cropped to the length the training plans were made for
             SpeechCommands dataset = TrainCommand.open(dir,
                     SpeechCommands.Options.defaults().withClipLength(network.planning().length()));
             return new Classification(dataset, TrainCommand.load(dataset, SpeechCommands.Split.TRAIN),
-                    TrainCommand.load(dataset, SpeechCommands.Split.VALIDATION));
+                    TrainCommand.load(dataset, SpeechCommands.Split.VALIDATION),
+                    noiseRecordings(noise, dataset.options().sampleRate()));
         }
 
         @Override
@@ -153,7 +200,10 @@ sealed interface TrainingData permits TrainingData.Classification, TrainingData.
 
         @Override
         public TrainingTask<?> task(NetworkShapes shapes) {
-            return new ClassificationTask(train, validation, Augmentation.defaults(dataset.options().sampleRate()));
+            // the defaults; noise recordings at a signal-to-noise ratio only when some were given
+            Augmentation augmentation = Augmentation.defaults(dataset.options().sampleRate());
+            return new ClassificationTask(train, validation,
+                    noise.isEmpty() ? augmentation.withRecordings(Augmentation.Recordings.NONE) : augmentation, noise);
         }
 
         @Override
@@ -205,12 +255,22 @@ sealed interface TrainingData permits TrainingData.Classification, TrainingData.
         @Override
         public void checkFits(Network network, NetworkShapes shapes) {
             checkAudio(network, shapes, set.options().sampleRate(), itemLength(), "training crops");
+            checkDenoiser(network, shapes);
+        }
+
+        /** The network must give audio: one channel at its input's rate, no head. */
+        static void checkDenoiser(Network network, NetworkShapes shapes) {
             if (network.head().isPresent() || shapes.featureChannels() != 1 || !shapes.outputRate().isOne()) {
                 throw new UserError("network " + network.name() + " does not give audio: a denoiser's body ends with one"
                         + " channel at its input's rate and has no head (it gives " + shapes.featureChannels()
                         + " channel(s) at rate " + shapes.outputRate() + (network.head().isPresent() ? ", and a head" : "")
                         + ")");
             }
+        }
+
+        /** The sample rate of the data a denoiser of this network reads: the network's, else the default. */
+        static int sampleRate(Network network) {
+            return network.sampleRate() > 0 ? network.sampleRate() : EnhancementSet.Options.defaults().sampleRate();
         }
 
         @Override
@@ -247,17 +307,13 @@ sealed interface TrainingData permits TrainingData.Classification, TrainingData.
 
         /** @param noise a folder of noise recordings to mix in during training (any rate: resampled), or null */
         static Recognition open(Path dir, Network network, Path noise) {
-            int rate = network.sampleRate() > 0 ? network.sampleRate() : TranscribedSpeech.Options.defaults().sampleRate();
-            if (noise != null && !Files.isDirectory(noise)) {
-                throw new UserError("--noise " + noise + ": not a directory (give a folder of noise recordings)");
-            }
+            int rate = sampleRate(network);
+            BackgroundNoise recordings = noiseRecordings(noise, rate);
             return read(dir, () -> {
                 TranscribedSpeech speech = TranscribedSpeech.open(dir, new TranscribedSpeech.Options(rate));
                 List<Utterance> train = speech.load(SpeechCommands.Split.TRAIN);
                 List<Utterance> validation = speech.has(SpeechCommands.Split.VALIDATION)
                         ? speech.load(SpeechCommands.Split.VALIDATION) : List.of();
-                BackgroundNoise recordings = noise == null ? BackgroundNoise.of(List.of())
-                        : TranscribedSpeech.readNoise(noise, rate);
                 return new Recognition(speech, train, validation, recordings);
             });
         }
@@ -277,13 +333,23 @@ sealed interface TrainingData permits TrainingData.Classification, TrainingData.
         public void checkFits(Network network, NetworkShapes shapes) {
             int shortest = train.stream().mapToInt(u -> u.samples().length).min().orElse(0);
             checkAudio(network, shapes, speech.options().sampleRate(), shortest, "utterances");
-            int classes = speech.alphabet().classes();
+            checkRecognizer(network, shapes, speech.alphabet());
+        }
+
+        /** The network must give one output per class of {@code alphabet} and frame, at a rate of 1/N, and have no head. */
+        static void checkRecognizer(Network network, NetworkShapes shapes, Alphabet alphabet) {
+            int classes = alphabet.classes();
             if (network.head().isPresent() || shapes.featureChannels() != classes || shapes.outputRate().num() != 1) {
                 throw new UserError("network " + network.name() + " does not give one output per symbol and frame: a"
                         + " recognizer's body ends with " + classes + " channels (the blank and the " + (classes - 1)
-                        + " symbols of '" + speech.alphabet().symbols() + "'), at a rate of 1/N, and has no head; it gives "
+                        + " symbols of '" + alphabet.symbols() + "'), at a rate of 1/N, and has no head; it gives "
                         + shapes.featureChannels() + " channel(s) at rate " + shapes.outputRate());
             }
+        }
+
+        /** The sample rate of the data a recognizer of this network reads: the network's, else the default. */
+        static int sampleRate(Network network) {
+            return network.sampleRate() > 0 ? network.sampleRate() : TranscribedSpeech.Options.defaults().sampleRate();
         }
 
         @Override
@@ -309,10 +375,15 @@ sealed interface TrainingData permits TrainingData.Classification, TrainingData.
 
         @Override
         public void checkCheckpoint(Path checkpoint, SafeTensorsFile f) {
+            checkAlphabet(checkpoint, f, speech.alphabet());
+        }
+
+        /** A checkpoint that names its alphabet must name the data's: otherwise every class would be read as another symbol. */
+        static void checkAlphabet(Path checkpoint, SafeTensorsFile f, Alphabet data) {
             String alphabet = f.metadata().get(ALPHABET);
-            if (alphabet != null && !alphabet.equals(speech.alphabet().symbols())) {
+            if (alphabet != null && !alphabet.equals(data.symbols())) {
                 throw new UserError(checkpoint + ": trained for the alphabet '" + alphabet + "', but the data's is '"
-                        + speech.alphabet().symbols() + "'");
+                        + data.symbols() + "'");
             }
         }
 

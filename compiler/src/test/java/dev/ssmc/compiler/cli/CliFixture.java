@@ -4,12 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ssmc.compiler.syntax.check.Frontend;
+import dev.ssmc.compiler.train.Networks;
 import dev.ssmc.runtime.io.Audio;
 import dev.ssmc.runtime.io.SafeTensors;
 import dev.ssmc.runtime.io.SafeTensorsFile;
 import dev.ssmc.runtime.io.SafeTensorsWriter;
 import dev.ssmc.runtime.io.Wav;
 import dev.ssmc.runtime.io.WavEncoding;
+import dev.ssmc.runtime.model.Signal;
+import dev.ssmc.runtime.model.Trainable;
 import dev.ssmc.runtime.tensor.Tensor;
 import dev.ssmc.runtime.train.SpeechCommands;
 import java.io.IOException;
@@ -20,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
@@ -50,6 +55,20 @@ final class CliFixture {
             }
             plan streaming { chunk 16 }
             """;
+
+    /** A recognizer of {@link #WORDS}' letters: 7 classes (blank, space, e, n, o, t, w) at 100 frames a second. */
+    static final String RECOGNIZER = """
+            network Rec {
+              input audio: 1 channel @ 8 kHz
+              norm layer-feature
+              act gelu
+              downsample reshape 80 -> s5(states 2) to 8
+              downsample conv 1 to 7
+            }
+            plan training { batch 2; length 1 s }
+            """;
+    /** What the utterances of {@link #transcribed} say, in turn. */
+    static final String[] WORDS = {"one", "two", "one two", "two one", "two two one"};
 
     /** A user error's line: {@code ssmc CMD: error: ...}, {@code ssmc: error: ...} or a diagnostic {@code file:...: error: ...}. */
     static final Pattern ERROR_LINE = Pattern.compile("^(ssmc( [a-z]+)*: error: |\\S.*: error: ).+");
@@ -89,7 +108,17 @@ final class CliFixture {
     /** A copy of the classifier's checkpoint at {@code out}, with one tensor's data changed and metadata added. */
     Path changedCheckpoint(Path out, String tensor, UnaryOperator<float[]> change, Map<String, String> metadata)
             throws IOException {
-        SafeTensorsFile ck = SafeTensors.read(checkpoint);
+        return rewritten(checkpoint, out, tensor, change, metadata);
+    }
+
+    /** A copy of checkpoint {@code from} at {@code out}, with metadata added. */
+    static Path withMetadata(Path from, Path out, Map<String, String> metadata) throws IOException {
+        return rewritten(from, out, null, UnaryOperator.identity(), metadata);
+    }
+
+    private static Path rewritten(Path from, Path out, String tensor, UnaryOperator<float[]> change,
+                                  Map<String, String> metadata) throws IOException {
+        SafeTensorsFile ck = SafeTensors.read(from);
         SafeTensorsWriter w = new SafeTensorsWriter();
         for (String key : ck.names()) {
             Tensor t = ck.f32(key);
@@ -118,6 +147,52 @@ final class CliFixture {
         Files.write(data.resolve(SpeechCommands.TEST_LIST), test);
         Files.createDirectories(data.resolve("_background_noise_"));
         Wav.write(data.resolve("_background_noise_/noise.wav"), Audio.mono(16000, tone(6 * 16000, 99)), WavEncoding.PCM16);
+    }
+
+    /**
+     * A split folder of {@code count} utterances of half a second at 8 kHz, saying {@link #WORDS}
+     * in turn, with their transcripts.
+     */
+    static void transcribed(Path folder, int seed, int count) throws IOException {
+        Files.createDirectories(folder);
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String name = "v" + seed + "_" + i + ".wav";
+            Wav.write(folder.resolve(name), Audio.mono(8000, tone(4000, seed + i)), WavEncoding.PCM16);
+            lines.add(name + "\t" + WORDS[i % WORDS.length]);
+        }
+        Files.write(folder.resolve("transcripts.tsv"), lines);
+    }
+
+    /**
+     * {@code samples} of audio that changes every 50 ms: silence, a tone or noise, each at a random
+     * level and pitch, so that even an untrained network's outputs change over time.
+     */
+    static float[] varied(int samples, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        float[] x = new float[samples];
+        int segment = 400;
+        for (int start = 0; start < samples; start += segment) {
+            int kind = rnd.nextInt(3);
+            double level = 0.05 + 0.6 * rnd.nextDouble();
+            double step = 0.02 + 2 * rnd.nextDouble();
+            for (int i = start; i < Math.min(samples, start + segment); i++) {
+                x[i] = (float) (kind == 0 ? 0 : kind == 1 ? level * Math.sin(i * step) : level * (2 * rnd.nextDouble() - 1));
+            }
+        }
+        return x;
+    }
+
+    /** The network of {@code ssm} with checkpoint {@code checkpoint}, as the commands load it. */
+    static Trainable network(Path ssm, Path checkpoint) throws IOException {
+        Frontend.Compilation c = Frontend.compile(ssm);
+        assertTrue(c.ok(), c::render);
+        return Networks.load(c.networks().get(0).network(), Profiles.load(null), ssm.getFileName().toString(), checkpoint);
+    }
+
+    /** The network's full-sequence output (eval mode) for one mono signal. */
+    static Signal forward(Trainable network, float[] samples) {
+        return network.model().forward(new Signal(1, 1, samples.length, samples)).features();
     }
 
     /** A tone with a little deterministic noise, different for every seed. */

@@ -70,7 +70,7 @@ class OptionPropertyTest {
                           String inf, String labels2, String torn, String garbage, String missing, String dir,
                           String sources, String aFile, String wav44k, String stereo, String noSamples, String floatWav,
                           String corruptData, String emptyDir, String golden, String layerConfig, String profile,
-                          String recording) {
+                          String recording, String pairs, String speech) {
     }
 
     @BeforeAll
@@ -122,11 +122,21 @@ class OptionPropertyTest {
         Path recording = d.resolve("times.tsv");
         run("bench", "plans", "--shapes", "1", "--budget", "0.001", "--runs", "1", "--candidates", "1", "--record",
                 recording.toString()).assertOk();
+        // the two other tasks' evaluation layouts: noisy/clean pairs, transcribed utterances
+        Path pairs = d.resolve("pairs");
+        for (String kind : List.of("noisy", "clean")) {
+            Wav.write(Files.createDirectories(pairs.resolve("test").resolve(kind)).resolve("p.wav"),
+                    Audio.mono(16000, CliFixture.tone(1600, kind.length())), WavEncoding.PCM16);
+        }
+        Path speech = d.resolve("speech");
+        CliFixture.transcribed(speech.resolve("train"), 0, 2);
+        CliFixture.transcribed(speech.resolve("test"), 10, 2);
         files = new Inputs(s(two), s(broken), s(latin1), s(big), s(wide), s(runDir.resolve("epoch-001.safetensors")),
                 s(inf), s(labels2), s(torn), s(garbage), s(d.resolve("missing")), s(emptyDir), s(sources), s(garbage),
                 s(wav44k), s(stereo),
                 s(noSamples), s(floatWav), s(corruptData), s(emptyDir), s(golden),
-                s(SharedData.golden().resolve("layer_dws_small.safetensors")), s(profile), s(recording));
+                s(SharedData.golden().resolve("layer_dws_small.safetensors")), s(profile), s(recording), s(pairs),
+                s(speech));
     }
 
     private static Path write(Path p, String text) throws IOException {
@@ -263,7 +273,9 @@ class OptionPropertyTest {
                         files.missing, files.dir),
                 Option.of("--output", ABSENT, NEW + ".wav", EMPTY_DIR, IN_MISSING_DIR),
                 Option.of("--chunk", ABSENT, "1", "7", "0", "-1", "2147483647"),
-                Option.of("--top", ABSENT, "1", "100", "0", "-1"));
+                Option.of("--top", ABSENT, "1", "100", "0", "-1"),
+                Option.of("--beam", ABSENT, "2", "0", "-1"),
+                Option.of("--warmup", ABSENT, "1", "-1", "x"));
     }
 
     @Test
@@ -294,9 +306,14 @@ class OptionPropertyTest {
     void eval() {
         forAll(List.of("eval"), Option.of("", s(f.classifier), s(f.denoiser), files.wide, files.missing),
                 Option.of("--checkpoint", checkpoints()),
-                Option.of("--data", s(f.data), files.corruptData, files.emptyDir, files.aFile, files.missing),
-                Option.of("--split", ABSENT, "validation", "train", "bogus", ""),
-                Option.of("--batch", INTS));
+                Option.of("--data", s(f.data), files.pairs, files.speech, files.corruptData, files.emptyDir, files.aFile,
+                        files.missing),
+                Option.of("--task", ABSENT, "classify", "enhance", "recognize", "bogus"),
+                Option.of("--split", ABSENT, "validation", "train", "all", "bogus", ""),
+                Option.of("--batch", INTS),
+                Option.of("--beam", ABSENT, "2", "0", "-1"),
+                Option.of("--plots", ABSENT, NEW, files.aFile),
+                Option.of("--plot-count", ABSENT, "1", "0", "x"));
     }
 
     // ---- the property ----

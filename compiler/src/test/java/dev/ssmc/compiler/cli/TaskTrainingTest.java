@@ -16,8 +16,6 @@ import dev.ssmc.runtime.io.WavEncoding;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,19 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  * network that cannot do the task with a message saying what it must give.
  */
 class TaskTrainingTest {
-    /** A recognizer of {@link #WORDS}' letters: 7 classes (blank, space, e, n, o, t, w) at 100 frames a second. */
-    private static final String RECOGNIZER = """
-            network Rec {
-              input audio: 1 channel @ 8 kHz
-              norm layer-feature
-              act gelu
-              downsample reshape 80 -> s5(states 2) to 8
-              downsample conv 1 to 7
-            }
-            plan training { batch 2; length 1 s }
-            """;
-    private static final String[] WORDS = {"one", "two", "one two", "two one", "two two one"};
-
     @TempDir
     static Path dir;
     static Path enhancement;
@@ -55,7 +40,7 @@ class TaskTrainingTest {
         CliFixture f = CliFixture.make(dir.resolve("fixture"));
         denoiser = f.denoiser;
         classifier = f.classifier;
-        recognizer = Files.writeString(dir.resolve("rec.ssm"), RECOGNIZER);
+        recognizer = Files.writeString(dir.resolve("rec.ssm"), CliFixture.RECOGNIZER);
         enhancement = dir.resolve("se");
         Files.createDirectories(enhancement.resolve("clean/train"));
         Files.createDirectories(enhancement.resolve("noise/train"));
@@ -68,20 +53,8 @@ class TaskTrainingTest {
         Wav.write(enhancement.resolve("noise/train/hum.wav"), Audio.mono(16000, CliFixture.tone(5 * 16000, 77)),
                 WavEncoding.PCM16);
         speech = dir.resolve("asr");
-        transcribed(speech.resolve("train"), 0, WORDS.length);
-        transcribed(speech.resolve("validation"), 100, 2);
-    }
-
-    /** {@code count} utterances of half a second with their transcripts, at 8 kHz. */
-    private static void transcribed(Path folder, int seed, int count) throws IOException {
-        Files.createDirectories(folder);
-        List<String> lines = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            String name = "v" + seed + "_" + i + ".wav";
-            Wav.write(folder.resolve(name), Audio.mono(8000, CliFixture.tone(4000, seed + i)), WavEncoding.PCM16);
-            lines.add(name + "\t" + WORDS[i % WORDS.length]);
-        }
-        Files.write(folder.resolve("transcripts.tsv"), lines);
+        CliFixture.transcribed(speech.resolve("train"), 0, CliFixture.WORDS.length);
+        CliFixture.transcribed(speech.resolve("validation"), 100, 2);
     }
 
     @Test
@@ -134,7 +107,7 @@ class TaskTrainingTest {
                 .assertUserError("sample rate 16000 Hz, but the network runs at 8000 Hz");
         run("train", s(denoiser), "--data", s(speech), "-o", s(dir.resolve("x2")), "--epochs", "1")
                 .assertUserError("sample rate 8000 Hz, but the network runs at 16000 Hz");
-        Path wide = Files.writeString(dir.resolve("wide.ssm"), RECOGNIZER.replace("conv 1 to 7", "conv 1 to 9"));
+        Path wide = Files.writeString(dir.resolve("wide.ssm"), CliFixture.RECOGNIZER.replace("conv 1 to 7", "conv 1 to 9"));
         run("train", s(wide), "--data", s(speech), "-o", s(dir.resolve("x3")), "--epochs", "1")
                 .assertUserError("ends with 7 channels (the blank and the 6 symbols");
         run("train", s(recognizer), "--data", s(speech), "--task", "translate", "-o", s(dir.resolve("x4")),

@@ -110,6 +110,36 @@ public final class BackgroundNoise {
         return new Segment(recordings.get(index).name(), offset, taken);
     }
 
+    /**
+     * Adds a segment cut as {@link #addSegment} does, scaled so that the signal already in
+     * {@code out[off .. off+length)} is {@code snrDb} above it, the powers taken over that whole
+     * span (zero padding included); adds nothing when the signal or the segment is silent. Draws
+     * what {@link #addSegment} draws.
+     */
+    public Segment addAtSnr(SpeechCommands.Split split, SplittableRandom rnd, double snrDb,
+                            float[] out, int off, int length) {
+        float[] segment = new float[length];
+        Segment cut = addSegment(split, rnd, 1, segment, 0, length);
+        double signalPower = meanSquare(out, off, length);
+        double noisePower = meanSquare(segment, 0, length);
+        if (signalPower > 0 && noisePower > 0) {
+            double scale = Math.sqrt(signalPower / (noisePower * Math.pow(10, snrDb / 10)));
+            for (int t = 0; t < length; t++) {
+                out[off + t] += (float) (scale * segment[t]);
+            }
+        }
+        return cut;
+    }
+
+    /** The mean square of {@code x[off .. off+length)}, 0 for no samples. */
+    static double meanSquare(float[] x, int off, int length) {
+        double sum = 0;
+        for (int t = off; t < off + length; t++) {
+            sum += (double) x[t] * x[t];
+        }
+        return length == 0 ? 0 : sum / length;
+    }
+
     private int boundary(int index, double fraction) {
         int n = recordings.get(index).samples().length;
         return (int) Math.min(n, Math.round(n * fraction));

@@ -13,7 +13,8 @@ import java.util.SplittableRandom;
  *
  * <p><b>Training</b> ({@link #training}): the split's word clips plus
  * {@link ClipSet#trainingSilenceCount()} fresh silence items, shuffled, each changed by an
- * {@link Augmentation}. <b>Evaluation</b> ({@link #evaluation}): {@link ClipSet#evaluationItems()}
+ * {@link Augmentation}, whose noise comes from the set's background noise and from other noise
+ * recordings if given. <b>Evaluation</b> ({@link #evaluation}): {@link ClipSet#evaluationItems()}
  * in order, unchanged.
  *
  * <p><b>Determinism.</b> Every random draw comes from a generator seeded by (seed, epoch, what
@@ -33,33 +34,47 @@ public final class Batches implements EpochBatches<Batch> {
     private final long seed;
     private final int epoch;
     private final Augmentation augmentation;
+    private final Augmentation.Context context;
     private final boolean training;
     /** Item per position: below {@code clips.size()} a word clip, then silence items by number. */
     private final int[] order;
     private int cursor;
 
-    private Batches(ClipSet set, int batchSize, long seed, int epoch, Augmentation augmentation, boolean training,
-                    int[] order) {
+    private Batches(ClipSet set, int batchSize, long seed, int epoch, Augmentation augmentation,
+                    BackgroundNoise recordings, boolean training, int[] order) {
         this.set = set;
         this.batchSize = batchSize;
         this.seed = seed;
         this.epoch = epoch;
         this.augmentation = augmentation;
+        this.context = new Augmentation.Context(set.data().options().sampleRate(), set.noise(), set.split(), recordings);
         this.training = training;
         this.order = order;
+    }
+
+    /** {@link #training(ClipSet, int, long, int, Augmentation, BackgroundNoise)} with no other noise recordings. */
+    public static Batches training(ClipSet set, int batchSize, long seed, int epoch, Augmentation augmentation) {
+        return training(set, batchSize, seed, epoch, augmentation, BackgroundNoise.of(List.of()));
     }
 
     /**
      * A training epoch: word clips and fresh silence items, shuffled by (seed, epoch), augmented.
      *
-     * @throws IllegalArgumentException if {@code batchSize < 1}, or the augmentation adds noise and
-     *     the data set has no background noise
+     * @param recordings the noise recordings the augmentation mixes in at a signal-to-noise ratio
+     *     (their training part); may be empty if it mixes in none
+     * @throws IllegalArgumentException if {@code batchSize < 1}, or the augmentation adds background
+     *     noise and the data set has none, or it adds recordings and there are none
      */
-    public static Batches training(ClipSet set, int batchSize, long seed, int epoch, Augmentation augmentation) {
+    public static Batches training(ClipSet set, int batchSize, long seed, int epoch, Augmentation augmentation,
+                                   BackgroundNoise recordings) {
         checkBatchSize(batchSize);
         if (augmentation.addsNoise() && set.noise().isEmpty()) {
             throw new IllegalArgumentException("the augmentation adds background noise, but " + set.data().dir()
                     + " has none (use an augmentation without noise)");
+        }
+        if (augmentation.addsRecordings() && recordings.isEmpty()) {
+            throw new IllegalArgumentException("the augmentation adds noise recordings, but none were given (give some,"
+                    + " or use an augmentation without them)");
         }
         int items = set.clips().size() + set.trainingSilenceCount();
         int[] order = new int[items];
@@ -74,7 +89,7 @@ public final class Batches implements EpochBatches<Batch> {
             order[i] = order[j];
             order[j] = t;
         }
-        return new Batches(set, batchSize, seed, epoch, augmentation, true, order);
+        return new Batches(set, batchSize, seed, epoch, augmentation, recordings, true, order);
     }
 
     /** An evaluation pass: {@link ClipSet#evaluationItems()} in order, unchanged. */
@@ -85,7 +100,7 @@ public final class Batches implements EpochBatches<Batch> {
         for (int i = 0; i < items; i++) {
             order[i] = i;
         }
-        return new Batches(set, batchSize, 0, 0, Augmentation.NONE, false, order);
+        return new Batches(set, batchSize, 0, 0, Augmentation.NONE, BackgroundNoise.of(List.of()), false, order);
     }
 
     private static void checkBatchSize(int batchSize) {
@@ -150,7 +165,7 @@ public final class Batches implements EpochBatches<Batch> {
             }
             if (training) {
                 SplittableRandom rnd = new SplittableRandom(Seeds.mix(seed, epoch, Seeds.AUGMENTATION, position));
-                augmentation.apply(samples, inputs, b * length, set.noise(), set.split(), rnd);
+                augmentation.apply(samples, inputs, b * length, context, rnd);
             } else {
                 System.arraycopy(samples, 0, inputs, b * length, length);
             }

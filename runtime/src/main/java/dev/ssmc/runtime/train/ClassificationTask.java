@@ -4,14 +4,22 @@ import dev.ssmc.runtime.model.Model;
 import dev.ssmc.runtime.model.Signal;
 import dev.ssmc.runtime.model.Trainable;
 import dev.ssmc.runtime.tensor.Tensor;
+import java.util.List;
 
 /**
  * Keyword spotting: clips and their classes, cross-entropy on the head's logits, accuracy.
  *
  * @param validation null for no validation
+ * @param recordings noise recordings the augmentation mixes in besides the data set's background
+ *     noise (see {@link Augmentation.Recordings}); empty for none
  */
-public record ClassificationTask(ClipSet train, ClipSet validation, Augmentation augmentation)
-        implements TrainingTask<Batch> {
+public record ClassificationTask(ClipSet train, ClipSet validation, Augmentation augmentation,
+                                 BackgroundNoise recordings) implements TrainingTask<Batch> {
+
+    /** A task whose augmentation uses no noise recordings but the data set's. */
+    public ClassificationTask(ClipSet train, ClipSet validation, Augmentation augmentation) {
+        this(train, validation, augmentation, BackgroundNoise.of(List.of()));
+    }
 
     @Override
     public String metric() {
@@ -25,7 +33,7 @@ public record ClassificationTask(ClipSet train, ClipSet validation, Augmentation
 
     @Override
     public EpochBatches<Batch> batches(int batchSize, long seed, int epoch) {
-        return Batches.training(train, batchSize, seed, epoch, augmentation);
+        return Batches.training(train, batchSize, seed, epoch, augmentation, recordings);
     }
 
     @Override

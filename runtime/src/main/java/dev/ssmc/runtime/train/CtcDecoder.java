@@ -1,6 +1,5 @@
 package dev.ssmc.runtime.train;
 
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -17,17 +16,9 @@ public final class CtcDecoder {
 
     /** The labels of the best path: each frame's largest logit (the first of equal ones), repeats merged, blanks dropped. */
     public static int[] greedy(FrameLogits logits) {
-        int[] labels = new int[logits.frames()];
-        int n = 0;
-        int previous = Alphabet.BLANK;
-        for (int t = 0; t < logits.frames(); t++) {
-            int k = logits.argmax(t);
-            if (k != Alphabet.BLANK && k != previous) {
-                labels[n++] = k;
-            }
-            previous = k;
-        }
-        return Arrays.copyOf(labels, n);
+        GreedySearch search = new GreedySearch(logits.classes());
+        search.advance(logits);
+        return search.bestLabels();
     }
 
     /** The prefix beam search over the whole utterance, pruned by width alone: up to {@code width} hypotheses, the most probable first. */

@@ -41,7 +41,7 @@ import java.util.Map;
  * their common part and a frame costs {@code width * classes} updates whatever the length of the
  * utterance; pruned prefixes are garbage. Not thread-safe.
  */
-public final class PrefixBeamSearch {
+public final class PrefixBeamSearch implements StreamingDecoder {
     /** One prefix: its last label and the prefix before it, with its two log probabilities. */
     private static final class Prefix {
         final Prefix parent;
@@ -113,6 +113,7 @@ public final class PrefixBeamSearch {
     }
 
     /** Back to the start of an utterance: the empty prefix, certain. */
+    @Override
     public void reset() {
         created = 0;
         frames = 0;
@@ -122,6 +123,7 @@ public final class PrefixBeamSearch {
         beam = List.of(empty);
     }
 
+    @Override
     public int classes() {
         return classes;
     }
@@ -135,11 +137,13 @@ public final class PrefixBeamSearch {
     }
 
     /** The frames decoded since the start or {@link #reset()}. */
+    @Override
     public int frames() {
         return frames;
     }
 
     /** Decodes every frame of {@code logits}, in order. */
+    @Override
     public void advance(FrameLogits logits) {
         if (logits.classes() != classes) {
             throw new IllegalArgumentException("frames of " + logits.classes() + " classes for a search over "
@@ -215,6 +219,11 @@ public final class PrefixBeamSearch {
         return new Hypothesis(p.labels(), p.total);
     }
 
+    @Override
+    public int[] bestLabels() {
+        return beam.get(0).labels();
+    }
+
     /**
      * The labels every kept prefix starts with. Since a prefix only ever grows, every later
      * hypothesis starts with them too: they are final.
@@ -233,6 +242,7 @@ public final class PrefixBeamSearch {
      * caller last saw {@code from} of them, without walking the whole prefix (a stream's grows
      * for as long as it runs).
      */
+    @Override
     public int[] commonPrefixFrom(int from) {
         Prefix ancestor = commonAncestor();
         if (from < 0 || from > ancestor.length) {

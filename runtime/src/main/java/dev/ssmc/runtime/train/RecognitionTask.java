@@ -36,15 +36,20 @@ public record RecognitionTask(List<Utterance> train, List<Utterance> validation,
 
     @Override
     public Signal input(UtteranceBatch b) {
-        return new Signal(b.lengths().length, 1, b.length(), b.inputs());
+        return signal(b);
+    }
+
+    /** A batch as the network's mono input. */
+    private static Signal signal(UtteranceBatch b) {
+        return new Signal(b.size(), 1, b.length(), b.inputs());
     }
 
     /** No training metric (NaN): decoding every training batch would cost more than the step; the loss shows progress. */
     @Override
     public Step step(Model.Outputs out, UtteranceBatch b) {
         Tensor logits = out.features().tensor();
-        checkClasses(logits.dim(1));
-        CtcLoss.Result r = CtcLoss.of(logits, frameLengths(b, logits.dim(2)), b.labels(), ctc);
+        checkClasses(logits.dim(1), alphabet.classes());
+        CtcLoss.Result r = CtcLoss.of(logits, frameLengths(b, logits.dim(2), samplesPerFrame), b.labels(), ctc);
         int items = b.lengths().length;
         return new Step(r.value(), Tensor.of(r.gradient(), logits.shape()), null, Double.NaN, items);
     }
@@ -56,26 +61,48 @@ public record RecognitionTask(List<Utterance> train, List<Utterance> validation,
 
     /** Greedy transcripts of {@code items} (eval mode) scored against their texts. */
     public ErrorRates errorRates(Trainable network, List<Utterance> items, int batchSize) {
-        Model model = network.model();
         ErrorRates rates = new ErrorRates();
-        UtteranceBatches batches = UtteranceBatches.evaluation(items, batchSize);
-        while (batches.hasNext()) {
-            UtteranceBatch b = batches.next();
-            Tensor logits = model.forward(input(b)).features().tensor();
-            checkClasses(logits.dim(1));
-            int frames = logits.dim(2);
-            int[] lengths = frameLengths(b, frames);
-            for (int i = 0; i < lengths.length; i++) {
-                FrameLogits item = LogitsLayout.CLASSES_BY_FRAMES.item(logits.data(), i, frames, alphabet.classes())
-                        .firstFrames(lengths[i]);
-                rates.add(b.texts().get(i), alphabet.decode(CtcDecoder.greedy(item)));
-            }
-        }
+        logitsOfEach(network, items, batchSize, alphabet.classes(), samplesPerFrame,
+                (i, logits) -> rates.add(items.get(i).text(), alphabet.decode(CtcDecoder.greedy(logits))));
         return rates;
     }
 
+    /** What {@link #logitsOfEach} hands each item. */
+    @FunctionalInterface
+    public interface ItemLogits {
+        /** Item {@code index}'s logits, its own frames only (valid during the call: they share the batch's output). */
+        void accept(int index, FrameLogits logits);
+    }
+
+    /**
+     * Runs {@code items} through the network (eval mode) in batches of {@code batchSize}, each
+     * padded with zeros to its longest item, and hands every item, in order, the logits of its own
+     * frames: one per {@code samplesPerFrame} of its samples (see {@link
+     * UtteranceBatch#frameLengths}), never more than the batch's output has.
+     *
+     * @throws IllegalArgumentException if the network does not give {@code classes} outputs per frame
+     */
+    public static void logitsOfEach(Trainable network, List<Utterance> items, int batchSize, int classes,
+                                    int samplesPerFrame, ItemLogits each) {
+        Model model = network.model();
+        UtteranceBatches batches = UtteranceBatches.evaluation(items, batchSize);
+        int first = 0;
+        while (batches.hasNext()) {
+            UtteranceBatch b = batches.next();
+            Tensor logits = model.forward(signal(b)).features().tensor();
+            checkClasses(logits.dim(1), classes);
+            int frames = logits.dim(2);
+            int[] lengths = frameLengths(b, frames, samplesPerFrame);
+            for (int i = 0; i < lengths.length; i++) {
+                each.accept(first + i, LogitsLayout.CLASSES_BY_FRAMES.item(logits.data(), i, frames, classes)
+                        .firstFrames(lengths[i]));
+            }
+            first += lengths.length;
+        }
+    }
+
     /** Each item's frames: its samples' whole frames, never more than the batch's output has. */
-    private int[] frameLengths(UtteranceBatch b, int frames) {
+    private static int[] frameLengths(UtteranceBatch b, int frames, int samplesPerFrame) {
         int[] lengths = b.frameLengths(samplesPerFrame);
         for (int i = 0; i < lengths.length; i++) {
             lengths[i] = Math.min(lengths[i], frames);
@@ -83,10 +110,10 @@ public record RecognitionTask(List<Utterance> train, List<Utterance> validation,
         return lengths;
     }
 
-    private void checkClasses(int channels) {
-        if (channels != alphabet.classes()) {
+    private static void checkClasses(int channels, int classes) {
+        if (channels != classes) {
             throw new IllegalArgumentException("the network gives " + channels + " outputs per frame, but the alphabet has "
-                    + alphabet.classes() + " classes (the blank and " + (alphabet.classes() - 1) + " symbols)");
+                    + classes + " classes (the blank and " + (classes - 1) + " symbols)");
         }
     }
 }

@@ -84,11 +84,21 @@ public final class Resampler {
     static float[] atStep(float[] samples, double step, int length) {
         double cutoff = ROLLOFF * Math.min(1, 1 / step); // in cycles per input sample, times 2
         double reach = ZERO_CROSSINGS / cutoff; // input samples either side that the kernel covers
+        // only the span between the first and last nonzero samples contributes: clips padded with
+        // silence (a keyword's second, mostly) cost what their sound does
+        int lo = 0;
+        while (lo < samples.length && samples[lo] == 0) {
+            lo++;
+        }
+        int hi = samples.length - 1;
+        while (hi >= lo && samples[hi] == 0) {
+            hi--;
+        }
         float[] out = new float[length];
         for (int k = 0; k < length; k++) {
             double position = k * step;
-            int first = Math.max(0, (int) Math.ceil(position - reach));
-            int last = Math.min(samples.length - 1, (int) Math.floor(position + reach));
+            int first = Math.max(lo, (int) Math.ceil(position - reach));
+            int last = Math.min(hi, (int) Math.floor(position + reach));
             double sum = 0;
             for (int n = first; n <= last; n++) {
                 sum += samples[n] * kernel((position - n) * cutoff);

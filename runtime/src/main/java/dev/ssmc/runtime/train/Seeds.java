@@ -1,5 +1,7 @@
 package dev.ssmc.runtime.train;
 
+import java.util.SplittableRandom;
+
 /**
  * Derives independent seeds from a few numbers (a run's seed, an epoch, a purpose, a position),
  * so every random draw of the data pipeline is a pure function of <em>where</em> it happens in an
@@ -12,8 +14,17 @@ final class Seeds {
     static final long TRAINING_SILENCE = 2;
     static final long AUGMENTATION = 3;
     static final long EVALUATION_SILENCE = 4;
+    static final long BATCH_ORDER = 5;
 
     private Seeds() {
+    }
+
+    /**
+     * A value drawn uniformly from {@code [min, max]} with one {@code nextDouble} ({@code min}
+     * when the two are equal, which {@link SplittableRandom#nextDouble(double, double)} refuses).
+     */
+    static double uniform(SplittableRandom rnd, double min, double max) {
+        return min + rnd.nextDouble() * (max - min);
     }
 
     /** A seed that depends on every part and their order. */

@@ -5,14 +5,16 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Transcribes a stream of per-frame logits, saying each word as soon as it is certain: when every
- * prefix the {@link PrefixBeamSearch} keeps agrees on it and on the space after it. Since a
- * prefix only grows, every later hypothesis then starts with that word, so it is never taken
- * back. {@link #finish()} ends the utterance and says the best hypothesis's remaining words, so
- * the words said in order are always those of {@link CtcDecoder#beamSearch} over the whole
- * utterance with the same width and threshold.
+ * Transcribes a stream of per-frame logits, saying each word as soon as it is certain: when the
+ * {@link StreamingDecoder} is sure of it and of the space after it. Since what a decoder is sure
+ * of is never taken back, neither is a word said. {@link #finish()} ends the utterance and says
+ * the best labelling's remaining words, so the words said in order are always those the decoder
+ * gives over the whole utterance: {@link CtcDecoder#greedy} for a {@link #greedy greedy}
+ * transcriber, {@link CtcDecoder#beamSearch} with the same width and threshold for a beam one.
  *
- * <p>How soon a word is said depends on the pruning: with a width alone, improbable prefixes that
+ * <p>A greedy transcriber says a word as soon as the best path reaches the space after it. A beam
+ * one waits until every prefix the {@link PrefixBeamSearch} keeps agrees on the word and the
+ * space, so how soon depends on the pruning: with a width alone, improbable prefixes that
  * nothing displaces are kept and hold words back (possibly to the end); a log threshold drops
  * them (see {@link PrefixBeamSearch}). A threshold of {@code t} nats drops prefixes more than
  * {@code e^t} times less probable than the best ({@code e^8} is about 3000).
@@ -22,7 +24,7 @@ import java.util.List;
  */
 public final class StreamingTranscriber {
     private final Alphabet alphabet;
-    private final PrefixBeamSearch search;
+    private final StreamingDecoder search;
     /** Labels of the common prefix already turned into {@link #pending} or words. */
     private int seen;
     /** Certain characters after the last word said: the start of a word not yet followed by a space. */
@@ -31,14 +33,35 @@ public final class StreamingTranscriber {
     private boolean finished;
 
     /**
+     * A transcriber by prefix beam search.
+     *
      * @param alphabet the recognizer's classes ({@link Alphabet#classes()} per frame)
      * @param beamWidth the prefixes the search keeps
      * @param logThreshold prefixes less probable than the best by more than this (in nats) are
      *     dropped; {@code +Infinity} for none
      */
     public StreamingTranscriber(Alphabet alphabet, int beamWidth, double logThreshold) {
+        this(alphabet, new PrefixBeamSearch(alphabet.classes(), beamWidth, logThreshold));
+    }
+
+    /**
+     * A transcriber by {@code decoder}, which it resets and then owns.
+     *
+     * @throws IllegalArgumentException if the decoder's classes are not the alphabet's
+     */
+    public StreamingTranscriber(Alphabet alphabet, StreamingDecoder decoder) {
+        if (decoder.classes() != alphabet.classes()) {
+            throw new IllegalArgumentException("a decoder of " + decoder.classes() + " classes for an alphabet of "
+                    + alphabet.classes());
+        }
         this.alphabet = alphabet;
-        this.search = new PrefixBeamSearch(alphabet.classes(), beamWidth, logThreshold);
+        this.search = decoder;
+        decoder.reset();
+    }
+
+    /** A transcriber by greedy decoding: its words are those of {@link CtcDecoder#greedy} over the utterance. */
+    public static StreamingTranscriber greedy(Alphabet alphabet) {
+        return new StreamingTranscriber(alphabet, new GreedySearch(alphabet.classes()));
     }
 
     /** {@code frames} frames of {@link Alphabet#classes()} logits each, side by side from {@code offset}. */
@@ -72,14 +95,14 @@ public final class StreamingTranscriber {
     /**
      * Ends the utterance.
      *
-     * @return the best hypothesis's words not yet said
+     * @return the best labelling's words not yet said
      */
     public List<String> finish() {
         if (finished) {
             throw new IllegalStateException("the utterance has already finished");
         }
         finished = true;
-        int[] best = search.best().labels();
+        int[] best = search.bestLabels();
         pending.append(alphabet.decode(Arrays.copyOfRange(best, seen, best.length)));
         List<String> words = new ArrayList<>();
         for (String word : pending.toString().split(" ")) {

@@ -59,22 +59,13 @@ public record UtteranceAugmentation(double minSpeed, double maxSpeed, double min
      * segment.
      */
     float[] apply(float[] samples, BackgroundNoise noise, SplittableRandom rnd) {
-        double speed = between(rnd, minSpeed, maxSpeed);
-        double gainDb = between(rnd, minGainDb, maxGainDb);
+        double speed = Seeds.uniform(rnd, minSpeed, maxSpeed);
+        double gainDb = Seeds.uniform(rnd, minGainDb, maxGainDb);
         boolean noisy = noiseProbability > 0 && rnd.nextDouble() < noiseProbability;
         float[] out = Resampler.changeSpeed(samples, speed);
         if (noisy) {
-            double snrDb = between(rnd, minSnrDb, maxSnrDb);
-            float[] segment = new float[out.length];
-            noise.addSegment(SpeechCommands.Split.TRAIN, rnd, 1, segment, 0, segment.length);
-            double signalPower = power(out);
-            double noisePower = power(segment);
-            if (signalPower > 0 && noisePower > 0) {
-                double scale = Math.sqrt(signalPower / (noisePower * Math.pow(10, snrDb / 10)));
-                for (int t = 0; t < out.length; t++) {
-                    out[t] += (float) (scale * segment[t]);
-                }
-            }
+            double snrDb = Seeds.uniform(rnd, minSnrDb, maxSnrDb);
+            noise.addAtSnr(SpeechCommands.Split.TRAIN, rnd, snrDb, out, 0, out.length);
         }
         float gain = (float) Math.pow(10, gainDb / 20);
         for (int t = 0; t < out.length; t++) {
@@ -83,16 +74,8 @@ public record UtteranceAugmentation(double minSpeed, double maxSpeed, double min
         return out;
     }
 
-    private static double between(SplittableRandom rnd, double min, double max) {
-        return min + rnd.nextDouble() * (max - min);
-    }
-
     /** The mean square. */
     static double power(float[] x) {
-        double sum = 0;
-        for (float v : x) {
-            sum += (double) v * v;
-        }
-        return x.length == 0 ? 0 : sum / x.length;
+        return BackgroundNoise.meanSquare(x, 0, x.length);
     }
 }

@@ -1,6 +1,8 @@
 package dev.ssmc.runtime.train;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -21,6 +23,8 @@ import java.util.stream.IntStream;
  * thread-safe; {@link #batch(int)} is thread-safe.
  */
 public final class UtteranceBatches implements EpochBatches<UtteranceBatch> {
+    /** Batches' worth of utterances sorted by length together (see {@link #bucketed}). */
+    static final int BUCKET_BATCHES = 8;
     private final List<Utterance> items;
     private final int batchSize;
     private final long seed;
@@ -61,10 +65,50 @@ public final class UtteranceBatches implements EpochBatches<UtteranceBatch> {
         // a random key per item, sorted: a shuffle whose generator serves nothing else
         SplittableRandom rnd = new SplittableRandom(Seeds.mix(seed, epoch, Seeds.SHUFFLE));
         long[] keys = rnd.longs(items.size()).toArray();
-        int[] order = IntStream.range(0, items.size()).boxed()
+        int[] shuffled = IntStream.range(0, items.size()).boxed()
                 .sorted((a, b) -> keys[a] != keys[b] ? Long.compare(keys[a], keys[b]) : Integer.compare(a, b))
                 .mapToInt(Integer::intValue).toArray();
+        int[] order = bucketed(items, shuffled, batchSize, new SplittableRandom(Seeds.mix(seed, epoch, Seeds.BATCH_ORDER)));
         return new UtteranceBatches(items, batchSize, seed, epoch, augmentation, noise, order);
+    }
+
+    /**
+     * The shuffled order regrouped so that a batch holds utterances of similar lengths: each run
+     * of {@value #BUCKET_BATCHES} batches' worth of the shuffle is sorted by length and cut into
+     * batches, and the whole batches are shuffled (a smaller last batch stays last). A batch is
+     * padded to its longest item, so with asr-synth's lengths (0.7 to 4.8 s) random batches spend
+     * about 40% of the compute on padding; the items still meet in a different batch every epoch.
+     */
+    private static int[] bucketed(List<Utterance> items, int[] shuffled, int batchSize, SplittableRandom rnd) {
+        int n = shuffled.length;
+        Integer[] sorted = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            sorted[i] = shuffled[i];
+        }
+        int window = batchSize * BUCKET_BATCHES;
+        for (int from = 0; from < n; from += window) {
+            // a stable sort: equal lengths keep their shuffled order
+            Arrays.sort(sorted, from, Math.min(n, from + window),
+                    Comparator.comparingInt(i -> items.get(i).samples().length));
+        }
+        int whole = n / batchSize;
+        int[] batches = IntStream.range(0, whole).toArray();
+        for (int i = whole - 1; i > 0; i--) {
+            int j = rnd.nextInt(i + 1);
+            int t = batches[i];
+            batches[i] = batches[j];
+            batches[j] = t;
+        }
+        int[] order = new int[n];
+        for (int b = 0; b < whole; b++) {
+            for (int k = 0; k < batchSize; k++) {
+                order[b * batchSize + k] = sorted[batches[b] * batchSize + k];
+            }
+        }
+        for (int i = whole * batchSize; i < n; i++) {
+            order[i] = sorted[i];
+        }
+        return order;
     }
 
     /** An evaluation pass: the utterances in order, unchanged. */

@@ -14,7 +14,7 @@
  * long step = 0;
  * for (int epoch = 0; epoch < epochs; epoch++) {
  *     try (PrefetchingBatches<Batch> batches = Batches.training(train, 32, seed, epoch,
- *             Augmentation.defaults(16000)).prefetching(2)) {
+ *             Augmentation.defaults(16000), noiseRecordings).prefetching(2)) {   // speed, pitch, masks, noise
  *         while (batches.hasNext()) {
  *             Batch batch = batches.next();                       // inputs [32 * 16000], labels [32]
  *             Tensor logits = ...forward(batch.inputs())...;

@@ -15,6 +15,7 @@ import java.nio.file.Path;
  */
 final class KwsSynth {
     private static SpeechCommands data;
+    private static BackgroundNoise recordings;
 
     private KwsSynth() {
     }
@@ -37,6 +38,25 @@ final class KwsSynth {
             }
         }
         return data;
+    }
+
+    /**
+     * The noise recordings of the shared enhancement set ({@code data/se-synth/noise/train}), which
+     * keyword-spotting training mixes in at a signal-to-noise ratio; read once per test JVM.
+     */
+    static synchronized BackgroundNoise recordings() {
+        if (recordings == null) {
+            Path noise = SharedData.dir().resolve("data/se-synth/noise/train");
+            if (!Files.isDirectory(noise)) {
+                fail("the shared noise recordings are missing: " + noise);
+            }
+            try {
+                recordings = TranscribedSpeech.readNoise(noise, 16000);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return recordings;
     }
 
     static ClipSet load(SpeechCommands.Split split) {

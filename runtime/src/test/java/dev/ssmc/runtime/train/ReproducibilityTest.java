@@ -47,8 +47,8 @@ class ReproducibilityTest {
         Schedule schedule = Schedule.cosine(1e-2, 2, 8, 1e-4);
         int step = 0;
         for (int epoch = 0; epoch < 2; epoch++) {
-            try (PrefetchingBatches<Batch> batches = Batches.training(data, 32, seed, epoch, Augmentation.defaults(16000))
-                    .prefetching(2)) {
+            try (PrefetchingBatches<Batch> batches = Batches.training(data, 32, seed, epoch, Augmentation.defaults(16000),
+                    KwsSynth.recordings()).prefetching(2)) {
                 for (int i = 0; i < 4; i++) {
                     Map<String, float[]> grads = gradients(params, batches.next());
                     GradientClipping.clipByGlobalNorm(grads, 1.0);

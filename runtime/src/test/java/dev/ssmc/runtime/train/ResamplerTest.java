@@ -1,5 +1,6 @@
 package dev.ssmc.runtime.train;
 
+import static dev.ssmc.runtime.train.Tones.tone;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,14 +10,6 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class ResamplerTest {
-    private static float[] tone(double hz, int rate, int n) {
-        float[] x = new float[n];
-        for (int t = 0; t < n; t++) {
-            x[t] = (float) (0.5 * Math.sin(2 * Math.PI * hz * t / rate));
-        }
-        return x;
-    }
-
     /** The largest difference from {@code expected} away from the edges, where the kernel runs off the signal. */
     private static double interiorError(float[] actual, float[] expected, int margin) {
         double worst = 0;

@@ -83,6 +83,58 @@ class StreamingTranscriberTest {
         });
     }
 
+    private static List<String> wordsOf(String text) {
+        String normal = Alphabet.normalize(text);
+        return normal.isEmpty() ? List.of() : List.of(normal.split(" "));
+    }
+
+    /** A greedy stream: how sure the network is, and a seed for the words, logits and chunks. */
+    record GreedyStream(double confidence, long seed) {
+    }
+
+    @Test
+    void greedyStreamingInAnyChunksGivesTheWholeUtterancesGreedyTranscript() {
+        Property.forAll(200, in -> new GreedyStream(integers().between(0, 8).generate(in) * 0.5,
+                longs().all().generate(in)), s -> {
+            SplittableRandom rnd = new SplittableRandom(s.seed());
+            float[] logits = spell(text(rnd), s.confidence(), rnd);
+            int classes = ALPHABET.classes();
+            int frames = logits.length / classes;
+            String expected = Alphabet.normalize(ALPHABET.decode(
+                    CtcDecoder.greedy(FrameLogits.frameMajor(logits, 0, frames, classes))));
+            StreamingTranscriber streaming = StreamingTranscriber.greedy(ALPHABET);
+            List<String> words = new ArrayList<>();
+            for (int t = 0; t < frames; ) {
+                int chunk = Math.min(frames - t, rnd.nextBoolean() ? 1 : 1 + rnd.nextInt(8));
+                List<String> said = streaming.accept(logits, t * classes, chunk);
+                t += chunk;
+                words.addAll(said);
+                // the words said so far are those the best path so far has a space after, no more
+                String sofar = ALPHABET.decode(CtcDecoder.greedy(FrameLogits.frameMajor(logits, 0, t, classes)));
+                assertEquals(wordsOf(sofar.substring(0, Math.max(0, sofar.lastIndexOf(' ')))), words, sofar);
+            }
+            words.addAll(streaming.finish());
+            assertEquals(expected, String.join(" ", words));
+            assertEquals(expected, streaming.transcript());
+            assertEquals(frames, streaming.frames());
+        });
+    }
+
+    @Test
+    void aGreedyTranscriberStartsAfreshAfterReset() {
+        float[] t = new float[ALPHABET.classes()];
+        t[ALPHABET.encode("t")[0]] = 5;
+        StreamingTranscriber streaming = StreamingTranscriber.greedy(ALPHABET);
+        assertEquals(List.of(), streaming.accept(t, 0, 1), "no space yet");
+        assertEquals(List.of("t"), streaming.finish());
+        streaming.reset();
+        // the last frame of the utterance before does not merge with the first of this one
+        streaming.accept(t, 0, 1);
+        assertEquals(List.of("t"), streaming.finish());
+        assertThrows(IllegalArgumentException.class,
+                () -> new StreamingTranscriber(ALPHABET, new GreedySearch(ALPHABET.classes() + 1)));
+    }
+
     @Test
     void aConfidentStreamSaysEachWordBeforeTheUtteranceEnds() {
         SplittableRandom rnd = new SplittableRandom(2);
