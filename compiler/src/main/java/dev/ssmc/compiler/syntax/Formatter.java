@@ -325,6 +325,11 @@ public final class Formatter {
         throw new IllegalArgumentException("not a one-line statement: " + s.getClass().getSimpleName());
     }
 
+    /** One chain item in canonical form, as a hint quotes it: {@code full(states 8, dt band)}. */
+    public static String itemText(Item i) {
+        return new Formatter(new SourceFile(Pos.NONE, List.of(), List.of())).item(i);
+    }
+
     private String item(Item i) {
         if (i instanceof Ast.Layer l) {
             return l.mode().text() + optionList(l.options(), true) + l.channels().map(e -> " to " + expr(e)).orElse("");

@@ -112,20 +112,29 @@ class DtOptionTest {
                 + "  downsample conv 4 to 8 -> full(states 8)\n}\n";
         Frontend.Compilation c = compile(source);
         assertTrue(c.ok(), c::render);
-        String band = "add `dt band` to its options, as in `%s(states 8, dt band)`, to spread its modes from 50 Hz to 90%% of"
-                + " Nyquist (this changes how a fresh network starts, not a trained checkpoint)";
+        String band = "%s, as in `%s`, to spread its modes from 50 Hz to 90%% of Nyquist (this changes how a fresh network"
+                + " starts, not a trained checkpoint)";
         assertEquals(List.of(
                 "t.ssm:3:3: warning: this full layer runs at the input's rate, and with dt 0.001..0.1 (the reference's"
                         + " rule), its initial modes reach only 57 Hz, 0.7% of its 8000 Hz Nyquist frequency (less than"
                         + " 10%), so at the waveform level it cannot follow speech when training starts: spread its dt"
-                        + " over the band its sample rate allows / hint: " + String.format(band, "full"),
+                        + " over the band its sample rate allows / hint: " + String.format(band, "add `dt band` to its options",
+                        "full(states 8, dt band)"),
                 "t.ssm:3:46: warning: this neck layer runs at the input's rate, and with dt 0.5, 20 of its 32 initial"
                         + " modes turn by more than half a cycle a sample (dt times the state index above 1) and alias to"
-                        + " lower frequencies: lower its largest dt / hint: " + String.format(band, "neck")),
+                        + " lower frequencies: lower its largest dt / hint: " + String.format(band, "write `dt band` instead of `dt 0.5`",
+                        "neck(states 8, blocks 4, dt band)")),
                 diagnostics(source));
         // the layer behind the downsampling (at 4 kHz) and the spread one are not flagged; nor is any layer of a
         // network whose input states no rate
         assertEquals(List.of(), diagnostics(source.replace(" @ 16 kHz", "").replace(", dt band", "")));
+        // the hint writes the layer as it was written, with `dt band` among its options
+        assertEquals(List.of("t.ssm:4:3: warning: this full layer runs at the input's rate, and with dt 0.001..0.1 (the"
+                + " reference's rule), its initial modes reach only 57 Hz, 0.7% of its 8000 Hz Nyquist frequency (less"
+                + " than 10%), so at the waveform level it cannot follow speech when training starts: spread its dt over"
+                + " the band its sample rate allows / hint: " + String.format(band, "add `dt band` to its options",
+                "full(states n, activations off, dt band) to 1")),
+                diagnostics("let n = 8\n" + HEADER + "  full(states n,  activations off) to 1\n}\n"));
         // the warning's caret is under the layer, and the file still compiles: a warning is no error
         assertFalse(c.diagnostics().get(0).isError());
         assertEquals("full(states 8)".length(), c.diagnostics().get(0).length());

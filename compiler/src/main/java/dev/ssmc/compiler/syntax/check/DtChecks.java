@@ -6,8 +6,13 @@ import dev.ssmc.compiler.ir.Node;
 import dev.ssmc.compiler.ir.SsmLayer;
 import dev.ssmc.runtime.model.BlockMode;
 import dev.ssmc.runtime.train.ModeBand;
+import dev.ssmc.compiler.syntax.Ast;
+import dev.ssmc.compiler.syntax.Formatter;
+import dev.ssmc.compiler.syntax.Pos;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -71,13 +76,24 @@ final class DtChecks {
         if (problem.isEmpty()) {
             return;
         }
-        String hint = reach.oscillatingModes() == 0 ? null : String.format(Locale.ROOT, "add `dt band` to its options,"
-                + " as in `%s(states %d, dt band)`, to spread its modes from %.0f Hz to %.0f%% of Nyquist (this changes"
-                + " how a fresh network starts, not a trained checkpoint)", l.mode().spelling(), l.states(),
+        String hint = reach.oscillatingModes() == 0 ? null : String.format(Locale.ROOT, "%s, as in `%s`, to spread its"
+                + " modes from %.0f Hz to %.0f%% of Nyquist (this changes how a fresh network starts, not a trained"
+                + " checkpoint)", l.dt().equals(DtInit.REFERENCE) ? "add `dt band` to its options"
+                : "write `dt band` instead of `dt " + l.dt().spelling() + "`", spread(ctx, l),
                 ModeBand.DEFAULT_LOWEST_HZ, 100 * ModeBand.DEFAULT_HIGHEST_FRACTION);
         ctx.warning(l.origin(), "this " + l.mode().spelling() + " layer runs at the input's rate, and with dt "
                 + l.dt().spelling() + (l.dt().equals(DtInit.REFERENCE) ? " (the reference's rule)" : "") + ", "
                 + problem.get(), hint);
+    }
+
+    /** The layer as written, its {@code dt} option (if any) replaced by {@code dt band} at the end of its options. */
+    private static String spread(FileContext ctx, SsmLayer l) {
+        return ctx.writtenLayer(l.origin()).map(layer -> {
+            List<Ast.Option> options = new ArrayList<>(layer.options());
+            options.removeIf(o -> o.key().text().equals("dt"));
+            options.add(new Ast.Option(Pos.NONE, new Ast.Name(Pos.NONE, "dt"), new Ast.Ref(Pos.NONE, "band")));
+            return Formatter.itemText(new Ast.Layer(layer.pos(), layer.mode(), options, layer.channels()));
+        }).orElse(l.mode().spelling() + "(states " + l.states() + ", dt band)");
     }
 
     /** A rate in Hz to four significant digits, as people write it: {@code 62.5}, {@code 16000}. */

@@ -26,6 +26,8 @@ final class FileContext {
     private final Evaluator eval;
     /** Where each IR origin came from, with the length to underline, for IR errors. */
     private final Map<Origin, Pos> originPos = new HashMap<>();
+    /** The SSM layers as written, by the origins of the IR layers made from them, for hints that rewrite them. */
+    private final Map<Origin, Ast.Layer> layers = new HashMap<>();
 
     FileContext(String file, Diagnostics diags) {
         this.file = file;
@@ -55,6 +57,18 @@ final class FileContext {
         Origin o = new Origin(file, pos.line(), pos.column(), what);
         originPos.putIfAbsent(o, pos);
         return o;
+    }
+
+    /** The origin of an IR layer made from {@code layer}, which {@link #writtenLayer} gives back. */
+    Origin layerOrigin(Ast.Layer layer, String what) {
+        Origin o = origin(layer.pos(), what);
+        layers.putIfAbsent(o, layer);
+        return o;
+    }
+
+    /** The layer as written that made the IR layer of {@code origin}, if it came from one. */
+    Optional<Ast.Layer> writtenLayer(Origin origin) {
+        return Optional.ofNullable(layers.get(origin));
     }
 
     private Pos posOf(Origin o) {

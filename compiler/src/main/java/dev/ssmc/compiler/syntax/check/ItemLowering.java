@@ -32,10 +32,14 @@ import java.util.Set;
  */
 final class ItemLowering {
     /** An SSM layer's own parameters, as its options give them. */
-    record LayerSpec(SsmMode mode, int states, int blocks, int out, Optional<Boolean> activations, Activation act,
-                     DtInit dt, Map<String, Option> options) {
-        /** The layer from {@code inChannels}, its activations on or off as given unless its options say. */
-        SsmLayer layer(Origin origin, String key, int inChannels, boolean activationsByDefault) {
+    record LayerSpec(Ast.Layer decl, SsmMode mode, int states, int blocks, int out, Optional<Boolean> activations,
+                     Activation act, DtInit dt, Map<String, Option> options) {
+        /**
+         * The layer from {@code inChannels}, its activations on or off as given unless its options
+         * say; {@code what} names it in its origin ("stage 2"), which remembers how it was written.
+         */
+        SsmLayer layer(FileContext ctx, String what, String key, int inChannels, boolean activationsByDefault) {
+            Origin origin = ctx.layerOrigin(decl, what + " (" + mode.spelling() + " layer)");
             return new SsmLayer(origin, key, mode, inChannels, out, states, blocks, activations.orElse(activationsByDefault),
                     act, dt);
         }
@@ -65,8 +69,7 @@ final class ItemLowering {
                 return false;
             }
             LayerSpec l = spec.get();
-            return add(l.layer(ctx.origin(layer.pos(), what + " (" + l.mode().spelling() + " layer)"), key, net.flow(), true),
-                    into);
+            return add(l.layer(ctx, what, key, net.flow(), true), into);
         }
         if (item instanceof Ast.Resample r) {
             return resample(r, key, s, into, what, OptionalInt.empty());
@@ -190,7 +193,7 @@ final class ItemLowering {
             net.flowTo(out);
             return Optional.empty();
         }
-        return Optional.of(new LayerSpec(mode.get(), states, blocks, out, activations, act, dt, opts));
+        return Optional.of(new LayerSpec(layer, mode.get(), states, blocks, out, activations, act, dt, opts));
     }
 
     /**

@@ -49,8 +49,7 @@ final class StageLowering {
             return net.defaults();
         }
         ItemLowering.LayerSpec l = spec.get();
-        items.add(l.layer(ctx.origin(stage.layer().pos(), "stage " + i + " (" + l.mode().spelling() + " layer)"),
-                prefix + ".0", cin, true), net.body());
+        items.add(l.layer(ctx, "stage " + i, prefix + ".0", cin, true), net.body());
         return l.act();
     }
 
@@ -71,8 +70,7 @@ final class StageLowering {
                     "the block applies norm and act after adding the input; remove `activations on`");
             return resAct;
         }
-        SsmLayer inner = l.layer(ctx.origin(stage.layer().pos(), "stage " + i + " (" + l.mode().spelling() + " layer)"),
-                prefix + ".0.layer", cin, false);
+        SsmLayer inner = l.layer(ctx, "stage " + i, prefix + ".0.layer", cin, false);
         if (ctx.validated(inner).isEmpty()) {
             return resAct;
         }
