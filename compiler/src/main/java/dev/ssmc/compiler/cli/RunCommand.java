@@ -92,7 +92,7 @@ public final class RunCommand implements Callable<Integer> {
         String alphabet = metadata.metadata().get(TrainingData.Recognition.ALPHABET);
         boolean recognizer = shapes.classes() == 0 && alphabet != null;
         if (beam != null && !recognizer) {
-            throw new UserError("--beam is for recognizers (a network without a head whose checkpoint has 'alphabet'"
+            throw new UserError("--beam is for recognizers (a network without a classifier head whose checkpoint has 'alphabet'"
                     + " metadata); network " + network.name() + " is not one");
         }
         if (recognizer && output != null) {

@@ -1,5 +1,6 @@
 package dev.ssmc.compiler.cli;
 
+import dev.ssmc.compiler.ir.FrameHead;
 import dev.ssmc.compiler.ir.Network;
 import dev.ssmc.compiler.ir.NetworkShapes;
 import dev.ssmc.runtime.io.SafeTensorsFile;
@@ -336,14 +337,27 @@ sealed interface TrainingData permits TrainingData.Classification, TrainingData.
             checkRecognizer(network, shapes, speech.alphabet());
         }
 
-        /** The network must give one output per class of {@code alphabet} and frame, at a rate of 1/N, and have no head. */
+        /**
+         * The network must give one output per class of {@code alphabet} and frame, at a rate of
+         * 1/N: from its body's last layer or from a frame head ({@code head frames -> ... -> linear
+         * K}, which lowers into the body), but not from a classifier's {@code head mean}.
+         */
         static void checkRecognizer(Network network, NetworkShapes shapes, Alphabet alphabet) {
             int classes = alphabet.classes();
-            if (network.head().isPresent() || shapes.featureChannels() != classes || shapes.outputRate().num() != 1) {
+            String symbols = classes + " channels (the blank and the " + (classes - 1) + " symbols of '"
+                    + alphabet.symbols() + "')";
+            if (network.head().isPresent()) {
+                throw new UserError("network " + network.name() + " classifies (its `head mean` gives one output per"
+                        + " input), but a recognizer gives one output per symbol and frame: write `head frames -> linear "
+                        + classes + "` instead, for " + symbols);
+            }
+            if (shapes.featureChannels() != classes || shapes.outputRate().num() != 1) {
+                String fix = FrameHead.of(network.body()).isEmpty()
+                        ? "end its body with " + classes + " channels, or add `head frames -> linear " + classes + "`"
+                        : "end its head with `linear " + classes + "`";
                 throw new UserError("network " + network.name() + " does not give one output per symbol and frame: a"
-                        + " recognizer's body ends with " + classes + " channels (the blank and the " + (classes - 1)
-                        + " symbols of '" + alphabet.symbols() + "'), at a rate of 1/N, and has no head; it gives "
-                        + shapes.featureChannels() + " channel(s) at rate " + shapes.outputRate());
+                        + " recognizer ends with " + symbols + ", at a rate of 1/N; it gives " + shapes.featureChannels()
+                        + " channel(s) at rate " + shapes.outputRate() + ": " + fix);
             }
         }
 

@@ -404,8 +404,9 @@ class TaskEvalRunTest {
                 Map.of("alphabet", " abcdefg"));
         Path utterance = speech.resolve("test/t0.wav");
         run("run", s(recognizer), "--checkpoint", s(wider), "--input", s(utterance))
-                .assertUserError("network Rec does not give one output per symbol and frame: a recognizer's body ends"
-                        + " with 9 channels");
+                .assertUserError("network Rec does not give one output per symbol and frame: a recognizer ends"
+                        + " with 9 channels (the blank and the 8 symbols of ' abcdefg'), at a rate of 1/N; it gives 7"
+                        + " channel(s) at rate 1/80: end its body with 9 channels, or add `head frames -> linear 9`");
         run("run", s(recognizer), "--checkpoint", s(recognizerCheckpoint), "--input", s(utterance), "--output",
                 s(dir.resolve("y.wav"))).assertUserError("is a recognizer");
         run("run", s(denoiser), "--checkpoint", s(denoiserCheckpoint), "--input", s(f.wav), "--output",

@@ -11,11 +11,21 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.ssmc.runtime.io.Audio;
 import dev.ssmc.runtime.io.SafeTensors;
+import dev.ssmc.runtime.io.SafeTensorsFile;
 import dev.ssmc.runtime.io.Wav;
 import dev.ssmc.runtime.io.WavEncoding;
+import dev.ssmc.runtime.testing.SharedData;
+import dev.ssmc.runtime.train.Alphabet;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,6 +109,85 @@ class TaskTrainingTest {
         assertTrue(log(out).get(0).getAsJsonObject().get("trainMetric").isJsonPrimitive());
     }
 
+    /**
+     * A recognizer whose symbol scores come from a frame head ({@code head frames -> ... -> linear
+     * K}) trains for an epoch on a handful of asr-synth's utterances (linked, not copied), keeps the
+     * head's tensors, and eval and run take it as they take a recognizer whose body gives the scores.
+     */
+    @Test
+    void aRecognizerWithAFrameHeadTrainsOnAsrSynthAndIsEvaluatedAndRun() throws IOException {
+        Path asr = SharedData.dir().resolve("data/asr-synth");
+        Path data = dir.resolve("asr-synth-few");
+        // short utterances (one or two digits), so the epoch takes a second or two
+        List<String> train = linkShortest(asr.resolve("train"), data.resolve("train"), 6, line -> true);
+        Alphabet alphabet = Alphabet.of(train.stream().map(l -> l.split("\t")[1]).toList());
+        linkShortest(asr.resolve("validation"), data.resolve("validation"), 2, line -> alphabet.symbols().chars()
+                .boxed().collect(Collectors.toSet()).containsAll(line.split("\t")[1].chars().boxed().toList()));
+        int classes = alphabet.classes();
+        Path ssm = Files.writeString(dir.resolve("frames.ssm"), """
+                network Digits {
+                  input audio: 1 channel @ 8 kHz
+                  norm layer-feature
+                  act gelu
+                  downsample reshape 80 -> s5(states 2) to 8
+                  head frames -> linear 8 -> relu -> linear %d
+                }
+                """.formatted(classes));
+        Path out = dir.resolve("frames-run");
+        CliFixture.Run r = run("train", s(ssm), "--data", s(data), "-o", s(out), "--epochs", "1", "--batch", "2",
+                "--no-progress").assertOk();
+        assertTrue(r.out().contains(": 6 training and 2 validation utterances, alphabet '"
+                + alphabet.symbols() + "'"), r::toString);
+        JsonArray log = log(out);
+        assertEquals(1, log.size());
+        JsonObject epoch = log.get(0).getAsJsonObject();
+        assertTrue(Double.isFinite(epoch.get("trainLoss").getAsDouble()), log::toString);
+        double wer = epoch.get("validationMetric").getAsDouble();
+        assertTrue(wer >= 0 && Double.isFinite(wer), log::toString);
+        Path best = out.resolve("best.safetensors");
+        SafeTensorsFile checkpoint = SafeTensors.read(best);
+        assertEquals(alphabet.symbols(), checkpoint.metadata().get("alphabet"));
+        assertEquals(List.of(classes, 8, 1), Arrays.stream(checkpoint.f32("head.2.weight").shape()).boxed().toList());
+
+        CliFixture.Run eval = run("eval", s(ssm), "--checkpoint", s(best), "--data", s(data), "--split", "validation")
+                .assertOk();
+        assertTrue(eval.out().strip().matches("(?s).*wer=\\d+\\.\\d\\d cer=\\d+\\.\\d\\d over 2 items"), eval::toString);
+        Path utterance = Files.list(data.resolve("validation")).filter(f -> f.toString().endsWith(".wav")).sorted()
+                .findFirst().orElseThrow();
+        CliFixture.Run stream = run("run", s(ssm), "--checkpoint", s(best), "--input", s(utterance)).assertOk();
+        assertTrue(stream.out().lines().anyMatch(l -> l.startsWith("transcript:")), stream::toString);
+    }
+
+    /**
+     * Links the {@code count} shortest utterances of split folder {@code from} whose transcript line
+     * passes {@code keep} into {@code to}, with their transcripts; returns those lines.
+     */
+    private static List<String> linkShortest(Path from, Path to, int count, Predicate<String> keep) throws IOException {
+        Files.createDirectories(to);
+        List<String> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(from.resolve("transcripts.tsv"))) {
+            if (!line.isBlank() && keep.test(line)) {
+                lines.add(line);
+            }
+        }
+        lines.sort(Comparator.comparingLong(line -> sizeOf(from.resolve(line.split("\t")[0]))));
+        List<String> chosen = lines.subList(0, count);
+        for (String line : chosen) {
+            String file = line.split("\t")[0];
+            Files.createSymbolicLink(to.resolve(file), from.resolve(file).toAbsolutePath());
+        }
+        Files.write(to.resolve("transcripts.tsv"), chosen);
+        return chosen;
+    }
+
+    private static long sizeOf(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Test
     void networksThatCannotDoTheTaskAreRefused() throws IOException {
         run("train", s(classifier), "--data", s(enhancement), "-o", s(dir.resolve("x1")), "--epochs", "1")
@@ -109,7 +198,18 @@ class TaskTrainingTest {
                 .assertUserError("sample rate 8000 Hz, but the network runs at 16000 Hz");
         Path wide = Files.writeString(dir.resolve("wide.ssm"), CliFixture.RECOGNIZER.replace("conv 1 to 7", "conv 1 to 9"));
         run("train", s(wide), "--data", s(speech), "-o", s(dir.resolve("x3")), "--epochs", "1")
-                .assertUserError("ends with 7 channels (the blank and the 6 symbols");
+                .assertUserError("ends with 7 channels (the blank and the 6 symbols of ' enotw'), at a rate of 1/N;"
+                        + " it gives 9 channel(s) at rate 1/80: end its body with 7 channels, or add `head frames ->"
+                        + " linear 7`");
+        Path wideHead = Files.writeString(dir.resolve("wide-head.ssm"), CliFixture.RECOGNIZER.replace("downsample conv 1"
+                + " to 7", "head frames -> linear 5"));
+        run("train", s(wideHead), "--data", s(speech), "-o", s(dir.resolve("x5")), "--epochs", "1")
+                .assertUserError("it gives 5 channel(s) at rate 1/80: end its head with `linear 7`");
+        Path pooled = Files.writeString(dir.resolve("pooled.ssm"), CliFixture.RECOGNIZER.replace("downsample conv 1"
+                + " to 7", "head mean -> linear 7"));
+        run("train", s(pooled), "--data", s(speech), "-o", s(dir.resolve("x6")), "--epochs", "1")
+                .assertUserError("network Rec classifies (its `head mean` gives one output per input), but a recognizer"
+                        + " gives one output per symbol and frame: write `head frames -> linear 7` instead");
         run("train", s(recognizer), "--data", s(speech), "--task", "translate", "-o", s(dir.resolve("x4")),
                 "--epochs", "1").assertUserError("--task must be classify, enhance or recognize, not 'translate'");
     }
