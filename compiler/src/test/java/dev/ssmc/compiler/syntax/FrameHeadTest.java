@@ -161,6 +161,52 @@ class FrameHeadTest {
                 canonical.replace("head frames -> linear 16 ->", "head   frames->linear 16\n ->"))));
     }
 
+    /**
+     * Against a computation of its own: the network's outputs are the body's outputs (the same
+     * network without its head, on the same weights) with the head's linear layers applied to
+     * every frame by hand, {@code W x + b}, then relu, then {@code W x + b}.
+     */
+    @Test
+    void theHeadAppliesItsLinearLayersToEveryFrame() {
+        Network n = compile(RECOGNIZER).network();
+        Network body = compile(RECOGNIZER.replace("  head frames -> linear 16 -> relu -> linear 11\n", "")).network();
+        Weights w = RandomWeights.of(n, 23);
+        Map<String, Tensor> bodyWeights = new LinkedHashMap<>(w.asMap());
+        bodyWeights.keySet().removeIf(k -> k.startsWith("head."));
+        int length = 5 * 80 + 11;
+        Tensor input = RandomWeights.input(29, 2, 1, length);
+        Tensor frames = Engines.all().get(0).bind(body, Weights.bind(body, bodyWeights, "body")).forward(input).features();
+        Tensor hidden = perFrame(frames, w.tensor("head.0.weight"), w.tensor("head.0.bias"), true);
+        Tensor expected = perFrame(hidden, w.tensor("head.2.weight"), w.tensor("head.2.bias"), false);
+        assertEquals(List.of(2, 11, 5), Arrays.stream(expected.shape()).boxed().toList());
+        for (Engine e : Engines.all()) {
+            TensorCheck check = TensorCheck.compare(e.name(), "features", e.bind(n, w).forward(input).features(), expected,
+                    Tolerance.DEFAULT);
+            assertTrue(check.passed(), check::toString);
+        }
+    }
+
+    /** {@code y[b, k, t] = sum_c weight[k, c, 0] x[b, c, t] + bias[k]}, then relu if asked, in double. */
+    private static Tensor perFrame(Tensor x, Tensor weight, Tensor bias, boolean relu) {
+        int batch = x.shape()[0];
+        int in = x.shape()[1];
+        int frames = x.shape()[2];
+        int out = weight.shape()[0];
+        float[] y = new float[batch * out * frames];
+        for (int b = 0; b < batch; b++) {
+            for (int k = 0; k < out; k++) {
+                for (int t = 0; t < frames; t++) {
+                    double sum = bias.data()[k];
+                    for (int c = 0; c < in; c++) {
+                        sum += (double) weight.data()[k * in + c] * x.data()[(b * in + c) * frames + t];
+                    }
+                    y[(b * out + k) * frames + t] = (float) (relu ? Math.max(0, sum) : sum);
+                }
+            }
+        }
+        return Tensor.of(y, batch, out, frames);
+    }
+
     /** The oracle, the plan engine and the generated code agree on the head's outputs, whole and streamed. */
     @Test
     void everyEngineComputesTheHeadAlike() {

@@ -102,7 +102,7 @@ class ParserTest {
                 programs.add(m.group(2));
             }
         }
-        assertEquals(3, programs.size());
+        assertEquals(4, programs.size());
         for (String p : programs) {
             Frontend.Compilation c = Frontend.compile("doc.ssm", p);
             assertTrue(c.ok(), c::render);

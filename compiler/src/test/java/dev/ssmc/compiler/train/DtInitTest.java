@@ -31,7 +31,8 @@ import picocli.CommandLine;
 /**
  * A layer's {@code dt} option reaches every fresh network: the generated class's {@code init}
  * (which {@code ssmc init} and a fresh {@code ssmc train} call) starts each layer's {@code log_dt}
- * exactly as the front end computes it for its check, in every mode and behind resampling.
+ * exactly as the front end computes it for its check, in every mode and behind resampling; a
+ * checkpoint, loaded, brings its own.
  */
 class DtInitTest {
     private static final String NET = """
@@ -102,5 +103,14 @@ class DtInitTest {
         Arrays.fill(constant, (float) Math.log(1e-3));
         assertArrayEquals(constant, written.get(reference.param("log_dt")));
         assertNotEquals(written.get(band.param("log_dt"))[7], written.get(reference.param("log_dt"))[7]);
+
+        // a checkpoint brings its own log_dt: the same layers with their options swapped load what it holds
+        Frontend.Compilation swapped = Frontend.compile("l.ssm", "network L {\n  input x: 1 channel @ 16 kHz\n"
+                + "  full(states 8) -> full(states 8, dt 0.02..0.05)\n}\n");
+        assertTrue(swapped.ok(), swapped::render);
+        Trainable loaded = Networks.load(swapped.network(), Profile.defaults(), "l.ssm", out);
+        for (String key : written.keySet()) {
+            assertArrayEquals(written.get(key), loaded.parameters().get(key), key);
+        }
     }
 }
