@@ -23,7 +23,9 @@ import dev.ssmc.compiler.ir.ResampleMode;
 import dev.ssmc.compiler.ir.ShapeInference;
 import dev.ssmc.compiler.ir.Weights;
 import dev.ssmc.compiler.syntax.check.Frontend;
+import dev.ssmc.compiler.syntax.check.IrStructure;
 import dev.ssmc.compiler.syntax.check.Summary;
+import dev.ssmc.compiler.syntax.importer.SsmWriter;
 import dev.ssmc.runtime.tensor.Tensor;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -205,6 +207,16 @@ class FrameHeadTest {
             }
         }
         return Tensor.of(y, batch, out, frames);
+    }
+
+    /** The writer of IR networks gives the head back as written, so lowering its text gives the same network. */
+    @Test
+    void theWriterWritesTheHeadBack() {
+        Network n = compile(RECOGNIZER.replace("-> relu ->", "-> tanh ->").replace("  act gelu\n", "")).network();
+        String written = Formatter.format(SsmWriter.write(n));
+        assertTrue(written.contains("\n  norm layer-feature\n  act relu\n"), written);
+        assertTrue(written.endsWith("\n  head frames -> linear 16 -> tanh -> linear 11\n}\n"), written);
+        assertTrue(IrStructure.sameStructure(n, compile(written).network()), written);
     }
 
     /** The oracle, the plan engine and the generated code agree on the head's outputs, whole and streamed. */

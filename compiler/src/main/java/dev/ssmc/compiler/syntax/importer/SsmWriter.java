@@ -4,6 +4,7 @@ import dev.ssmc.compiler.ir.ActLayer;
 import dev.ssmc.compiler.ir.Activation;
 import dev.ssmc.compiler.ir.Dense;
 import dev.ssmc.compiler.ir.DtInit;
+import dev.ssmc.compiler.ir.FrameHead;
 import dev.ssmc.compiler.ir.Network;
 import dev.ssmc.compiler.ir.Node;
 import dev.ssmc.compiler.ir.NormKind;
@@ -36,7 +37,7 @@ import java.util.regex.Pattern;
  * Writes the {@code .ssm} syntax tree of a network in the IR, recognizing the structures the
  * language names from their checkpoint keys: classifier stages ({@code backbone.i}), the head, a
  * U-Net ({@code down_ssms}/{@code hid_ssms}/{@code up_ssms}), its output layers ({@code last_ssms}),
- * and plain layers. The network's default activation is taken from the network itself; every
+ * a frame head ({@code head.i}) and plain layers. The network's default activation is taken from the network itself; every
  * layer whose activation differs says so in its options, so lowering the tree gives back the
  * same IR.
  */
@@ -115,7 +116,8 @@ public final class SsmWriter {
     /** The activation most of the network uses, which its statements then need not repeat. */
     private static Activation defaultActivation(Network n) {
         for (Node node : n.body()) {
-            if (node instanceof ActLayer a) {
+            // a frame head's activations have no norm, whatever the network's default
+            if (node instanceof ActLayer a && !FrameHead.holds(a)) {
                 return a.act();
             }
         }
@@ -150,6 +152,11 @@ public final class SsmWriter {
                 i = level(nodes, i, 0, encoder, bottleneck, decoder);
                 out.add(new Ast.EncoderDecoder(P, new Block(P, encoder),
                         bottleneck.isEmpty() ? Optional.empty() : Optional.of(new Block(P, bottleneck)), new Block(P, decoder)));
+            } else if (FrameHead.holds(n)) {
+                // the frame head ends the body: its items are the nodes keyed head.{i}
+                List<Node> head = FrameHead.of(nodes.subList(i, nodes.size()));
+                out.add(frameHead(head));
+                i += head.size();
             } else if (keyOf(n).startsWith("last_ssms.")) {
                 outputItems.add(item(n, base));
                 i++;
@@ -358,6 +365,16 @@ public final class SsmWriter {
             }
         }
         return new Ast.Head(P, name("mean"), items);
+    }
+
+    /** {@code head frames -> linear K ...}: each pointwise conv a linear layer, each activation its postact. */
+    private static Ast.Head frameHead(List<Node> nodes) {
+        List<Ast.HeadItem> items = new ArrayList<>();
+        for (Node n : nodes) {
+            items.add(n instanceof Resample r ? new Ast.Linear(P, num(r.outChannels()))
+                    : new Ast.HeadAct(P, name(((ActLayer) n).act().postact().spelling())));
+        }
+        return new Ast.Head(P, name("frames"), items);
     }
 
     // ---- leaves ----
