@@ -42,14 +42,25 @@ public record NetworkShapes(Network network, List<Node> nodes, Map<Node, Rationa
     /**
      * The output a stream has given after {@code length} samples: {@link #outputLength}, except that
      * where skip additions span resampling a stream gives the output of whole windows only (the
-     * full-sequence pass pads the last window with zeros; a stream waits for its samples).
+     * full-sequence pass pads the last window with zeros; a stream waits for its samples). A
+     * window is that of the skip block, at the rate the block runs at: the nodes after it take
+     * what it has given as any node does (a downsampling step by 3 after a block of windows of 2
+     * gives 7 frames of 22 samples, not the 6 of 18, the last whole window of both).
      */
     public int streamedLength(int length) {
         if (!padsToWholeWindows()) {
             return outputLength(length);
         }
-        int whole = length / minimumLength() * minimumLength();
-        return whole == 0 ? 0 : outputLength(whole);
+        long l = length;
+        for (Node n : network.body()) {
+            if (n instanceof Residual r && spansResampling(r.body(), true)) {
+                long window = requiredMultiple(r.body());
+                l = l / window * window;
+            } else {
+                l = l * n.timeRatio().num() / n.timeRatio().den();
+            }
+        }
+        return (int) l;
     }
 
     /** The length the body runs on for an input of {@code length} samples: padded to whole windows where it must be. */

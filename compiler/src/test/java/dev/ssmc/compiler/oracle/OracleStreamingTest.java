@@ -8,11 +8,15 @@ import com.google.gson.JsonObject;
 import dev.ssmc.compiler.RandomConfigs;
 import dev.ssmc.compiler.RandomLengths;
 import dev.ssmc.compiler.RandomWeights;
+import dev.ssmc.compiler.exec.Engine;
+import dev.ssmc.compiler.exec.Engines;
 import dev.ssmc.compiler.exec.Execution;
 import dev.ssmc.compiler.ir.Network;
 import dev.ssmc.compiler.ir.NetworkShapes;
 import dev.ssmc.compiler.ir.ShapeInference;
+import dev.ssmc.compiler.ir.Weights;
 import dev.ssmc.compiler.reference.ReferenceNetworks;
+import dev.ssmc.compiler.syntax.check.Frontend;
 import dev.ssmc.runtime.tensor.Tensor;
 import dev.ssmc.runtime.testing.Property;
 import java.util.ArrayList;
@@ -57,6 +61,39 @@ class OracleStreamingTest {
     private void denoiserStreamsEqualFullSequence(JsonObject kwargs, long seed) {
         Network net = ReferenceNetworks.denoiser(kwargs, "random", "property");
         assertStreamingMatches(net, seed, 96);
+    }
+
+    /**
+     * A skip block over resampling (windows of 2), then a shortening step by 3 outside it: fed 22
+     * samples, a stream has every window of the block, so the step gives its 7 frames (the
+     * full-sequence pass's first 7), not the 6 of the 18 samples that are whole windows of both.
+     */
+    @Test
+    void stepsAfterASkipBlockTakeWhatItsWholeWindowsGive() {
+        Frontend.Compilation c = Frontend.compile("skip.ssm", """
+                network Skip {
+                  input x: 4 channels
+                  residual {
+                    s5(states 2) to 3 -> downsample average 2 -> dws(states 3) to 1 -> upsample repeat 2 -> neck(states 1) to 4
+                  }
+                  downsample conv 3 to 6
+                }
+                """);
+        assertTrue(c.ok(), c::render);
+        Network net = c.network();
+        NetworkShapes shapes = ShapeInference.infer(net);
+        assertEquals(6, shapes.minimumLength());
+        assertEquals(List.of(7, 7, 6, 0), List.of(shapes.streamedLength(22), shapes.streamedLength(23),
+                shapes.streamedLength(19), shapes.streamedLength(1)));
+        Tensor input = RandomWeights.input(3, 1, 4, 22);
+        Weights w = RandomWeights.of(net, 5);
+        for (Engine e : Engines.all()) {
+            Execution exec = e.bind(net, w);
+            Tensor full = exec.forward(input).features();
+            Tensor streamed = exec.stream(input, new int[] {5, 1, 16}).features();
+            assertEquals(7, streamed.dim(2), e.name());
+            assertClose(RandomLengths.streamedPart(full, shapes, 22), streamed);
+        }
     }
 
     private static void assertStreamingMatches(Network net, long seed, int maxLength) {
