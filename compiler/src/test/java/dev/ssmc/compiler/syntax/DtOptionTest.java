@@ -1,5 +1,6 @@
 package dev.ssmc.compiler.syntax;
 
+import static dev.ssmc.compiler.syntax.LanguageTest.diagnostics;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -30,13 +31,6 @@ class DtOptionTest {
 
     private static Frontend.Compilation compile(String source) {
         return Frontend.compile("t.ssm", source);
-    }
-
-    /** Every diagnostic: its headline, then its hint when it has one. */
-    private static List<String> diagnostics(String source) {
-        return compile(source).diagnostics().stream()
-                .map(d -> d.headline() + d.hint().map(h -> " / hint: " + h).orElse(""))
-                .toList();
     }
 
     private static List<SsmLayer> layers(Network n) {

@@ -1,5 +1,6 @@
 package dev.ssmc.compiler.syntax;
 
+import static dev.ssmc.compiler.syntax.LanguageTest.diagnostics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -56,13 +57,6 @@ class FrameHeadTest {
         Frontend.Compilation c = Frontend.compile("t.ssm", source);
         assertTrue(c.ok(), c::render);
         return c.networks().get(0);
-    }
-
-    /** Every diagnostic: its headline, then its hint when it has one. */
-    private static List<String> diagnostics(String source) {
-        return Frontend.compile("t.ssm", source).diagnostics().stream()
-                .map(d -> d.headline() + d.hint().map(h -> " / hint: " + h).orElse(""))
-                .toList();
     }
 
     @Test

@@ -58,6 +58,13 @@ class LanguageTest {
             plan streaming { chunk 32 }
             """;
 
+    /** Every diagnostic of {@code source} (as t.ssm): its headline, then its hint when it has one. */
+    static List<String> diagnostics(String source) {
+        return Frontend.compile("t.ssm", source).diagnostics().stream()
+                .map(d -> d.headline() + d.hint().map(h -> " / hint: " + h).orElse(""))
+                .toList();
+    }
+
     static Network compile(String text) {
         Frontend.Compilation c = Frontend.compile("t.ssm", text);
         assertTrue(c.ok(), c::render);

@@ -1,8 +1,8 @@
 package dev.ssmc.compiler.syntax;
 
+import static dev.ssmc.compiler.syntax.LanguageTest.diagnostics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.ssmc.compiler.syntax.check.Frontend;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -15,13 +15,6 @@ import org.junit.jupiter.api.Test;
 class LoweringChecksTest {
 
     private static final String HEADER = "network N {\n  input audio: 1 channel @ 16 kHz\n";
-
-    /** Every diagnostic of {@code source}: its headline, then its hint when it has one. */
-    private static List<String> diagnostics(String source) {
-        return Frontend.compile("t.ssm", source).diagnostics().stream()
-                .map(d -> d.headline() + d.hint().map(h -> " / hint: " + h).orElse(""))
-                .toList();
-    }
 
     @Test
     void nothingButConstantsFollowsTheHead() {
