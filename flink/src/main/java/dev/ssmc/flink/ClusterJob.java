@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
  * {@code .ssm} file and checkpoint are read here, on the client, and travel inside the job, so the
  * task managers need neither file. The input is the synthetic streams paced to real time and the
  * outputs are printed to the task managers' logs; a deployment replaces both with Kafka (the
- * README shows how), keeping the keyed network operator and its state as they are.
+ * docs/flink.md shows how), keeping the keyed network operator and its state as they are.
  */
 @Command(name = "ssmc-flink-job", mixinStandardHelpOptions = true,
         description = "Run a network over synthetic audio streams on the Flink cluster this is submitted to.")

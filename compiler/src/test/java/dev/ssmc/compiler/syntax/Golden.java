@@ -1,5 +1,6 @@
 package dev.ssmc.compiler.syntax;
 
+import dev.ssmc.runtime.testing.SharedData;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,13 +20,7 @@ final class Golden {
     }
 
     static Path dir() {
-        for (String c : Arrays.asList(System.getProperty("ssmc.shared"), System.getenv("SSMC_SHARED"), "../shared",
-                "../../shared", "/work/shared")) {
-            if (c != null && Files.isDirectory(Path.of(c, "golden"))) {
-                return Path.of(c, "golden");
-            }
-        }
-        throw new IllegalStateException("the golden files are not found (set -Dssmc.shared)");
+        return SharedData.golden();
     }
 
     static Path file(String name) {

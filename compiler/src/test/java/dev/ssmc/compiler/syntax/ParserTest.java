@@ -90,19 +90,21 @@ class ParserTest {
                 new Ast.HeadAct(Pos.NONE, new Ast.Name(Pos.NONE, "relu"))), h.items());
     }
 
-    /** Every program in the README compiles and is in canonical form. */
+    /** Every program in the README and the language's page compiles and is in canonical form. */
     @Test
     void theDocumentationsExamplesCheckAndAreCanonical() throws Exception {
-        Path doc = ExamplesTest.example("../README.md");
-        String text = Files.readString(doc);
-        Matcher m = Pattern.compile("```(\\w*)\\n(.*?)```", Pattern.DOTALL).matcher(text);
         List<String> programs = new ArrayList<>();
-        while (m.find()) {
-            if (m.group(2).contains("network ") && m.group(2).contains("input ")) {
-                programs.add(m.group(2));
+        for (String doc : List.of("../README.md", "../docs/language.md")) {
+            String text = Files.readString(ExamplesTest.example(doc));
+            Matcher m = Pattern.compile("```(\\w*)\\n(.*?)```", Pattern.DOTALL).matcher(text);
+            int before = programs.size();
+            while (m.find()) {
+                if (m.group(2).contains("network ") && m.group(2).contains("input ")) {
+                    programs.add(m.group(2));
+                }
             }
+            assertTrue(programs.size() > before, doc + " shows no program");
         }
-        assertEquals(4, programs.size());
         for (String p : programs) {
             Frontend.Compilation c = Frontend.compile("doc.ssm", p);
             assertTrue(c.ok(), c::render);

@@ -89,7 +89,7 @@ class TrainedKeywordSpotterTest {
         for (Clip clip : items) {
             right += argmax(forwardLogits(clip.samples())) == clip.label() ? 1 : 0;
         }
-        // the README reports 277 of 284 (97.54%) on the machine that trained it; float rounding
+        // docs/training.md reports 277 of 284 (97.54%) on the machine that trained it; float rounding
         // elsewhere may move a borderline clip, not the bar of 96% (273 of 284)
         assertEquals(284, items.size());
         assertTrue(right >= 273, right + " of 284 right on the test split");

@@ -10,8 +10,8 @@ import java.util.List;
 /**
  * Finds the shared directory that holds the reference's golden files, in the order the README
  * gives: system property {@code ssmc.shared}, environment variable {@code SSMC_SHARED},
- * {@code ../shared} next to the repository, {@code /work/shared}. Tests that need it fail, not
- * skip, when it is missing: a silently skipped golden test is a test that never runs.
+ * {@code ../shared} next to the repository (no path of a particular machine). Tests that need it
+ * fail, not skip, when it is missing: a silently skipped golden test is a test that never runs.
  */
 public final class SharedData {
     private SharedData() {
@@ -25,7 +25,6 @@ public final class SharedData {
         addIfSet(candidates, looked, "environment variable SSMC_SHARED", System.getenv("SSMC_SHARED"));
         Path repositoryRoot = repositoryRoot();
         candidates.add(repositoryRoot.resolve("..").resolve("shared").normalize());
-        candidates.add(Path.of("/work/shared"));
         for (Path candidate : candidates) {
             if (Files.isDirectory(candidate.resolve("golden"))) {
                 return candidate;
