@@ -73,6 +73,12 @@ public final class TrainCommand implements Callable<Integer> {
                     + " random signal-to-noise ratios (any rate).")
     Path noise;
 
+    @Option(names = "--voice-augmentation",
+            description = "Keyword spotting: also change every training clip's speed and pitch and mask stretches of time"
+                    + " and frequency bands, for speakers unlike the training voices (default: a time shift and the"
+                    + " folder's background noise only).")
+    boolean voiceAugmentation;
+
     @Option(names = "--epochs", required = true, paramLabel = "E", description = "Epochs to train (in all, counting resumed ones).")
     int epochs;
 
@@ -119,7 +125,7 @@ public final class TrainCommand implements Callable<Integer> {
         Frontend.Compilation c = NetworkChoice.compiled(file);
         Network network = NetworkChoice.pick(c, file, null);
         NetworkShapes shapes = ShapeInference.infer(network);
-        TrainingData dataset = TrainingData.open(data, task, network, shapes, noise);
+        TrainingData dataset = TrainingData.open(data, task, network, shapes, noise, voiceAugmentation);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Resumed resumed = resume == null ? Resumed.NONE : readResume(dataset);

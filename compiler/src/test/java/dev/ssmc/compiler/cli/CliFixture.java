@@ -223,6 +223,12 @@ final class CliFixture {
             return this;
         }
 
+        /** The last line printed on stdout ("" for none): the commands print their score there. */
+        String lastLine() {
+            List<String> lines = out.lines().toList();
+            return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
+        }
+
         void assertNoInternalError() {
             assertFalse(err.contains("internal error") || err.contains("\tat ") || err.contains("Exception"),
                     this::toString);

@@ -184,7 +184,7 @@ class TaskEvalRunTest {
             assertEquals(after, Double.parseDouble(m.group(2)), 0.005, r::toString);
             improvement += (after - before) / PAIRS.size();
         }
-        Matcher last = Pattern.compile("si_snri=(-?\\d+\\.\\d\\d) dB over 2 items").matcher(lastLine(r));
+        Matcher last = Pattern.compile("si_snri=(-?\\d+\\.\\d\\d) dB over 2 items").matcher(r.lastLine());
         assertTrue(last.matches(), r::toString);
         assertEquals(improvement, Double.parseDouble(last.group(1)), 0.005, r::toString);
 
@@ -244,7 +244,7 @@ class TaskEvalRunTest {
             assertEquals(full[t], streamed[t], 1e-4 * largest + 1e-6, "sample " + t);
         }
         assertRealTimeFactor(r, in, 4001 / 16000.0, 4, " (after 1 warm-up pass)");
-        assertEquals("wrote " + out + " (4001 samples, 1 channel)", lastLine(r), r::toString);
+        assertEquals("wrote " + out + " (4001 samples, 1 channel)", r.lastLine(), r::toString);
     }
 
     /** The timing line: its real-time factor is the calling thread's CPU time over the audio's duration. */
@@ -301,7 +301,7 @@ class TaskEvalRunTest {
         CliFixture.Run test = run("eval", s(recognizer), "--checkpoint", s(recognizerCheckpoint), "--data", s(speech),
                 "--batch", "1").assertOk();
         ErrorRates greedyTest = rates(net, "test", CtcDecoder::greedy, new ErrorRates());
-        assertEquals(summary(greedyTest), lastLine(test), test::toString);
+        assertEquals(summary(greedyTest), test.lastLine(), test::toString);
         assertTrue(test.out().contains(rateLine("test", "greedy", greedyTest)), test::toString);
         assertEquals(2, test.out().lines().count(), "one split, greedy only: " + test);
 
@@ -314,7 +314,7 @@ class TaskEvalRunTest {
                     new ErrorRates()))), all::toString);
             assertTrue(all.out().contains(rateLine(split, "beam 3", rates(net, split, beam(3), total))), all::toString);
         }
-        assertEquals(summary(total), lastLine(all), all::toString);
+        assertEquals(summary(total), all.lastLine(), all::toString);
         List<String> lines = Files.readAllLines(predictions);
         assertEquals(CliFixture.WORDS.length + 3, lines.size());
         String[] first = lines.get(CliFixture.WORDS.length).split("\t", -1);
@@ -337,7 +337,7 @@ class TaskEvalRunTest {
                             beam).assertOk();
             String expected = Alphabet.normalize(alphabet.decode(beam == null ? CtcDecoder.greedy(whole)
                     : beam(3).apply(whole)));
-            assertEquals("transcript: " + expected, lastLine(r), r::toString);
+            assertEquals("transcript: " + expected, r.lastLine(), r::toString);
             List<String> words = new ArrayList<>();
             List<Double> times = new ArrayList<>();
             Matcher m = Pattern.compile("(?m)^ +(\\d+\\.\\d\\d) s  (\\S+)$").matcher(r.out());
@@ -423,10 +423,5 @@ class TaskEvalRunTest {
         try (Stream<Path> files = Files.list(folder)) {
             return files.map(p -> p.getFileName().toString()).sorted().toList();
         }
-    }
-
-    private static String lastLine(CliFixture.Run r) {
-        List<String> lines = r.out().lines().toList();
-        return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
     }
 }

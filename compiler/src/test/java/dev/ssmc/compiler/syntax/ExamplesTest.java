@@ -21,9 +21,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The example files describe exactly the golden networks: same structure, same checkpoint keys and shapes. */
-class ExamplesTest {
+public class ExamplesTest {
 
-    static Path example(String rel) {
+    /** A file of the repository's {@code examples/} folder, from a module's directory or the root. */
+    public static Path example(String rel) {
         Path p = Path.of("../examples").resolve(rel);
         return p.toFile().exists() ? p : Path.of("examples").resolve(rel);
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ssmc.compiler.ir.Network;
 import dev.ssmc.compiler.plan.Profile;
+import dev.ssmc.compiler.syntax.ExamplesTest;
 import dev.ssmc.compiler.syntax.importer.ImportedNetworks;
 import dev.ssmc.runtime.io.SafeTensors;
 import dev.ssmc.runtime.io.SafeTensorsFile;
@@ -31,11 +32,11 @@ class TorchCheckpointTest {
 
     @Test
     void theTestWordFilesGetPyTorchsLogits() throws Exception {
-        Path config = TrainedKeywordSpotterTest.example("kws/kws-torch.json");
+        Path config = ExamplesTest.example("kws/kws-torch.json");
         Network network = ImportedNetworks.viaSource(Files.readString(config), config.toString());
         Trainable net = Networks.load(network, Profile.defaults(), "kws-torch",
-                TrainedKeywordSpotterTest.example("kws/kws-torch.safetensors"));
-        SafeTensorsFile reference = SafeTensors.read(TrainedKeywordSpotterTest.example("kws/kws-torch-test-logits.safetensors"));
+                ExamplesTest.example("kws/kws-torch.safetensors"));
+        SafeTensorsFile reference = SafeTensors.read(ExamplesTest.example("kws/kws-torch-test-logits.safetensors"));
         List<String> items = List.of(reference.metadata().get("items").split("\n"));
         float[] torchLogits = reference.f32("logits").data();
         int classes = torchLogits.length / items.size();

@@ -1,5 +1,6 @@
 package dev.ssmc.compiler.train;
 
+import static dev.ssmc.compiler.syntax.ExamplesTest.example;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,11 +36,6 @@ class TrainedKeywordSpotterTest {
     private static Network network;
     private static Object instance;
     private static List<String> labels;
-
-    static Path example(String rel) {
-        Path p = Path.of("../examples").resolve(rel);
-        return p.toFile().exists() ? p : Path.of("examples").resolve(rel);
-    }
 
     @BeforeAll
     static void load() throws Exception {
