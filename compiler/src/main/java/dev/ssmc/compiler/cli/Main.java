@@ -1,5 +1,6 @@
 package dev.ssmc.compiler.cli;
 
+import dev.ssmc.compiler.Ssmc;
 import java.io.PrintWriter;
 import java.util.List;
 import picocli.CommandLine;
@@ -9,7 +10,7 @@ import picocli.CommandLine.Command;
  * The ssmc command-line tool. User errors print one clear message and exit 1; only a bug in ssmc
  * itself shows a stack trace (exit 3).
  */
-@Command(name = "ssmc", mixinStandardHelpOptions = true, version = "ssmc 0.1.0",
+@Command(name = "ssmc", mixinStandardHelpOptions = true, version = "ssmc " + Ssmc.VERSION,
         description = "Compiler for Centaurus-style state-space-model networks.",
         footer = "The ./ssmc launcher also runs `ssmc flink`: a network as keyed Flink operators (module ssmc-flink).",
         subcommands = {CheckCommand.class, FmtCommand.class, ImportCommand.class, GoldenCommand.class,

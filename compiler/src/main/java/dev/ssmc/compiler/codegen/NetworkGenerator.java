@@ -1,5 +1,6 @@
 package dev.ssmc.compiler.codegen;
 
+import com.palantir.javapoet.AnnotationSpec;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
@@ -8,6 +9,7 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.ssmc.compiler.Ssmc;
 import dev.ssmc.compiler.ir.ActLayer;
 import dev.ssmc.compiler.ir.Activation;
 import dev.ssmc.compiler.ir.Dense;
@@ -92,6 +94,10 @@ public final class NetworkGenerator {
                 .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
                 .addSuperinterface(Poet.TRAINABLE)
                 .addSuperinterface(Poet.STREAMING_NETWORK)
+                .addAnnotation(AnnotationSpec.builder(Poet.GENERATED)
+                        .addMember("value", "$S", NetworkGenerator.class.getName())
+                        .addMember("comments", "$S", "ssmc " + Ssmc.VERSION + " from " + sourceName)
+                        .build())
                 .addJavadoc(classDoc());
         constants(type);
         type.addField(FieldSpec.builder(Poet.STRING_FLOATS_MAP, "params", Modifier.PRIVATE, Modifier.FINAL).build());

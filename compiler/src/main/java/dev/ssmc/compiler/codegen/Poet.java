@@ -22,6 +22,8 @@ final class Poet {
     static final ClassName PLAN_CACHE = ClassName.get(RUNTIME + ".plan", "PlanCache");
     static final ClassName REAL_FFT = ClassName.get(RUNTIME + ".fft", "RealFft");
     static final ClassName MODEL = ClassName.get(RUNTIME + ".model", "Model");
+    /** Source retention: marks generated classes for tools and readers without a runtime dependency. */
+    static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
     static final ClassName MODEL_OUTPUTS = MODEL.nestedClass("Outputs");
     static final ClassName LAYER = ClassName.get(RUNTIME + ".model", "Layer");
     static final ClassName SIGNAL = ClassName.get(RUNTIME + ".model", "Signal");

@@ -5,13 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ssmc.compiler.Ssmc;
 import dev.ssmc.compiler.ir.NetworkShapes;
 import dev.ssmc.compiler.ir.Node;
 import dev.ssmc.compiler.ir.ShapeInference;
 import dev.ssmc.compiler.plan.Profile;
+import dev.ssmc.compiler.syntax.ExamplesTest;
 import dev.ssmc.compiler.syntax.check.Frontend;
-import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,8 +26,7 @@ class CheckedShapesGenerationTest {
     @ParameterizedTest
     @ValueSource(strings = {"kws/kws.ssm", "kws/kws-trained.ssm", "denoise/denoise.ssm"})
     void theCheckedShapesGiveTheSameClass(String rel) {
-        Path p = Path.of("../examples").resolve(rel);
-        Frontend.Compilation c = Frontend.compile(p.toFile().exists() ? p : Path.of("examples").resolve(rel));
+        Frontend.Compilation c = Frontend.compile(ExamplesTest.example(rel));
         assertTrue(c.ok(), c::render);
         assertFalse(c.networks().isEmpty());
         for (Frontend.CheckedNetwork n : c.networks()) {
@@ -40,5 +41,19 @@ class CheckedShapesGenerationTest {
             assertEquals(NetworkGenerator.generate(n.network(), "p", Profile.defaults(), rel).toString(),
                     NetworkGenerator.generate(n.shapes(), "p", Profile.defaults(), rel).toString());
         }
+    }
+
+    /** A generated class says what made it, which version, and from which file (for readers and tools). */
+    @Test
+    void theClassIsMarkedGeneratedWithVersionAndSource() {
+        Frontend.CheckedNetwork n = Frontend.compile(ExamplesTest.example("kws/kws.ssm")).networks().get(0);
+        String source = NetworkGenerator.generate(n.shapes(), "p", Profile.defaults(), "kws.ssm").toString();
+        int at = source.indexOf("@Generated(");
+        assertTrue(at > 0, "no @Generated");
+        assertEquals("@Generated(value = \"dev.ssmc.compiler.codegen.NetworkGenerator\", comments = \"ssmc " + Ssmc.VERSION
+                + " from kws.ssm\") public final class KeywordSpotterNetwork",
+                source.substring(at, source.indexOf(" implements", at)).replaceAll("\\s+", " ").replace("( ", "(")
+                        .replace(" )", ")"));
+        assertTrue(source.contains("import javax.annotation.processing.Generated;"));
     }
 }
