@@ -30,6 +30,7 @@ import dev.ssmc.compiler.plan.NetworkPlan;
 import dev.ssmc.compiler.plan.Pass;
 import dev.ssmc.compiler.plan.Plan;
 import dev.ssmc.compiler.plan.Profile;
+import dev.ssmc.runtime.plan.PlanSteps;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -149,7 +150,7 @@ public final class NetworkGenerator {
                         network.planning().length());
         for (NetworkPlan.BlockPlan b : plans.blocks()) {
             d.add("<li>{@code $L} ($L): $L</li>\n", key(b.layer()), b.layer().mode().spelling(),
-                    escape(b.passes().get(Pass.FORWARD).chosen().shape()));
+                    Poet.javadoc(b.passes().get(Pass.FORWARD).chosen().shape()));
         }
         d.add("</ul>\n");
         d.add("\n<p>{@link #newStream()} streams one sequence in calls of any size, without allocating once it has\n")
@@ -157,10 +158,6 @@ public final class NetworkGenerator {
                 .add("(its {@code BlockNStep} class). One network serves any number of threads, each with its own\n")
                 .add("{@link Stream}.\n");
         return d.build();
-    }
-
-    private static String escape(String s) {
-        return s.replace("*", "&#42;").replace("@", "&#64;");
     }
 
     private static String key(SsmLayer l) {
@@ -581,7 +578,7 @@ public final class NetworkGenerator {
                 .initializer("new $T()", Poet.PLAN_CACHE).build());
         Map<Pass, NetworkPlan.PassPlan> passes = b.passes();
         PlanEmitter forward = new PlanEmitter();
-        String y = forward.value(passes.get(Pass.FORWARD).chosen(), "KERNEL");
+        String y = forward.value(passes.get(Pass.FORWARD).chosen(), PlanSteps.Part.KERNEL);
         t.addMethod(MethodSpec.methodBuilder("forward").addModifiers(Modifier.PRIVATE).returns(float[].class)
                 .addJavadoc(planJavadoc(passes.get(Pass.FORWARD)))
                 .addParameter(float[].class, "u").addParameter(int.class, "batch").addParameter(int.class, "length")
@@ -601,11 +598,11 @@ public final class NetworkGenerator {
             javadoc.add("<li>").add(planJavadoc(e.getValue())).add("</li>\n");
             Plan plan = e.getValue().chosen();
             switch (pass) {
-                case GRAD_INPUT -> input = backward.value(plan, "KERNEL");
-                case GRAD_B, GRAD_C, GRAD_E -> weights.put(pass.name().substring(5), backward.value(plan, "KERNEL"));
+                case GRAD_INPUT -> input = backward.value(plan, PlanSteps.Part.KERNEL);
+                case GRAD_B, GRAD_C, GRAD_E -> weights.put(pass.weight().orElseThrow(), backward.value(plan, PlanSteps.Part.KERNEL));
                 case GRAD_DYNAMICS -> {
-                    dynamics[0] = backward.value(plan, "DERIVATIVE_RE");
-                    dynamics[1] = backward.value(plan, "DERIVATIVE_IM");
+                    dynamics[0] = backward.value(plan, PlanSteps.Part.DERIVATIVE_RE);
+                    dynamics[1] = backward.value(plan, PlanSteps.Part.DERIVATIVE_IM);
                 }
                 default -> throw new IllegalStateException("no backward pass " + pass);
             }

@@ -8,6 +8,7 @@ import dev.ssmc.compiler.plan.Plan;
 import dev.ssmc.compiler.plan.PlanStep;
 import dev.ssmc.compiler.plan.TimeAlgorithm;
 import dev.ssmc.compiler.plan.TimeRole;
+import dev.ssmc.runtime.plan.PlanSteps;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -37,7 +38,7 @@ final class PlanEmitter {
     // the plan being written
     private Plan plan;
     private ContractionSpec spec;
-    private String part;
+    private PlanSteps.Part part;
     private int fftSize;
     private String size;
     private String n;
@@ -53,10 +54,10 @@ final class PlanEmitter {
      * Writes the steps of {@code plan} that earlier plans of this method did not compute, and
      * returns the variable that holds its result in the spec's output order.
      *
-     * @param part for the dynamics gradient, which part of the derivative kernel ("DERIVATIVE_RE" or
-     *             "DERIVATIVE_IM"); "KERNEL" otherwise
+     * @param part for the dynamics gradient, which part of the derivative kernel (DERIVATIVE_RE or
+     *             DERIVATIVE_IM); KERNEL otherwise
      */
-    String value(Plan plan, String part) {
+    String value(Plan plan, PlanSteps.Part part) {
         this.plan = plan;
         this.spec = plan.spec();
         this.part = part;
@@ -216,12 +217,12 @@ final class PlanEmitter {
             }
             case POWERS -> {
                 code.addStatement("float[] $L = $T.kernelByPowers(discretization.dtARe(), discretization.dtAIm(), length, $T.$L)",
-                        k, Poet.PLAN_STEPS, Poet.PART, part);
+                        k, Poet.PLAN_STEPS, Poet.PART, part.name());
                 return new Val(k, null, states + "l");
             }
             case CLOSED_FORM -> {
                 code.addStatement("float[][] $L = $T.kernelSpectrum(discretization.dtARe(), discretization.dtAIm(), length, $L, $T.$L)",
-                        k, Poet.PLAN_STEPS, n, Poet.PART, part);
+                        k, Poet.PLAN_STEPS, n, Poet.PART, part.name());
                 return new Val(k + "[0]", k + "[1]", states + "k");
             }
             default -> throw new IllegalStateException("a kernel made as " + l.making());

@@ -78,6 +78,14 @@ final class Poet {
     static final TypeName FLOATS = TypeName.get(float[].class);
     static final TypeName STRING_FLOATS_MAP = ParameterizedTypeName.get(MAP, ClassName.get(String.class), FLOATS);
 
+    /**
+     * Text for a Javadoc comment: plan shapes hold {@code *} (a convolution), which next to a
+     * {@code /} would end the comment, and {@code @}, which would start a tag.
+     */
+    static String javadoc(String s) {
+        return s.replace("*", "&#42;").replace("@", "&#64;");
+    }
+
     /** An enum constant name from a reference spelling ("layer-feature" to LAYER_FEATURE). */
     static String constant(String spelling) {
         return spelling.replace('-', '_').toUpperCase(Locale.ROOT);

@@ -134,13 +134,13 @@ final class StepEmitter {
                 + "{@code STATES} in all.\n", layer.mode() == SsmMode.DWS ? " (the pointwise conv follows)" : "",
                 layer.mode() == SsmMode.S5 || layer.mode() == SsmMode.NECK ? "block, {@code BLOCKS} blocks" : "channel",
                 layer.mode() == SsmMode.FULL ? ", {@code PAIRS} (input channel, state) pairs per output channel" : "");
-        d.add("Step plan: {@code $L}", escape(form.plan().shape()));
+        d.add("Step plan: {@code $L}", Poet.javadoc(form.plan().shape()));
         if (form.plan() == form.chosen()) {
             d.add(" (the planner's choice for one frame, predicted $L ms)", millis(form.chosen()));
         }
         d.add(".\n");
         if (form.note() != null) {
-            d.add("$L.\n", escape(form.note()));
+            d.add("$L.\n", Poet.javadoc(form.note()));
         }
         return d.build();
     }
@@ -151,10 +151,6 @@ final class StepEmitter {
 
     private String key() {
         return layer.key().isEmpty() ? "The layer" : "{@code " + layer.key() + "}";
-    }
-
-    private static String escape(String s) {
-        return s.replace("*", "&#42;").replace("@", "&#64;");
     }
 
     /** The step in words, as the generated loops compute it. */

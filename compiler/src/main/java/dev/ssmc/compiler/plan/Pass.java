@@ -1,5 +1,7 @@
 package dev.ssmc.compiler.plan;
 
+import java.util.Optional;
+
 /** The computations of a block that are planned separately. */
 public enum Pass {
     /** The training forward pass over whole sequences. */
@@ -35,5 +37,15 @@ public enum Pass {
 
     public boolean backward() {
         return !streaming() && this != FORWARD;
+    }
+
+    /** The stored tensor whose gradient this pass gives ({@code B}, {@code C} or {@code E}); empty for the others. */
+    public Optional<String> weight() {
+        return switch (this) {
+            case GRAD_B -> Optional.of("B");
+            case GRAD_C -> Optional.of("C");
+            case GRAD_E -> Optional.of("E");
+            default -> Optional.empty();
+        };
     }
 }

@@ -34,13 +34,17 @@ import java.util.function.IntUnaryOperator;
  * Intermediates live in per-thread scratch arrays.
  */
 public final class Contract {
-    static final int AUTO = 0;
-    /** Never copy an operand: loops around strided products (tests force it). */
-    static final int LOOPS = 1;
-    /** Always permute operands and output into canonical order (tests force it). */
-    static final int CANONICAL = 2;
-    /** Take the lane path whenever it applies (tests force it). */
-    static final int LANES = 3;
+    /** How a product is computed: chosen by size ({@code AUTO}), or one path forced (tests force each). */
+    enum Strategy {
+        /** By the sizes: the cheapest of loops, canonical products and lanes. */
+        AUTO,
+        /** Never copy an operand: loops around strided products. */
+        LOOPS,
+        /** Always permute operands and output into canonical order. */
+        CANONICAL,
+        /** Take the lane path whenever it applies. */
+        LANES
+    }
     /** Below this many multiply-adds per product, permuting to get fewer, larger products wins. */
     private static final long SMALL_PRODUCT = 16384;
     /** Elements a permutation copies in the time of one matrix product call's overhead, about. */
@@ -65,7 +69,7 @@ public final class Contract {
     public static void pairwise(String aIdx, float[] aRe, float[] aIm, String bIdx, float[] bRe, float[] bIm,
                                 String outIdx, float[] outRe, float[] outIm, IntUnaryOperator sizeOf) {
         long start = KernelMeter.start();
-        pairwise(aIdx, aRe, aIm, bIdx, bRe, bIm, outIdx, outRe, outIm, sizeOf, AUTO, VectorSupport.enabled());
+        pairwise(aIdx, aRe, aIm, bIdx, bRe, bIm, outIdx, outRe, outIm, sizeOf, Strategy.AUTO, VectorSupport.enabled());
         if (KernelMeter.ON) {
             KernelMeter.stop(KernelMeter.DETAIL ? "contract " + aIdx + (aIm != null ? "~," : ",") + bIdx
                             + (bIm != null ? "~->" : "->") + outIdx + (outIm != null ? "~" : "") : "contract",
@@ -143,7 +147,7 @@ public final class Contract {
 
     static void pairwise(String aIdx, float[] aRe, float[] aIm, String bIdx, float[] bRe, float[] bIm,
                          String outIdx, float[] outRe, float[] outIm, IntUnaryOperator sizeOf,
-                         int strategy, boolean vector) {
+                         Strategy strategy, boolean vector) {
         Objects.requireNonNull(aRe, "aRe");
         Objects.requireNonNull(bRe, "bRe");
         Objects.requireNonNull(outRe, "outRe");
@@ -188,8 +192,8 @@ public final class Contract {
         Roles r = Roles.of(a, b, outIdx);
         if (r.inner.isEmpty()) {
             broadcastProduct(a, b, out, vector);
-        } else if (strategy != LOOPS && strategy != CANONICAL
-                && LaneProducts.applies(a, b, out, r.batch, r.inner, strategy == LANES)) {
+        } else if (strategy != Strategy.LOOPS && strategy != Strategy.CANONICAL
+                && LaneProducts.applies(a, b, out, r.batch, r.inner, strategy == Strategy.LANES)) {
             new LaneProducts(a, b, out, r.batch, r.rows, r.cols, r.inner).run(vector);
         } else {
             matrixProducts(a, b, out, r, strategy, vector);
@@ -286,7 +290,7 @@ public final class Contract {
             long work = LaneProducts.work(rows, lanes, groupSize(r.inner, a, 0), aComplex && bComplex);
             return new Work(Path.LANES, 0, 0, 0, 0, copied, Parallel.parts((int) rows, 1, work));
         }
-        Canonical c = Canonical.of(a, b, out, r, AUTO);
+        Canonical c = Canonical.of(a, b, out, r, Strategy.AUTO);
         View pa = c.a ? View.shapeOnly(r.aOrder(), sizesIn(r.aOrder(), a), aComplex) : a;
         View pb = c.b ? View.shapeOnly(r.bOrder(), sizesIn(r.bOrder(), b), bComplex) : b;
         View pc = c.out ? View.shapeOnly(r.outOrder(), sizesIn(r.outOrder(), out), out.im != null) : out;
@@ -456,7 +460,7 @@ public final class Contract {
 
     // ---- contracted letters: batched matrix products ----
 
-    private static void matrixProducts(View a, View b, View out, Roles r, int strategy, boolean vector) {
+    private static void matrixProducts(View a, View b, View out, Roles r, Strategy strategy, boolean vector) {
         View c = out;
         Canonical canonical = Canonical.of(a, b, out, r, strategy);
         if (canonical.a) {
@@ -493,9 +497,9 @@ public final class Contract {
      * with a few weights makes a handful of long products: copying it would cost ten times more).
      */
     private record Canonical(boolean a, boolean b, boolean out) {
-        static Canonical of(View a, View b, View out, Roles r, int strategy) {
-            boolean always = strategy == CANONICAL;
-            if (!always && strategy != AUTO) {
+        static Canonical of(View a, View b, View out, Roles r, Strategy strategy) {
+            boolean always = strategy == Strategy.CANONICAL;
+            if (!always && strategy != Strategy.AUTO) {
                 return new Canonical(false, false, false);
             }
             Canonical c = new Canonical(always || fusedFrom(r.rows, a, a) != 0 || fusedFrom(r.inner, a, a) != 0,

@@ -103,7 +103,7 @@ class ContractTest {
         float[] bReCopy = bRe.clone();
         double[][] ref = naive(aIdx, aRe, aIm, bIdx, bRe, bIm, outIdx, sizeOf);
         boolean[] vectors = VectorSupport.available() ? new boolean[] {false, true} : new boolean[] {false};
-        for (int strategy : new int[] {Contract.AUTO, Contract.LOOPS, Contract.CANONICAL, Contract.LANES}) {
+        for (Contract.Strategy strategy : Contract.Strategy.values()) {
             for (boolean vector : vectors) {
                 float[] outRe = new float[no + 2];
                 float[] outIm = outComplex ? new float[no + 2] : null;
