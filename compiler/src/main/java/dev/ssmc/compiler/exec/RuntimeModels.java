@@ -7,6 +7,7 @@ import dev.ssmc.compiler.ir.Node;
 import dev.ssmc.compiler.ir.NormKind;
 import dev.ssmc.compiler.ir.Postact;
 import dev.ssmc.compiler.ir.Resample;
+import dev.ssmc.compiler.ir.ResampleMode;
 import dev.ssmc.compiler.ir.Residual;
 import dev.ssmc.compiler.ir.SsmLayer;
 import dev.ssmc.compiler.ir.SsmMode;
@@ -60,6 +61,10 @@ public final class RuntimeModels {
         return PostactKind.of(p.spelling());
     }
 
+    public static ResampleKind resample(ResampleMode m) {
+        return ResampleKind.of(m.spelling());
+    }
+
     private static List<Layer> layers(List<Node> nodes, Params p, BlockFactory blocks) {
         List<Layer> out = new ArrayList<>();
         for (Node n : nodes) {
@@ -73,7 +78,7 @@ public final class RuntimeModels {
                 out.add(new ActivationLayer(norm(a.act().norm()), postact(a.act().postact()), a.act().dropout(), a.normKey(),
                         a.inChannels(), p));
             } else if (n instanceof Resample r) {
-                out.add(new dev.ssmc.runtime.model.ResampleLayer(ResampleKind.of(r.mode().spelling()), r.ratio(), r.inChannels(), r.outChannels(),
+                out.add(new dev.ssmc.runtime.model.ResampleLayer(resample(r.mode()), r.ratio(), r.inChannels(), r.outChannels(),
                         r.key(), p));
             } else if (n instanceof Residual r) {
                 int c = r.inChannels();
