@@ -98,7 +98,8 @@ public final class Ssmc {
             } else if (Files.isRegularFile(s)) {
                 out.add(s);
             } else {
-                throw new java.io.FileNotFoundException(s + ": no such file or directory");
+                // NoSuchFileException, as java.nio reports a missing file: the plugin and the CLI catch that one
+                throw new java.nio.file.NoSuchFileException(s.toString(), null, "no such file or directory");
             }
         }
         return out;

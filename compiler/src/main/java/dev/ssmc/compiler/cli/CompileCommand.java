@@ -52,8 +52,8 @@ public final class CompileCommand implements Callable<Integer> {
         Ssmc.Result r;
         try {
             r = Ssmc.compile(config);
-        } catch (java.io.FileNotFoundException e) {
-            throw new UserError(e.getMessage()); // a source that is not there: the message names it
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new UserError(e.getMessage()); // a source that is not there: "FILE: no such file or directory"
         } catch (IOException e) {
             throw UserFiles.failure(output, e);
         } catch (IllegalArgumentException e) {

@@ -107,6 +107,8 @@ class BadInputTest {
         run("check", s(tmp)).assertUserError(tmp + ": error: cannot read the file: is a directory");
         run("fmt", s(tmp)).assertUserError(tmp + ": error: cannot read the file: is a directory");
         run("check", s(tmp.resolve("nope.ssm"))).assertUserError("nope.ssm: error: no such file");
+        run("compile", s(tmp.resolve("nope.ssm")), "-o", s(tmp.resolve("gen-nope")))
+                .assertUserError(tmp.resolve("nope.ssm") + ": no such file or directory");
     }
 
     // ---- checkpoints ----
