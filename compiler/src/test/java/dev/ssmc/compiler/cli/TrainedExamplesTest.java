@@ -2,7 +2,7 @@ package dev.ssmc.compiler.cli;
 
 import static dev.ssmc.compiler.cli.CliFixture.run;
 import static dev.ssmc.compiler.cli.CliFixture.s;
-import static dev.ssmc.compiler.syntax.ExamplesTest.example;
+import static dev.ssmc.compiler.Examples.example;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ssmc.compiler.Examples;
 import dev.ssmc.compiler.syntax.ExamplesTest;
 import dev.ssmc.compiler.syntax.check.Frontend;
 import dev.ssmc.runtime.testing.SharedData;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class VoiceAugmentationTest {
     @Test
     void speedPitchAndMasksOnlyWhenAsked() throws Exception {
-        Frontend.CheckedNetwork checked = Frontend.compile(ExamplesTest.example("kws/kws-trained.ssm")).networks().get(0);
+        Frontend.CheckedNetwork checked = Frontend.compile(Examples.example("kws/kws-trained.ssm")).networks().get(0);
         Path data = SharedData.dir().resolve("data").resolve("kws-synth");
         for (boolean voices : new boolean[] {false, true}) {
             TrainingData d = TrainingData.open(data, null, checked.network(), checked.shapes(), null, voices);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ssmc.compiler.Examples;
 import dev.ssmc.compiler.Ssmc;
 import dev.ssmc.compiler.ir.NetworkShapes;
 import dev.ssmc.compiler.ir.Node;
@@ -26,7 +27,7 @@ class CheckedShapesGenerationTest {
     @ParameterizedTest
     @ValueSource(strings = {"kws/kws.ssm", "kws/kws-trained.ssm", "denoise/denoise.ssm"})
     void theCheckedShapesGiveTheSameClass(String rel) {
-        Frontend.Compilation c = Frontend.compile(ExamplesTest.example(rel));
+        Frontend.Compilation c = Frontend.compile(Examples.example(rel));
         assertTrue(c.ok(), c::render);
         assertFalse(c.networks().isEmpty());
         for (Frontend.CheckedNetwork n : c.networks()) {
@@ -46,7 +47,7 @@ class CheckedShapesGenerationTest {
     /** A generated class says what made it, which version, and from which file (for readers and tools). */
     @Test
     void theClassIsMarkedGeneratedWithVersionAndSource() {
-        Frontend.CheckedNetwork n = Frontend.compile(ExamplesTest.example("kws/kws.ssm")).networks().get(0);
+        Frontend.CheckedNetwork n = Frontend.compile(Examples.example("kws/kws.ssm")).networks().get(0);
         String source = NetworkGenerator.generate(n.shapes(), "p", Profile.defaults(), "kws.ssm").toString();
         int at = source.indexOf("@Generated(");
         assertTrue(at > 0, "no @Generated");

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
+import dev.ssmc.compiler.Examples;
 import dev.ssmc.compiler.RandomConfigs;
 import dev.ssmc.compiler.RandomLengths;
 import dev.ssmc.compiler.codegen.GeneratedStreamTest.Compiled;
@@ -96,7 +97,7 @@ class GeneratedSnapshotTest {
     void anotherStructureUnderTheSameNameIsRefusedNamingTheLayer() throws IOException {
         Compiled kws = Compiled.of(example("kws/kws-trained.ssm"), 1);
         byte[] snapshot = warm(kws).snapshot();
-        String source = Files.readString(GeneratedStreamTest.examplePath("kws/kws-trained.ssm"));
+        String source = Files.readString(Examples.example("kws/kws-trained.ssm"));
         String wider = source.replaceFirst("downsample conv 4 to 32", "downsample conv 4 to 40");
         assertTrue(!wider.equals(source), "the example has the layer this test widens");
         Frontend.Compilation changed = Frontend.compile("wider.ssm", wider);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
+import dev.ssmc.compiler.Examples;
 import dev.ssmc.compiler.RandomConfigs;
 import dev.ssmc.compiler.RandomLengths;
 import dev.ssmc.compiler.RandomWeights;
@@ -23,7 +24,6 @@ import dev.ssmc.runtime.stream.NetworkStream;
 import dev.ssmc.runtime.stream.StreamingNetwork;
 import dev.ssmc.runtime.testing.Property;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -232,16 +232,12 @@ class GeneratedStreamTest {
     }
 
     static Network example(String rel) throws IOException {
-        Frontend.Compilation c = Frontend.compile(examplePath(rel));
+        Frontend.Compilation c = Frontend.compile(Examples.example(rel));
         assertTrue(c.ok(), c.render());
         return c.networks().get(0).network();
     }
 
     /** An example's file, from the module's directory or the repository's. */
-    static Path examplePath(String rel) {
-        Path p = Path.of("../examples").resolve(rel);
-        return p.toFile().exists() ? p : Path.of("examples").resolve(rel);
-    }
 
     @Test
     void layersStreamAsTheyComputeWholeSequences() {

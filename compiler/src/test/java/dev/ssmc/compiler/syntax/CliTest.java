@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ssmc.compiler.Examples;
 import dev.ssmc.compiler.cli.Main;
 import dev.ssmc.compiler.reference.ReferenceNetworks;
 import dev.ssmc.compiler.syntax.check.Frontend;
@@ -50,8 +51,8 @@ class CliTest {
 
     @Test
     void checkPrintsOneSummaryLinePerNetwork() {
-        Path kws = ExamplesTest.example("kws/kws.ssm");
-        Path se = ExamplesTest.example("denoise/denoise.ssm");
+        Path kws = Examples.example("kws/kws.ssm");
+        Path se = Examples.example("denoise/denoise.ssm");
         Run r = run("check", kws.toString(), se.toString());
         assertEquals(0, r.status, r.err);
         String[] lines = r.out.split("\n");

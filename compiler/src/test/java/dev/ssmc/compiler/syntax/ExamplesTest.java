@@ -3,6 +3,7 @@ package dev.ssmc.compiler.syntax;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ssmc.compiler.Examples;
 import dev.ssmc.compiler.exec.Engines;
 import dev.ssmc.compiler.golden.GoldenReport;
 import dev.ssmc.compiler.golden.GoldenRunner;
@@ -12,7 +13,6 @@ import dev.ssmc.compiler.reference.ReferenceNetworks;
 import dev.ssmc.compiler.syntax.check.Frontend;
 import dev.ssmc.compiler.syntax.check.IrStructure;
 import dev.ssmc.runtime.testing.SharedData;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,18 +23,13 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The example files describe exactly the golden networks: same structure, same checkpoint keys and shapes. */
 public class ExamplesTest {
 
-    /** A file of the repository's {@code examples/} folder, from a module's directory or the root. */
-    public static Path example(String rel) {
-        Path p = Path.of("../examples").resolve(rel);
-        return p.toFile().exists() ? p : Path.of("examples").resolve(rel);
-    }
 
     @ParameterizedTest
     @CsvSource({"kws/kws.ssm, net_kws, KeywordSpotter, 32, 16000, 128, 1",
                 "denoise/denoise.ssm, net_se, Denoiser, 16, 16000, 64, 4"})
     void exampleIsTheGoldenNetwork(String file, String golden, String name, int batch, int length, int chunk,
                                    int oneChannelWaveformLayers) throws Exception {
-        Frontend.Compilation c = Frontend.compile(example(file));
+        Frontend.Compilation c = Frontend.compile(Examples.example(file));
         assertTrue(c.ok(), c::render);
         // the reference starts a one-channel layer at dt 1e-3: each at the input's rate is warned about, nothing else
         assertEquals(oneChannelWaveformLayers, c.diagnostics().size(), c::render);
@@ -62,7 +57,7 @@ public class ExamplesTest {
     @ParameterizedTest
     @CsvSource({"kws/kws.ssm, net_kws", "denoise/denoise.ssm, net_se"})
     void exampleReproducesTheGoldenOutputs(String file, String golden) {
-        Frontend.Compilation c = Frontend.compile(example(file));
+        Frontend.Compilation c = Frontend.compile(Examples.example(file));
         assertTrue(c.ok(), c::render);
         Network fromSource = c.network();
         GoldenRunner runner = new GoldenRunner(Engines.all(), (config, where) -> fromSource);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.generators.SourceDSL.longs;
 
+import dev.ssmc.compiler.Examples;
 import dev.ssmc.runtime.testing.Property;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ class FormatterTest {
     @ParameterizedTest
     @ValueSource(strings = {"kws/kws.ssm", "denoise/denoise.ssm"})
     void examplesAreInCanonicalForm(String example) throws Exception {
-        Path p = ExamplesTest.example(example);
+        Path p = Examples.example(example);
         String text = Files.readString(p);
         Ast.SourceFile tree = parse(p.toString(), text);
         assertEquals(text, Formatter.format(tree));

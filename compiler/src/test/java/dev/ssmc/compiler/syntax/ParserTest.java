@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ssmc.compiler.Examples;
 import dev.ssmc.compiler.syntax.check.Frontend;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -95,7 +96,7 @@ class ParserTest {
     void theDocumentationsExamplesCheckAndAreCanonical() throws Exception {
         List<String> programs = new ArrayList<>();
         for (String doc : List.of("../README.md", "../docs/language.md")) {
-            String text = Files.readString(ExamplesTest.example(doc));
+            String text = Files.readString(Examples.example(doc));
             Matcher m = Pattern.compile("```(\\w*)\\n(.*?)```", Pattern.DOTALL).matcher(text);
             int before = programs.size();
             while (m.find()) {

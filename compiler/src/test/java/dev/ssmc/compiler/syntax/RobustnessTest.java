@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.generators.SourceDSL.longs;
 
+import dev.ssmc.compiler.Examples;
 import dev.ssmc.compiler.syntax.check.Frontend;
 import dev.ssmc.grammar.SsmLexer;
 import dev.ssmc.runtime.testing.Property;
@@ -37,8 +38,8 @@ class RobustnessTest {
 
     private static List<String> programs() throws Exception {
         List<String> out = new ArrayList<>();
-        out.add(Files.readString(ExamplesTest.example("kws/kws.ssm")));
-        out.add(Files.readString(ExamplesTest.example("denoise/denoise.ssm")));
+        out.add(Files.readString(Examples.example("kws/kws.ssm")));
+        out.add(Files.readString(Examples.example("denoise/denoise.ssm")));
         out.add(FormatterTest.MESSY);
         out.add(LanguageTest.EVERYTHING);
         return out;

@@ -3,6 +3,7 @@ package dev.ssmc.compiler.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ssmc.compiler.Examples;
 import dev.ssmc.compiler.ir.Network;
 import dev.ssmc.compiler.plan.Profile;
 import dev.ssmc.compiler.syntax.ExamplesTest;
@@ -32,11 +33,11 @@ class TorchCheckpointTest {
 
     @Test
     void theTestWordFilesGetPyTorchsLogits() throws Exception {
-        Path config = ExamplesTest.example("kws/kws-torch.json");
+        Path config = Examples.example("kws/kws-torch.json");
         Network network = ImportedNetworks.viaSource(Files.readString(config), config.toString());
         Trainable net = Networks.load(network, Profile.defaults(), "kws-torch",
-                ExamplesTest.example("kws/kws-torch.safetensors"));
-        SafeTensorsFile reference = SafeTensors.read(ExamplesTest.example("kws/kws-torch-test-logits.safetensors"));
+                Examples.example("kws/kws-torch.safetensors"));
+        SafeTensorsFile reference = SafeTensors.read(Examples.example("kws/kws-torch-test-logits.safetensors"));
         List<String> items = List.of(reference.metadata().get("items").split("\n"));
         float[] torchLogits = reference.f32("logits").data();
         int classes = torchLogits.length / items.size();

@@ -1,6 +1,6 @@
 package dev.ssmc.compiler.train;
 
-import static dev.ssmc.compiler.syntax.ExamplesTest.example;
+import static dev.ssmc.compiler.Examples.example;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
