@@ -25,7 +25,7 @@ import java.util.Locale;
  *
  * <p>Usage, from the repository (after `./ssmc --help` has built the jar):
  * <pre>
- * java --add-modules jdk.incubator.vector -cp compiler/target/ssmc-cli.jar bench/SsmcLogits.java \
+ * java --add-modules jdk.incubator.vector -cp tools/target/ssmc-cli.jar bench/SsmcLogits.java \
  *     NET.ssm CHECKPOINT.safetensors DATA_DIR OUT.safetensors [test|validation|train]
  * </pre>
  * Writes `logits[N, classes]`, `inputs[N, clip length]`, and metadata `items` (one a line, named as

@@ -11,7 +11,6 @@ import dev.ssmc.compiler.ir.NetworkShapes;
 import dev.ssmc.compiler.ir.Node;
 import dev.ssmc.compiler.ir.ShapeInference;
 import dev.ssmc.compiler.plan.Profile;
-import dev.ssmc.compiler.syntax.ExamplesTest;
 import dev.ssmc.compiler.syntax.check.Frontend;
 import java.util.List;
 import org.junit.jupiter.api.Test;

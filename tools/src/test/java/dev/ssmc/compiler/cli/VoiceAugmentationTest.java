@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ssmc.compiler.Examples;
-import dev.ssmc.compiler.syntax.ExamplesTest;
 import dev.ssmc.compiler.syntax.check.Frontend;
 import dev.ssmc.runtime.testing.SharedData;
 import dev.ssmc.runtime.train.Augmentation;

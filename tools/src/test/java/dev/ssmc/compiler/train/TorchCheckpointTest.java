@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ssmc.compiler.Examples;
 import dev.ssmc.compiler.ir.Network;
 import dev.ssmc.compiler.plan.Profile;
-import dev.ssmc.compiler.syntax.ExamplesTest;
 import dev.ssmc.compiler.syntax.importer.ImportedNetworks;
 import dev.ssmc.runtime.io.SafeTensors;
 import dev.ssmc.runtime.io.SafeTensorsFile;
