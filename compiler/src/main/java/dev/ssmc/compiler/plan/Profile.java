@@ -1,10 +1,8 @@
 package dev.ssmc.compiler.plan;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonParseException;
 import dev.ssmc.runtime.io.AtomicFile;
-import dev.ssmc.runtime.io.JsonErrors;
+import dev.ssmc.runtime.io.Json;
+import dev.ssmc.runtime.io.JsonSyntaxException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -12,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * How fast this machine runs each kind of step: the calibration the cost model turns work into
@@ -28,7 +28,6 @@ import java.util.Map;
 public record Profile(Map<StepKind, Double> flopsPerSecond, double bytesPerSecond, double stepOverhead,
                       double cacheBytes, String machine) {
 
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
     private static final String DEFAULT_RESOURCE = "default-profile.json";
 
     public Profile {
@@ -69,39 +68,56 @@ public record Profile(Map<StepKind, Double> flopsPerSecond, double bytesPerSecon
         AtomicFile.writeString(file, toJson() + "\n");
     }
 
-    /** On-disk form: plain numbers keyed by kind name. */
-    private record Stored(Map<String, Double> flopsPerSecond, double bytesPerSecond, double stepOverhead,
-                          double cacheBytes, String machine) {
-    }
-
+    /**
+     * The on-disk form: an object of {@code flopsPerSecond} (numbers keyed by kind name, sorted),
+     * {@code bytesPerSecond}, {@code stepOverhead}, {@code cacheBytes} and {@code machine}, indented.
+     */
     public String toJson() {
-        Map<String, Double> f = new java.util.TreeMap<>();
-        flopsPerSecond.forEach((k, v) -> f.put(k.name(), v));
-        return GSON.toJson(new Stored(f, bytesPerSecond, stepOverhead, cacheBytes, machine));
+        Map<String, Json> speeds = new TreeMap<>();
+        flopsPerSecond.forEach((k, v) -> speeds.put(k.name(), Json.Num.of(v)));
+        Map<String, Json> json = new LinkedHashMap<>();
+        json.put("flopsPerSecond", new Json.Obj(speeds));
+        json.put("bytesPerSecond", Json.Num.of(bytesPerSecond));
+        json.put("stepOverhead", Json.Num.of(stepOverhead));
+        json.put("cacheBytes", Json.Num.of(cacheBytes));
+        json.put("machine", new Json.Str(machine));
+        return new Json.Obj(json).pretty();
     }
 
     static Profile fromJson(String json, String where) {
         try {
-            Stored s = GSON.fromJson(json, Stored.class);
-            if (s == null || s.flopsPerSecond() == null) {
+            if (!(Json.parse(json) instanceof Json.Obj stored
+                    && stored.get("flopsPerSecond") instanceof Json.Obj speeds)) {
                 throw new IllegalArgumentException(where + ": not a calibration profile (no flopsPerSecond)");
             }
             Map<StepKind, Double> f = new EnumMap<>(StepKind.class);
-            for (Map.Entry<String, Double> e : s.flopsPerSecond().entrySet()) {
+            for (Map.Entry<String, Json> e : speeds.members().entrySet()) {
                 StepKind k;
                 try {
                     k = StepKind.valueOf(e.getKey());
                 } catch (IllegalArgumentException ex) {
                     throw new IllegalArgumentException(where + ": unknown step kind '" + e.getKey() + "' in the profile");
                 }
-                f.put(k, e.getValue());
+                f.put(k, number(e.getValue(), "flopsPerSecond." + e.getKey()));
             }
-            return new Profile(f, s.bytesPerSecond(), s.stepOverhead(), s.cacheBytes(),
-                    s.machine() == null ? "unknown" : s.machine());
-        } catch (JsonParseException e) {
-            throw new IllegalArgumentException(where + ": the profile is not valid JSON: " + JsonErrors.describe(e));
+            return new Profile(f, number(stored.get("bytesPerSecond"), "bytesPerSecond"),
+                    number(stored.get("stepOverhead"), "stepOverhead"), number(stored.get("cacheBytes"), "cacheBytes"),
+                    stored.get("machine") instanceof Json.Str machine ? machine.value() : "unknown");
+        } catch (JsonSyntaxException e) {
+            throw new IllegalArgumentException(where + ": the profile is not valid JSON: " + e.getMessage());
         } catch (IllegalArgumentException e) {
             throw e.getMessage().startsWith(where) ? e : new IllegalArgumentException(where + ": " + e.getMessage());
         }
+    }
+
+    /** A number of the profile; a missing one reads as 0, which the checks above refuse where it matters. */
+    private static double number(Json value, String name) {
+        if (value == null) {
+            return 0;
+        }
+        if (!(value instanceof Json.Num n)) {
+            throw new IllegalArgumentException(name + " is " + value + ", not a number");
+        }
+        return n.doubleValue();
     }
 }

@@ -1,17 +1,7 @@
 package dev.ssmc.runtime.io;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
-import com.google.gson.JsonPrimitive;
-import com.google.gson.Strictness;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.StringReader;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -24,7 +14,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -108,11 +97,11 @@ public final class SafeTensors {
 
     private static SafeTensorsFile parseHeader(Path file, String json, long fileSize, long dataStart)
             throws SafeTensorsException {
-        Map<String, JsonElement> entries = parseTopLevelObject(file, json);
+        Map<String, Json> entries = parseTopLevelObject(file, json);
         long dataLength = fileSize - dataStart;
         Map<String, String> metadata = new TreeMap<>();
         List<TensorInfo> tensors = new ArrayList<>();
-        for (Map.Entry<String, JsonElement> entry : entries.entrySet()) {
+        for (Map.Entry<String, Json> entry : entries.entrySet()) {
             if (entry.getKey().equals(METADATA_KEY)) {
                 metadata = parseMetadata(file, entry.getValue());
             } else {
@@ -124,113 +113,77 @@ public final class SafeTensors {
     }
 
     /**
-     * Parses the header as one strict JSON object. Objects are walked by hand so that a key given
-     * twice, at any depth, is an error instead of the last one silently winning, as it would in
-     * Gson's own tree parser.
+     * Parses the header as one strict JSON object. A key given twice, at any depth, is an error instead of
+     * the last one silently winning.
      */
-    private static Map<String, JsonElement> parseTopLevelObject(Path file, String json) throws SafeTensorsException {
-        Map<String, JsonElement> entries = new LinkedHashMap<>();
-        JsonReader reader = new JsonReader(new StringReader(json));
-        reader.setStrictness(Strictness.STRICT);
+    private static Map<String, Json> parseTopLevelObject(Path file, String json) throws SafeTensorsException {
+        String start = json.stripLeading();
+        if (!start.isEmpty() && start.charAt(0) != '{' && !startsWith(start).isEmpty()) {
+            throw SafeTensorsException.ofFile(file, "the header is not a JSON object; it starts with "
+                    + startsWith(start));
+        }
         try {
-            JsonToken first = reader.peek();
-            if (first != JsonToken.BEGIN_OBJECT) {
-                throw SafeTensorsException.ofFile(file, "the header is not a JSON object; it starts with "
-                        + describe(first));
-            }
-            reader.beginObject();
-            while (reader.hasNext()) {
-                String name = reader.nextName();
-                if (entries.containsKey(name)) {
-                    throw new SafeTensorsException(file, name, "the header names it more than once");
-                }
-                entries.put(name, readValue(file, reader));
-            }
-            reader.endObject();
-            if (!atEnd(reader)) {
-                throw SafeTensorsException.ofFile(file, "the header has more text after its JSON object"
-                        + " (only spaces may pad it)");
-            }
-        } catch (SafeTensorsException e) {
-            throw e;
-        } catch (IOException | JsonParseException | IllegalStateException e) {
-            throw new SafeTensorsException(file, null, "the header is not valid JSON: " + JsonErrors.describe(e), e);
-        }
-        return entries;
-    }
-
-    private static JsonElement readValue(Path file, JsonReader reader) throws IOException {
-        JsonToken token = reader.peek();
-        if (token == JsonToken.BEGIN_OBJECT) {
-            JsonObject object = new JsonObject();
-            reader.beginObject();
-            while (reader.hasNext()) {
-                String name = reader.nextName();
-                if (object.has(name)) {
-                    throw SafeTensorsException.ofFile(file, "the header has the key '" + name + "' twice at "
-                            + reader.getPath());
-                }
-                object.add(name, readValue(file, reader));
-            }
-            reader.endObject();
-            return object;
-        }
-        if (token == JsonToken.BEGIN_ARRAY) {
-            JsonArray array = new JsonArray();
-            reader.beginArray();
-            while (reader.hasNext()) {
-                array.add(readValue(file, reader));
-            }
-            reader.endArray();
-            return array;
-        }
-        return JsonParser.parseReader(reader); // one string, number, boolean or null
-    }
-
-    private static boolean atEnd(JsonReader reader) {
-        try {
-            return reader.peek() == JsonToken.END_DOCUMENT;
-        } catch (IOException e) {
-            return false; // strict mode refuses a second value as malformed; for us it is just "more text"
+            return ((Json.Obj) Json.parse(json)).members();
+        } catch (JsonSyntaxException.TrailingText e) {
+            throw SafeTensorsException.ofFile(file, "the header has more text after its JSON object"
+                    + " (only spaces may pad it)");
+        } catch (JsonSyntaxException.DuplicateKey e) {
+            throw e.depth() == 1
+                    ? new SafeTensorsException(file, e.key(), "the header names it more than once")
+                    : SafeTensorsException.ofFile(file, "the header has the key '" + e.key() + "' twice at " + e.path());
+        } catch (JsonSyntaxException e) {
+            throw new SafeTensorsException(file, null, "the header is not valid JSON: " + e.getMessage(), e);
         }
     }
 
-    private static Map<String, String> parseMetadata(Path file, JsonElement value) throws SafeTensorsException {
-        if (!value.isJsonObject()) {
+    /** What kind of JSON value a text other than an object begins, or "" if it begins none. */
+    private static String startsWith(String text) {
+        char c = text.charAt(0);
+        if (c == '[') {
+            return "an array";
+        } else if (c == '"') {
+            return "a string";
+        } else if (c == '-' || (c >= '0' && c <= '9')) {
+            return "a number";
+        } else if (text.startsWith("true") || text.startsWith("false")) {
+            return "a boolean";
+        }
+        return text.startsWith("null") ? "null" : "";
+    }
+
+    private static Map<String, String> parseMetadata(Path file, Json value) throws SafeTensorsException {
+        if (!(value instanceof Json.Obj object)) {
             throw SafeTensorsException.ofFile(file, METADATA_KEY + " is " + describe(value)
                     + ", but it must be an object of strings");
         }
         Map<String, String> metadata = new TreeMap<>();
-        for (Map.Entry<String, JsonElement> e : value.getAsJsonObject().entrySet()) {
-            JsonElement v = e.getValue();
-            if (!isString(v)) {
+        for (Map.Entry<String, Json> e : object.members().entrySet()) {
+            if (!(e.getValue() instanceof Json.Str v)) {
                 throw SafeTensorsException.ofFile(file, METADATA_KEY + " key '" + e.getKey() + "' has "
-                        + describe(v) + ", but metadata values must be strings");
+                        + describe(e.getValue()) + ", but metadata values must be strings");
             }
-            metadata.put(e.getKey(), v.getAsString());
+            metadata.put(e.getKey(), v.value());
         }
         return metadata;
     }
 
-    private static TensorInfo parseTensor(Path file, String name, JsonElement value, long dataLength)
+    private static TensorInfo parseTensor(Path file, String name, Json value, long dataLength)
             throws SafeTensorsException {
-        if (!value.isJsonObject()) {
+        if (!(value instanceof Json.Obj entry)) {
             throw new SafeTensorsException(file, name, "the entry is " + describe(value)
                     + ", not an object with dtype, shape and data_offsets");
         }
-        JsonObject entry = value.getAsJsonObject();
-
-        JsonElement dtypeJson = required(file, name, entry, "dtype");
-        if (!isString(dtypeJson)) {
+        Json dtypeJson = required(file, name, entry, "dtype");
+        if (!(dtypeJson instanceof Json.Str dtypeString)) {
             throw new SafeTensorsException(file, name, "dtype is " + describe(dtypeJson) + ", not a string");
         }
-        String spelling = dtypeJson.getAsString();
+        String spelling = dtypeString.value();
         DType dtype = DType.fromSpelling(spelling).orElseThrow(() -> new SafeTensorsException(file, name,
                 "unknown dtype '" + spelling + "' (supported: " + DType.supportedSpellings() + ")"));
 
         long[] shape = nonNegativeIntegers(file, name, "shape", required(file, name, entry, "shape"));
 
-        JsonElement offsetsJson = required(file, name, entry, "data_offsets");
+        Json offsetsJson = required(file, name, entry, "data_offsets");
         long[] offsets = nonNegativeIntegers(file, name, "data_offsets", offsetsJson);
         if (offsets.length != 2) {
             throw new SafeTensorsException(file, name, "data_offsets " + offsetsJson
@@ -279,25 +232,25 @@ public final class SafeTensors {
         }
     }
 
-    private static JsonElement required(Path file, String name, JsonObject entry, String key)
+    private static Json required(Path file, String name, Json.Obj entry, String key)
             throws SafeTensorsException {
-        JsonElement v = entry.get(key);
+        Json v = entry.get(key);
         if (v == null) {
-            throw new SafeTensorsException(file, name, "the entry has no '" + key + "' (it has " + entry.keySet() + ")");
+            throw new SafeTensorsException(file, name, "the entry has no '" + key + "' (it has "
+                    + entry.members().keySet() + ")");
         }
         return v;
     }
 
-    private static long[] nonNegativeIntegers(Path file, String name, String key, JsonElement json)
+    private static long[] nonNegativeIntegers(Path file, String name, String key, Json json)
             throws SafeTensorsException {
-        if (!json.isJsonArray()) {
+        if (!(json instanceof Json.Arr array)) {
             throw new SafeTensorsException(file, name, key + " is " + describe(json) + ", not an array of integers");
         }
-        JsonArray array = json.getAsJsonArray();
-        long[] values = new long[array.size()];
+        long[] values = new long[array.items().size()];
         for (int i = 0; i < values.length; i++) {
-            JsonElement e = array.get(i);
-            String text = e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber() ? e.getAsString() : null;
+            Json e = array.items().get(i);
+            String text = e instanceof Json.Num n ? n.text() : null;
             if (text == null || !JSON_INTEGER.matcher(text).matches()) {
                 throw new SafeTensorsException(file, name, key + " " + json + " has " + describe(e)
                         + " at index " + i + ", not an integer");
@@ -351,37 +304,22 @@ public final class SafeTensors {
         }
     }
 
-    private static String describe(JsonElement e) {
+    private static String describe(Json e) {
         String kind;
-        if (e.isJsonNull()) {
+        if (e instanceof Json.Null) {
             return "null";
-        } else if (e.isJsonObject()) {
+        } else if (e instanceof Json.Obj) {
             kind = "the object ";
-        } else if (e.isJsonArray()) {
+        } else if (e instanceof Json.Arr) {
             kind = "the array ";
-        } else if (e.getAsJsonPrimitive().isString()) {
+        } else if (e instanceof Json.Str) {
             kind = "the string ";
-        } else if (e.getAsJsonPrimitive().isNumber()) {
+        } else if (e instanceof Json.Num) {
             kind = "the number ";
         } else {
             kind = "the boolean ";
         }
         String text = e.toString();
         return kind + (text.length() > 60 ? text.substring(0, 57) + "..." : text);
-    }
-
-    private static String describe(JsonToken token) {
-        return switch (token) {
-            case BEGIN_ARRAY -> "an array";
-            case STRING -> "a string";
-            case NUMBER -> "a number";
-            case BOOLEAN -> "a boolean";
-            case NULL -> "null";
-            default -> token.toString();
-        };
-    }
-
-    private static boolean isString(JsonElement e) {
-        return e instanceof JsonPrimitive p && p.isString();
     }
 }

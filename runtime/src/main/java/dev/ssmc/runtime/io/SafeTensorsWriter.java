@@ -1,11 +1,8 @@
 package dev.ssmc.runtime.io;
 
-import com.google.gson.stream.JsonWriter;
 import dev.ssmc.runtime.tensor.ShapeException;
 import dev.ssmc.runtime.tensor.Tensor;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -14,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -135,35 +133,27 @@ public final class SafeTensorsWriter {
 
     /** The UTF-8 JSON header, padded with spaces so the data buffer starts at a multiple of 8. */
     private byte[] header(List<Entry> layout) {
-        StringWriter json = new StringWriter();
-        try (JsonWriter w = new JsonWriter(json)) {
-            w.beginObject();
-            if (!metadata.isEmpty()) {
-                w.name(METADATA_KEY).beginObject();
-                for (Map.Entry<String, String> m : metadata.entrySet()) {
-                    w.name(m.getKey()).value(m.getValue());
-                }
-                w.endObject();
-            }
-            long offset = 0;
-            for (Entry e : layout) {
-                long end = offset + (long) e.elementCount() * e.dtype().byteSize();
-                w.name(e.name()).beginObject();
-                w.name("dtype").value(e.dtype().spelling());
-                w.name("shape").beginArray();
-                for (int d : e.shape()) {
-                    w.value(d);
-                }
-                w.endArray();
-                w.name("data_offsets").beginArray().value(offset).value(end).endArray();
-                w.endObject();
-                offset = end;
-            }
-            w.endObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException("writing JSON to a string cannot fail", e);
+        Map<String, Json> json = new LinkedHashMap<>();
+        if (!metadata.isEmpty()) {
+            Map<String, Json> m = new LinkedHashMap<>();
+            metadata.forEach((k, v) -> m.put(k, new Json.Str(v)));
+            json.put(METADATA_KEY, new Json.Obj(m));
         }
-        byte[] text = json.toString().getBytes(StandardCharsets.UTF_8);
+        long offset = 0;
+        for (Entry e : layout) {
+            long end = offset + (long) e.elementCount() * e.dtype().byteSize();
+            List<Json> shape = new ArrayList<>();
+            for (int d : e.shape()) {
+                shape.add(Json.Num.of(d));
+            }
+            Map<String, Json> tensor = new LinkedHashMap<>();
+            tensor.put("dtype", new Json.Str(e.dtype().spelling()));
+            tensor.put("shape", new Json.Arr(shape));
+            tensor.put("data_offsets", new Json.Arr(List.of(Json.Num.of(offset), Json.Num.of(end))));
+            json.put(e.name(), new Json.Obj(tensor));
+            offset = end;
+        }
+        byte[] text = new Json.Obj(json).toString().getBytes(StandardCharsets.UTF_8);
         int padded = (text.length + 7) / 8 * 8;
         byte[] header = new byte[padded];
         System.arraycopy(text, 0, header, 0, text.length);

@@ -5,7 +5,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-import dev.ssmc.runtime.io.JsonErrors;
 
 /**
  * Typed access to a reference config (a JSON object of constructor arguments), with errors that

@@ -1,4 +1,4 @@
-package dev.ssmc.runtime.io;
+package dev.ssmc.compiler.reference;
 
 import com.google.gson.JsonParseException;
 
