@@ -7,19 +7,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ssmc.runtime.testing.SharedData;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The denoiser that docs/training.md reports, as committed: its checkpoint loads
- * into its network and scores on the shared test sets what the page says (float rounding differs a
+ * The denoiser and the recognizer that docs/training.md reports, as committed: their checkpoints load
+ * into their networks and score on the shared test sets what the page says (float rounding differs a
  * little between machines' vector widths, hence the small margins).
  */
 class TrainedExamplesTest {
     /** docs/training.md: the committed denoiser's mean SI-SNR improvement on se-synth's 64 test pairs. */
     static final double DENOISER_SI_SNRI_DB = 2.61;
+
+    /** docs/training.md: the committed recognizer's word error rate (%) on asr-synth's 256 test utterances, greedy. */
+    static final double RECOGNIZER_WER = 19.30;
 
     private static Path data(String name) {
         return SharedData.dir().resolve("data").resolve(name);
@@ -32,5 +39,26 @@ class TrainedExamplesTest {
         Matcher m = Pattern.compile("si_snri=(-?\\d+\\.\\d\\d) dB over 64 items").matcher(r.lastLine());
         assertTrue(m.matches(), r::toString);
         assertEquals(DENOISER_SI_SNRI_DB, Double.parseDouble(m.group(1)), 0.05, r::toString);
+    }
+
+    @Test
+    void theRecognizerTranscribesTheTestVoicesAsDocumented(@TempDir Path tmp) throws IOException {
+        Path predictions = tmp.resolve("predictions.tsv");
+        CliFixture.Run r = run("eval", s(example("asr/digits-trained.ssm")), "--checkpoint",
+                s(example("asr/digits-trained.safetensors")), "--data", s(data("asr-synth")),
+                "--predictions", s(predictions)).assertOk();
+        Matcher m = Pattern.compile("wer=(\\d+\\.\\d\\d) cer=(\\d+\\.\\d\\d) over 256 items").matcher(r.lastLine());
+        assertTrue(m.matches(), r::toString);
+        assertEquals(RECOGNIZER_WER, Double.parseDouble(m.group(1)), 0.5, r::toString);
+
+        // streamed in its planned chunk, an utterance gets the transcript eval gave it whole (file, truth, transcript)
+        List<String> lines = Files.readAllLines(predictions);
+        for (String line : List.of(lines.get(1), lines.get(lines.size() - 1))) {
+            String[] item = line.split("\t", -1);
+            CliFixture.Run streamed = run("run", s(example("asr/digits-trained.ssm")), "--checkpoint",
+                    s(example("asr/digits-trained.safetensors")), "--input",
+                    s(data("asr-synth").resolve(item[0]))).assertOk();
+            assertEquals("transcript: " + item[2], streamed.lastLine(), streamed::toString);
+        }
     }
 }
