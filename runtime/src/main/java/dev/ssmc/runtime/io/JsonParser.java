@@ -11,7 +11,13 @@ import java.util.Map;
  * one silently winning. Errors say what, and where as a line, a column and the path being read.
  */
 final class JsonParser {
+    /**
+     * The deepest nesting of objects and arrays read: every level is a call, so a file of a million
+     * {@code [} would otherwise end in a StackOverflowError; ssmc's own files nest three levels.
+     */
+    static final int MAX_NESTING = 256;
     private final String text;
+    private int nesting;
     private int pos;
     private int objectDepth;
     /** The member names (String) and element indices (Integer) from the outermost value to the current one. */
@@ -34,10 +40,15 @@ final class JsonParser {
     private Json value() throws JsonSyntaxException {
         skipSpace();
         char c = peek();
-        if (c == '{') {
-            return object();
-        } else if (c == '[') {
-            return array();
+        if (c == '{' || c == '[') {
+            if (nesting == MAX_NESTING) {
+                throw new JsonSyntaxException("objects and arrays nested deeper than " + MAX_NESTING, line(pos),
+                        column(pos), path());
+            }
+            nesting++;
+            Json container = c == '{' ? object() : array();
+            nesting--;
+            return container;
         } else if (c == '"') {
             return new Json.Str(string());
         } else if (c == '-' || isDigit(c)) {

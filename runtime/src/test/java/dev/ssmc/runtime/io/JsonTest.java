@@ -2,6 +2,7 @@ package dev.ssmc.runtime.io;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.generators.SourceDSL.doubles;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
@@ -101,6 +102,16 @@ class JsonTest {
                 () -> Json.parse("[{\"x\":{\"k\":1,\"k\":1}}]"));
         assertEquals(2, inner.depth());
         assertEquals("$[0].x.k", inner.path());
+    }
+
+    @Test
+    void nestingBeyondTheLimitIsAnErrorNotAStackOverflow() throws JsonSyntaxException {
+        String deepest = "[".repeat(JsonParser.MAX_NESTING) + "]".repeat(JsonParser.MAX_NESTING);
+        assertEquals(deepest, Json.parse(deepest).toString());
+        JsonSyntaxException e = assertThrows(JsonSyntaxException.class,
+                () -> Json.parse("[".repeat(1_000_000) + "]".repeat(1_000_000)));
+        assertTrue(e.getMessage().startsWith("objects and arrays nested deeper than " + JsonParser.MAX_NESTING
+                + " at line 1 column " + (JsonParser.MAX_NESTING + 1)), e.getMessage());
     }
 
     @Test
