@@ -117,10 +117,9 @@ public final class SafeTensors {
      * the last one silently winning.
      */
     private static Map<String, Json> parseTopLevelObject(Path file, String json) throws SafeTensorsException {
-        String start = json.stripLeading();
-        if (!start.isEmpty() && start.charAt(0) != '{' && !startsWith(start).isEmpty()) {
-            throw SafeTensorsException.ofFile(file, "the header is not a JSON object; it starts with "
-                    + startsWith(start));
+        String other = startsWith(json.stripLeading());
+        if (!other.isEmpty()) {
+            throw SafeTensorsException.ofFile(file, "the header is not a JSON object; it starts with " + other);
         }
         try {
             return ((Json.Obj) Json.parse(json)).members();
@@ -136,9 +135,9 @@ public final class SafeTensors {
         }
     }
 
-    /** What kind of JSON value a text other than an object begins, or "" if it begins none. */
+    /** What kind of JSON value other than an object {@code text} begins, or "" if an object or none. */
     private static String startsWith(String text) {
-        char c = text.charAt(0);
+        char c = text.isEmpty() ? ' ' : text.charAt(0);
         if (c == '[') {
             return "an array";
         } else if (c == '"') {
