@@ -1,5 +1,6 @@
 package dev.ssmc.compiler;
 
+import dev.ssmc.runtime.io.InvalidInputException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -23,7 +24,7 @@ public record SsmcConfig(List<Path> sources, Path outputDirectory, String packag
             packageName = DEFAULT_PACKAGE;
         }
         if (!packageName.matches("[a-zA-Z_][a-zA-Z0-9_]*(\\.[a-zA-Z_][a-zA-Z0-9_]*)*")) {
-            throw new IllegalArgumentException("'" + packageName + "' is not a Java package name");
+            throw new InvalidInputException("'" + packageName + "' is not a Java package name");
         }
     }
 }

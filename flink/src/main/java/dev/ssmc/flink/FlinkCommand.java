@@ -21,10 +21,10 @@ import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code ssmc flink FILE --checkpoint C --streams N --parallelism P}: the keyed network job on a local MiniCluster, checked. */
 @Command(name = "flink", mixinStandardHelpOptions = true,
@@ -69,12 +69,7 @@ public final class FlinkCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         long compileStart = System.nanoTime();
         NetworkSpec networkSpec = read();
-        NetworkSpec.Loaded net;
-        try {
-            net = networkSpec.load();
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
-        }
+        NetworkSpec.Loaded net = networkSpec.load();
         double compileSeconds = (System.nanoTime() - compileStart) / 1e9;
         SyntheticStreams input = options.input(net, wavSamples(StreamOptions.rate(net)));
         String run = UUID.randomUUID().toString();

@@ -1,5 +1,6 @@
 package dev.ssmc.flink;
 
+import dev.ssmc.runtime.io.InvalidInputException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -83,7 +84,7 @@ public final class KeyedNetworkFunction extends KeyedProcessFunction<String, Aud
         } else {
             try {
                 runner.stream().restore(saved);
-            } catch (IllegalArgumentException e) {
+            } catch (InvalidInputException e) {
                 throw new IllegalStateException("stream " + chunk.key() + " cannot continue from Flink's state: "
                         + e.getMessage(), e);
             }

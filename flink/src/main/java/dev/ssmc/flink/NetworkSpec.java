@@ -4,6 +4,7 @@ import dev.ssmc.compiler.codegen.InMemoryCompiler;
 import dev.ssmc.compiler.ir.Network;
 import dev.ssmc.compiler.plan.Profile;
 import dev.ssmc.compiler.syntax.check.Frontend;
+import dev.ssmc.runtime.io.InvalidInputException;
 import dev.ssmc.runtime.io.SafeTensors;
 import dev.ssmc.runtime.stream.StreamingNetwork;
 import java.io.IOException;
@@ -49,7 +50,7 @@ public record NetworkSpec(String sourceName, String source, String network, byte
     /**
      * The network, compiled in memory the first time this JVM asks for it.
      *
-     * @throws IllegalArgumentException when the source has errors or the checkpoint does not fit the network
+     * @throws InvalidInputException when the source has errors or the checkpoint does not fit the network
      */
     public Loaded load() {
         return COMPILED.computeIfAbsent(digest(), d -> compile());
@@ -58,11 +59,11 @@ public record NetworkSpec(String sourceName, String source, String network, byte
     private Loaded compile() {
         Frontend.Compilation c = Frontend.compile(sourceName, source);
         if (!c.ok()) {
-            throw new IllegalArgumentException(sourceName + " has errors:\n" + c.render());
+            throw new InvalidInputException(sourceName + " has errors:\n" + c.render());
         }
         Network net = c.networks().stream().map(Frontend.CheckedNetwork::network)
                 .filter(n -> network == null ? c.networks().size() == 1 : n.name().equals(network)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException(network == null
+                .orElseThrow(() -> new InvalidInputException(network == null
                         ? sourceName + " holds " + c.networks().size() + " networks; name one"
                         : sourceName + " has no network '" + network + "'"));
         Class<?> type = InMemoryCompiler.networkClass(net, Profile.defaults(), sourceName);
@@ -78,7 +79,7 @@ public record NetworkSpec(String sourceName, String source, String network, byte
                 Files.deleteIfExists(file);
             }
         } catch (InvocationTargetException e) {
-            throw new IllegalArgumentException("the checkpoint does not fit network " + net.name() + ": "
+            throw new InvalidInputException("the checkpoint does not fit network " + net.name() + ": "
                     + e.getCause().getMessage(), e.getCause());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

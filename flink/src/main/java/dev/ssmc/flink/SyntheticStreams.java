@@ -1,5 +1,6 @@
 package dev.ssmc.flink;
 
+import dev.ssmc.runtime.io.InvalidInputException;
 import java.util.SplittableRandom;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
 
@@ -36,7 +37,7 @@ public final class SyntheticStreams implements GeneratorFunction<Long, AudioChun
             throw new IllegalArgumentException("streams, chunks and chunk sizes must be positive (min <= max)");
         }
         if (wav != null && wav.length == 0) {
-            throw new IllegalArgumentException("the audio file holds no samples");
+            throw new InvalidInputException("the audio file holds no samples");
         }
         this.streams = streams;
         this.chunks = chunks;

@@ -3,6 +3,7 @@ package dev.ssmc.maven;
 import dev.ssmc.compiler.Ssmc;
 import dev.ssmc.compiler.SsmcConfig;
 import dev.ssmc.compiler.syntax.Diagnostic;
+import dev.ssmc.runtime.io.InvalidInputException;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
@@ -66,7 +67,7 @@ public final class CompileMojo extends AbstractMojo {
         try {
             config = new SsmcConfig(List.of(sourceDirectory.toPath()), outputDirectory.toPath(), packageName,
                     profile == null ? null : profile.toPath(), force);
-        } catch (IllegalArgumentException e) {
+        } catch (InvalidInputException e) {
             throw new MojoFailureException("ssmc: packageName: " + e.getMessage());
         }
         Ssmc.Result result;
@@ -74,7 +75,7 @@ public final class CompileMojo extends AbstractMojo {
             result = Ssmc.compile(config);
         } catch (NoSuchFileException e) {
             throw new MojoFailureException("ssmc: " + e.getFile() + ": no such file", e);
-        } catch (IllegalArgumentException e) {
+        } catch (InvalidInputException e) {
             // What Ssmc.compile says of a malformed input other than a source: an unreadable profile.
             throw new MojoFailureException("ssmc: " + e.getMessage(), e);
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package dev.ssmc.compiler.ir;
 
+import dev.ssmc.runtime.io.InvalidInputException;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Locale;
@@ -25,9 +26,22 @@ public final class Names {
         return Optional.empty();
     }
 
-    /** The constant spelled {@code text}, or an {@link IllegalArgumentException} listing the choices. */
+    /**
+     * The constant whose Java name is {@code name}, if any: {@link Enum#valueOf} without its
+     * {@code IllegalArgumentException}, which a caller would have to tell from a bug's.
+     */
+    public static <E extends Enum<E>> Optional<E> named(Class<E> type, String name) {
+        for (E e : type.getEnumConstants()) {
+            if (e.name().equals(name)) {
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The constant spelled {@code text}, or an {@link InvalidInputException} listing the choices. */
     public static <E extends Enum<E> & Spelled> E parse(Class<E> type, String what, String text) {
-        return lookup(type, text).orElseThrow(() -> new IllegalArgumentException(
+        return lookup(type, text).orElseThrow(() -> new InvalidInputException(
                 "unknown " + what + " '" + text + "'" + suggestion(text, spellings(type))
                         + "; choose one of " + String.join(", ", spellings(type))));
     }

@@ -1,5 +1,6 @@
 package dev.ssmc.compiler.plan;
 
+import dev.ssmc.runtime.io.InvalidInputException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,20 +18,20 @@ public record Einsum(List<String> operands, String output, Map<Character, Long> 
     }
 
     /**
-     * Parses {@code expr} ("ab,bc->ac") with sizes "a=2,b=3,c=4". Errors are {@link IllegalArgumentException}s
+     * Parses {@code expr} ("ab,bc->ac") with sizes "a=2,b=3,c=4". Errors are {@link InvalidInputException}s
      * that say what is wrong and where.
      */
     public static Einsum parse(String expr, String sizeList) {
         String e = expr.replace(" ", "");
         int arrow = e.indexOf("->");
         if (arrow < 0) {
-            throw new IllegalArgumentException("'" + expr + "' has no '->': write the output indices explicitly, as in ab,bc->ac");
+            throw new InvalidInputException("'" + expr + "' has no '->': write the output indices explicitly, as in ab,bc->ac");
         }
         String lhs = e.substring(0, arrow);
         String out = e.substring(arrow + 2);
         List<String> ops = new ArrayList<>(List.of(lhs.split(",", -1)));
         if (ops.size() < 2) {
-            throw new IllegalArgumentException("'" + expr + "' has one operand; a path needs at least two");
+            throw new InvalidInputException("'" + expr + "' has one operand; a path needs at least two");
         }
         Map<Character, Long> sizes = parseSizes(sizeList);
         for (int i = 0; i < ops.size(); i++) {
@@ -39,13 +40,13 @@ public record Einsum(List<String> operands, String output, Map<Character, Long> 
         checkIndices(out, "the output");
         for (char c : out.toCharArray()) {
             if (ops.stream().noneMatch(o -> o.indexOf(c) >= 0)) {
-                throw new IllegalArgumentException("output index '" + c + "' appears in no operand");
+                throw new InvalidInputException("output index '" + c + "' appears in no operand");
             }
         }
         for (String o : ops) {
             for (char c : o.toCharArray()) {
                 if (!sizes.containsKey(c)) {
-                    throw new IllegalArgumentException("no size given for index '" + c + "'; add " + c + "=N to --sizes");
+                    throw new InvalidInputException("no size given for index '" + c + "'; add " + c + "=N to --sizes");
                 }
             }
         }
@@ -65,7 +66,7 @@ public record Einsum(List<String> operands, String output, Map<Character, Long> 
             product *= sizes.get(c);
         }
         if (product >= 0x1p58) {
-            throw new IllegalArgumentException(String.format(java.util.Locale.ROOT, "the sizes multiply to %.3g, over 2^58:"
+            throw new InvalidInputException(String.format(java.util.Locale.ROOT, "the sizes multiply to %.3g, over 2^58:"
                     + " the path's cost in flops would not fit in 64 bits", product));
         }
     }
@@ -74,10 +75,10 @@ public record Einsum(List<String> operands, String output, Map<Character, Long> 
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (!Character.isLetter(c)) {
-                throw new IllegalArgumentException(what + " '" + s + "' has '" + c + "'; indices are single letters");
+                throw new InvalidInputException(what + " '" + s + "' has '" + c + "'; indices are single letters");
             }
             if (s.indexOf(c, i + 1) >= 0) {
-                throw new IllegalArgumentException(what + " '" + s + "' repeats index '" + c
+                throw new InvalidInputException(what + " '" + s + "' repeats index '" + c
                         + "' (traces and diagonals are not supported)");
             }
         }
@@ -91,16 +92,16 @@ public record Einsum(List<String> operands, String output, Map<Character, Long> 
         for (String item : list.split(",")) {
             String[] kv = item.trim().split("=");
             if (kv.length != 2 || kv[0].trim().length() != 1 || !Character.isLetter(kv[0].trim().charAt(0))) {
-                throw new IllegalArgumentException("size '" + item.trim() + "' is not of the form a=N");
+                throw new InvalidInputException("size '" + item.trim() + "' is not of the form a=N");
             }
             long v;
             try {
                 v = Long.parseLong(kv[1].trim());
             } catch (NumberFormatException ex) {
-                throw new IllegalArgumentException("size of '" + kv[0].trim() + "' is not a whole number: '" + kv[1].trim() + "'");
+                throw new InvalidInputException("size of '" + kv[0].trim() + "' is not a whole number: '" + kv[1].trim() + "'");
             }
             if (v < 1) {
-                throw new IllegalArgumentException("size of '" + kv[0].trim() + "' must be at least 1, got " + v);
+                throw new InvalidInputException("size of '" + kv[0].trim() + "' must be at least 1, got " + v);
             }
             sizes.put(kv[0].trim().charAt(0), v);
         }

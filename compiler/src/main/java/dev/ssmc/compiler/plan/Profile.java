@@ -1,6 +1,8 @@
 package dev.ssmc.compiler.plan;
 
+import dev.ssmc.compiler.ir.Names;
 import dev.ssmc.runtime.io.AtomicFile;
+import dev.ssmc.runtime.io.InvalidInputException;
 import dev.ssmc.runtime.io.Json;
 import dev.ssmc.runtime.io.JsonSyntaxException;
 import java.io.IOException;
@@ -35,11 +37,11 @@ public record Profile(Map<StepKind, Double> flopsPerSecond, double bytesPerSecon
         for (StepKind k : StepKind.values()) {
             Double v = flopsPerSecond.get(k);
             if (v == null || !(v > 0)) {
-                throw new IllegalArgumentException("profile has no positive speed for " + k);
+                throw new InvalidInputException("profile has no positive speed for " + k);
             }
         }
         if (!(bytesPerSecond > 0) || !(stepOverhead >= 0) || !(cacheBytes >= 0)) {
-            throw new IllegalArgumentException("profile speeds must be positive");
+            throw new InvalidInputException("profile speeds must be positive");
         }
     }
 
@@ -88,25 +90,21 @@ public record Profile(Map<StepKind, Double> flopsPerSecond, double bytesPerSecon
         try {
             if (!(Json.parse(json) instanceof Json.Obj stored
                     && stored.get("flopsPerSecond") instanceof Json.Obj speeds)) {
-                throw new IllegalArgumentException(where + ": not a calibration profile (no flopsPerSecond)");
+                throw new InvalidInputException(where + ": not a calibration profile (no flopsPerSecond)");
             }
             Map<StepKind, Double> f = new EnumMap<>(StepKind.class);
             for (Map.Entry<String, Json> e : speeds.members().entrySet()) {
-                StepKind k;
-                try {
-                    k = StepKind.valueOf(e.getKey());
-                } catch (IllegalArgumentException ex) {
-                    throw new IllegalArgumentException(where + ": unknown step kind '" + e.getKey() + "' in the profile");
-                }
+                StepKind k = Names.named(StepKind.class, e.getKey()).orElseThrow(() -> new InvalidInputException(
+                        where + ": unknown step kind '" + e.getKey() + "' in the profile"));
                 f.put(k, number(e.getValue(), "flopsPerSecond." + e.getKey()));
             }
             return new Profile(f, number(stored.get("bytesPerSecond"), "bytesPerSecond"),
                     number(stored.get("stepOverhead"), "stepOverhead"), number(stored.get("cacheBytes"), "cacheBytes"),
                     stored.get("machine") instanceof Json.Str machine ? machine.value() : "unknown");
         } catch (JsonSyntaxException e) {
-            throw new IllegalArgumentException(where + ": the profile is not valid JSON: " + e.getMessage());
-        } catch (IllegalArgumentException e) {
-            throw e.getMessage().startsWith(where) ? e : new IllegalArgumentException(where + ": " + e.getMessage());
+            throw new InvalidInputException(where + ": the profile is not valid JSON: " + e.getMessage());
+        } catch (InvalidInputException e) {
+            throw e.getMessage().startsWith(where) ? e : new InvalidInputException(where + ": " + e.getMessage());
         }
     }
 
@@ -116,7 +114,7 @@ public record Profile(Map<StepKind, Double> flopsPerSecond, double bytesPerSecon
             return 0;
         }
         if (!(value instanceof Json.Num n)) {
-            throw new IllegalArgumentException(name + " is " + value + ", not a number");
+            throw new InvalidInputException(name + " is " + value + ", not a number");
         }
         return n.doubleValue();
     }

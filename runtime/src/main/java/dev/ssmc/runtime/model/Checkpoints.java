@@ -1,5 +1,6 @@
 package dev.ssmc.runtime.model;
 
+import dev.ssmc.runtime.io.InvalidInputException;
 import dev.ssmc.runtime.io.SafeTensors;
 import dev.ssmc.runtime.io.SafeTensorsFile;
 import dev.ssmc.runtime.io.SafeTensorsWriter;
@@ -115,7 +116,7 @@ public final class Checkpoints {
             }
         }
         if (!problems.isEmpty()) {
-            throw new IllegalArgumentException(where + ": the tensors do not fit the network:\n  " + String.join("\n  ", problems));
+            throw new InvalidInputException(where + ": the tensors do not fit the network:\n  " + String.join("\n  ", problems));
         }
         return out;
     }

@@ -1,5 +1,6 @@
 package dev.ssmc.runtime.stream;
 
+import dev.ssmc.runtime.io.InvalidInputException;
 import java.util.Objects;
 
 /**
@@ -174,7 +175,7 @@ public class ChainStream implements NetworkStream {
                 head.restoreState(in);
             }
             if (in.remaining() != 0) {
-                throw new IllegalArgumentException("the snapshot holds " + in.remaining()
+                throw new InvalidInputException("the snapshot holds " + in.remaining()
                         + " bytes more than this stream's state");
             }
         } catch (RuntimeException e) {

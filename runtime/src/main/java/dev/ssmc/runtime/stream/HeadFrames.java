@@ -1,5 +1,6 @@
 package dev.ssmc.runtime.stream;
 
+import dev.ssmc.runtime.io.InvalidInputException;
 import dev.ssmc.runtime.model.Head;
 import dev.ssmc.runtime.model.Params;
 import dev.ssmc.runtime.nn.Postact;
@@ -156,7 +157,7 @@ public final class HeadFrames {
     public void restoreState(StateReader in) {
         long n = in.readLong();
         if (n < 0) {
-            throw new IllegalArgumentException("the snapshot's head has a negative frame count, " + n);
+            throw new InvalidInputException("the snapshot's head has a negative frame count, " + n);
         }
         in.readDoubles(sums, "head's running sums");
         frames = n;

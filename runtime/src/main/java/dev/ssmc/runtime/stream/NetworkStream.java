@@ -1,5 +1,7 @@
 package dev.ssmc.runtime.stream;
 
+import dev.ssmc.runtime.io.InvalidInputException;
+
 /**
  * One live stream through a whole network: it owns the stream's state (SSM states, partial
  * pooling windows, frames a skip connection waits for, the classifier's running sums) and turns
@@ -105,7 +107,7 @@ public interface NetworkStream {
     /**
      * Replaces this stream's state with a {@link #snapshot}'s.
      *
-     * @throws IllegalArgumentException when the bytes are not an intact snapshot, are of another
+     * @throws InvalidInputException when the bytes are not an intact snapshot, are of another
      *     format version, or of another network, structure or weights, with a message naming what
      *     differs; the stream is then left as it was when the header does not match, and reset
      *     when the state itself does not fit

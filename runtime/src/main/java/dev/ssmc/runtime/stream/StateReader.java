@@ -1,5 +1,6 @@
 package dev.ssmc.runtime.stream;
 
+import dev.ssmc.runtime.io.InvalidInputException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -39,7 +40,7 @@ public final class StateReader {
     public String readString() {
         int n = readInt();
         if (n < 0) {
-            throw new IllegalArgumentException("the snapshot is corrupt: a string of " + n + " bytes");
+            throw new InvalidInputException("the snapshot is corrupt: a string of " + n + " bytes");
         }
         need(n, "a string");
         String s = new String(buf, pos, n, StandardCharsets.UTF_8);
@@ -54,7 +55,7 @@ public final class StateReader {
     public int readInt(int bound, String what) {
         int v = readInt();
         if (v < 0 || v > bound) {
-            throw new IllegalArgumentException("the snapshot's " + what + " is " + v + ", but this stream's is at most " + bound);
+            throw new InvalidInputException("the snapshot's " + what + " is " + v + ", but this stream's is at most " + bound);
         }
         return v;
     }
@@ -86,7 +87,7 @@ public final class StateReader {
     private void length(int expected, String what, String unit) {
         int n = readInt();
         if (n != expected) {
-            throw new IllegalArgumentException("the snapshot's " + what + " has " + n + " " + unit + ", this stream's "
+            throw new InvalidInputException("the snapshot's " + what + " has " + n + " " + unit + ", this stream's "
                     + expected);
         }
     }
@@ -99,7 +100,7 @@ public final class StateReader {
 
     private void need(long bytes, String what) {
         if (bytes > end - pos) {
-            throw new IllegalArgumentException("the snapshot ends early: " + what + " needs " + bytes + " bytes, "
+            throw new InvalidInputException("the snapshot ends early: " + what + " needs " + bytes + " bytes, "
                     + (end - pos) + " are left");
         }
     }

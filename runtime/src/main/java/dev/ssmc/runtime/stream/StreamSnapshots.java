@@ -1,5 +1,6 @@
 package dev.ssmc.runtime.stream;
 
+import dev.ssmc.runtime.io.InvalidInputException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -66,32 +67,32 @@ final class StreamSnapshots {
      * A reader of the state in {@code snapshot}, after checking that it is an intact snapshot of
      * the stream {@code id} describes.
      *
-     * @throws IllegalArgumentException naming what differs
+     * @throws InvalidInputException naming what differs
      */
     static StateReader open(byte[] snapshot, Identity id) {
         if (snapshot == null) {
-            throw new IllegalArgumentException("no snapshot (null)");
+            throw new InvalidInputException("no snapshot (null)");
         }
         if (snapshot.length < 12 || new StateReader(snapshot, 0, 4).readInt() != MAGIC) {
-            throw new IllegalArgumentException("not an ssmc stream snapshot (" + snapshot.length
+            throw new InvalidInputException("not an ssmc stream snapshot (" + snapshot.length
                     + " bytes that do not start with \"SSMS\")");
         }
         int end = snapshot.length - 4;
         CRC32 crc = new CRC32();
         crc.update(snapshot, 0, end);
         if (new StateReader(snapshot, end, snapshot.length).readInt() != (int) crc.getValue()) {
-            throw new IllegalArgumentException("the snapshot is damaged: its " + snapshot.length
+            throw new InvalidInputException("the snapshot is damaged: its " + snapshot.length
                     + " bytes do not match their checksum (truncated or changed on the way)");
         }
         StateReader in = new StateReader(snapshot, 4, end);
         int version = in.readInt();
         if (version != VERSION) {
-            throw new IllegalArgumentException("the snapshot has format version " + version + ", this ssmc reads version "
+            throw new InvalidInputException("the snapshot has format version " + version + ", this ssmc reads version "
                     + VERSION);
         }
         String name = in.readString();
         if (!name.equals(id.network().network())) {
-            throw new IllegalArgumentException("the snapshot is of network " + quote(name) + ", this stream of network "
+            throw new InvalidInputException("the snapshot is of network " + quote(name) + ", this stream of network "
                     + quote(id.network().network()));
         }
         checkLayers(name, readLongs(in), id);
@@ -103,12 +104,12 @@ final class StreamSnapshots {
         long[] ours = id.layerDigests();
         for (int i = 0; i < Math.min(theirs.length, ours.length); i++) {
             if (theirs[i] != ours[i]) {
-                throw new IllegalArgumentException("the snapshot's network " + quote(name) + " has another structure: its layer "
+                throw new InvalidInputException("the snapshot's network " + quote(name) + " has another structure: its layer "
                         + (i + 1) + " differs from this stream's, " + id.layers().get(i));
             }
         }
         if (theirs.length != ours.length) {
-            throw new IllegalArgumentException("the snapshot's network " + quote(name) + " has another structure: "
+            throw new InvalidInputException("the snapshot's network " + quote(name) + " has another structure: "
                     + theirs.length + " layers, this stream's " + ours.length);
         }
     }
@@ -116,7 +117,7 @@ final class StreamSnapshots {
     private static void checkTensors(String name, long[] theirs, NetworkFingerprint ours) {
         long[] digests = ours.digestsShared();
         if (theirs.length != digests.length) {
-            throw new IllegalArgumentException("the snapshot's network " + quote(name) + " has " + theirs.length
+            throw new InvalidInputException("the snapshot's network " + quote(name) + " has " + theirs.length
                     + " stored tensors, this stream's " + digests.length);
         }
         List<String> changed = new ArrayList<>();
@@ -128,7 +129,7 @@ final class StreamSnapshots {
         if (!changed.isEmpty()) {
             String shown = String.join(", ", changed.subList(0, Math.min(5, changed.size())))
                     + (changed.size() > 5 ? String.format(Locale.ROOT, " and %d more", changed.size() - 5) : "");
-            throw new IllegalArgumentException("the snapshot was taken with other weights: " + changed.size() + " of "
+            throw new InvalidInputException("the snapshot was taken with other weights: " + changed.size() + " of "
                     + digests.length + " tensors of network " + quote(name) + " differ (" + shown
                     + "); restore it into a network loaded from the checkpoint the stream ran on");
         }
@@ -144,7 +145,7 @@ final class StreamSnapshots {
     private static long[] readLongs(StateReader in) {
         int n = in.readInt();
         if (n < 0 || n > in.remaining() / 8) {
-            throw new IllegalArgumentException("the snapshot is corrupt: a list of " + n + " digests");
+            throw new InvalidInputException("the snapshot is corrupt: a list of " + n + " digests");
         }
         long[] a = new long[n];
         for (int i = 0; i < n; i++) {

@@ -1,5 +1,6 @@
 package dev.ssmc.runtime.train;
 
+import dev.ssmc.runtime.io.InvalidInputException;
 import dev.ssmc.runtime.model.Parameter;
 import dev.ssmc.runtime.model.Params;
 import java.util.ArrayList;
@@ -245,7 +246,7 @@ public final class AdamW {
      * Replaces the state with {@code state} (as {@link #state()} made it; copied). Parameters it
      * does not mention start afresh; keys of other kinds (a checkpoint's weights) are ignored.
      *
-     * @throws IllegalArgumentException if an {@code adam.} key names a parameter this optimizer
+     * @throws InvalidInputException if an {@code adam.} key names a parameter this optimizer
      *     does not train, an array has the wrong size, or a parameter lacks one of its three arrays
      */
     public void loadState(Map<String, float[]> state) {
@@ -259,13 +260,13 @@ public final class AdamW {
             String key = k.substring(prefix.length());
             Parameter p = trained.get(key);
             if (p == null) {
-                throw new IllegalArgumentException("optimizer state " + k + " is for " + key
+                throw new InvalidInputException("optimizer state " + k + " is for " + key
                         + ", which this optimizer does not train");
             }
             float[] value = e.getValue();
             int expected = prefix.equals(STEP) ? 1 : p.size();
             if (value.length != expected) {
-                throw new IllegalArgumentException("optimizer state " + k + " has " + value.length
+                throw new InvalidInputException("optimizer state " + k + " has " + value.length
                         + " elements, not " + expected);
             }
             Moments s = loaded.computeIfAbsent(key, x -> new Moments(p.size()));
@@ -278,7 +279,7 @@ public final class AdamW {
         for (String key : loaded.keySet()) {
             for (String prefix : List.of(M, V, STEP)) {
                 if (!state.containsKey(prefix + key)) {
-                    throw new IllegalArgumentException("optimizer state for " + key + " lacks " + prefix + key);
+                    throw new InvalidInputException("optimizer state for " + key + " lacks " + prefix + key);
                 }
             }
         }

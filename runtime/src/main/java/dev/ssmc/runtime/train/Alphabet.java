@@ -1,5 +1,6 @@
 package dev.ssmc.runtime.train;
 
+import dev.ssmc.runtime.io.InvalidInputException;
 import java.util.Locale;
 import java.util.TreeSet;
 
@@ -33,7 +34,7 @@ public final class Alphabet {
      * The alphabet of these transcripts: the space, then every character they use (after
      * {@link #normalize}) in code point order.
      *
-     * @throws IllegalArgumentException if a transcript uses a character that is not a letter, an
+     * @throws InvalidInputException if a transcript uses a character that is not a letter, an
      *     apostrophe or whitespace; the message names the transcript and the character
      */
     public static Alphabet of(Iterable<String> transcripts) {
@@ -54,14 +55,14 @@ public final class Alphabet {
      * {@code transcript} {@link #normalize normalized}, if it uses only letters, apostrophes and
      * whitespace: what any alphabet made by {@link #of} can be asked to spell.
      *
-     * @throws IllegalArgumentException naming the first other character and its column
+     * @throws InvalidInputException naming the first other character and its column
      */
     public static String requireSpellable(String transcript) {
         String text = normalize(transcript);
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (!isSpellable(c)) {
-                throw new IllegalArgumentException(describe(c) + " at column " + (i + 1) + " of \"" + text
+                throw new InvalidInputException(describe(c) + " at column " + (i + 1) + " of \"" + text
                         + "\" is not a letter, an apostrophe or a space (spell numbers and symbols out in words)");
             }
         }
@@ -72,21 +73,21 @@ public final class Alphabet {
      * The alphabet whose classes 1, 2, ... are the characters of {@code symbols} (as
      * {@link #symbols()} gave them).
      *
-     * @throws IllegalArgumentException if {@code symbols} does not start with a space, repeats a
+     * @throws InvalidInputException if {@code symbols} does not start with a space, repeats a
      *     character, or has one that is not a letter or an apostrophe
      */
     public static Alphabet fromSymbols(String symbols) {
         if (symbols.isEmpty() || symbols.charAt(0) != ' ') {
-            throw new IllegalArgumentException("an alphabet's symbols start with the space, not \"" + symbols + "\"");
+            throw new InvalidInputException("an alphabet's symbols start with the space, not \"" + symbols + "\"");
         }
         for (int i = 0; i < symbols.length(); i++) {
             char c = symbols.charAt(i);
             if (i > 0 && (c == ' ' || !isSpellable(c))) {
-                throw new IllegalArgumentException(describe(c) + " in \"" + symbols
+                throw new InvalidInputException(describe(c) + " in \"" + symbols
                         + "\" is not a letter or an apostrophe");
             }
             if (symbols.indexOf(c) != i) {
-                throw new IllegalArgumentException(describe(c) + " is twice in \"" + symbols + "\"");
+                throw new InvalidInputException(describe(c) + " is twice in \"" + symbols + "\"");
             }
         }
         return new Alphabet(symbols);
@@ -133,7 +134,7 @@ public final class Alphabet {
      * The labels that spell {@code text} after {@link #normalize}: an empty array for an empty
      * transcript.
      *
-     * @throws IllegalArgumentException if the text uses a character outside the alphabet; the
+     * @throws InvalidInputException if the text uses a character outside the alphabet; the
      *     message names it, its column and the alphabet
      */
     public int[] encode(String text) {
@@ -142,7 +143,7 @@ public final class Alphabet {
         for (int i = 0; i < labels.length; i++) {
             int k = symbols.indexOf(normal.charAt(i));
             if (k < 0) {
-                throw new IllegalArgumentException(describe(normal.charAt(i)) + " at column " + (i + 1) + " of \""
+                throw new InvalidInputException(describe(normal.charAt(i)) + " at column " + (i + 1) + " of \""
                         + normal + "\" is not in the alphabet \"" + symbols + "\"");
             }
             labels[i] = k + 1;

@@ -1,5 +1,6 @@
 package dev.ssmc.runtime.train;
 
+import dev.ssmc.runtime.io.InvalidInputException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -69,11 +70,11 @@ public final class Batches implements EpochBatches<Batch> {
                                    BackgroundNoise recordings) {
         checkBatchSize(batchSize);
         if (augmentation.addsNoise() && set.noise().isEmpty()) {
-            throw new IllegalArgumentException("the augmentation adds background noise, but " + set.data().dir()
+            throw new InvalidInputException("the augmentation adds background noise, but " + set.data().dir()
                     + " has none (use an augmentation without noise)");
         }
         if (augmentation.addsRecordings() && recordings.isEmpty()) {
-            throw new IllegalArgumentException("the augmentation adds noise recordings, but none were given (give some,"
+            throw new InvalidInputException("the augmentation adds noise recordings, but none were given (give some,"
                     + " or use an augmentation without them)");
         }
         int items = set.clips().size() + set.trainingSilenceCount();

@@ -1,5 +1,6 @@
 package dev.ssmc.runtime.train;
 
+import dev.ssmc.runtime.io.InvalidInputException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -61,7 +62,7 @@ public final class MixtureBatches implements EpochBatches<MixtureBatch> {
         }
         int clips = set.training().size();
         if (clips == 0) {
-            throw new IllegalArgumentException(set.dir() + ": every voice is held out, none is left to train on");
+            throw new InvalidInputException(set.dir() + ": every voice is held out, none is left to train on");
         }
         int[] order = new int[clips * set.options().cropsPerClip()];
         // Fisher-Yates "inside-out", with a generator of its own so the order does not depend on other draws

@@ -1,5 +1,6 @@
 package dev.ssmc.runtime.train;
 
+import dev.ssmc.runtime.io.InvalidInputException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -314,7 +315,7 @@ public final class SpeechCommands {
     public int labelOf(String word) {
         Integer label = labelOfWord.get(word);
         if (label == null) {
-            throw new IllegalArgumentException("no word folder '" + word + "' in " + dir + " (words: " + words + ")");
+            throw new InvalidInputException("no word folder '" + word + "' in " + dir + " (words: " + words + ")");
         }
         return label;
     }

@@ -1,5 +1,6 @@
 package dev.ssmc.runtime.train;
 
+import dev.ssmc.runtime.io.InvalidInputException;
 import dev.ssmc.runtime.model.Grads;
 import dev.ssmc.runtime.model.Model;
 import dev.ssmc.runtime.model.Parameter;
@@ -93,14 +94,14 @@ public final class Trainer {
     /**
      * Restores what {@link #state} saved.
      *
-     * @throws IllegalArgumentException if the state is not one this trainer's {@link #state} could
+     * @throws InvalidInputException if the state is not one this trainer's {@link #state} could
      *     have made (see {@link AdamW#loadState})
      */
     public void loadState(Map<String, float[]> s) {
         Map<String, float[]> adamState = new HashMap<>(s);
         float[] st = adamState.remove("trainer.step");
         if (st != null && st.length != 2) {
-            throw new IllegalArgumentException("trainer.step has " + st.length + " elements, not 2");
+            throw new InvalidInputException("trainer.step has " + st.length + " elements, not 2");
         }
         if (st != null) {
             step = ((long) Float.floatToRawIntBits(st[0]) << 32) | (Float.floatToRawIntBits(st[1]) & 0xffffffffL);

@@ -1,6 +1,7 @@
 package dev.ssmc.runtime.train;
 
 import dev.ssmc.runtime.io.Audio;
+import dev.ssmc.runtime.io.InvalidInputException;
 import dev.ssmc.runtime.train.SpeechCommands.Split;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -87,7 +88,7 @@ public final class TranscribedSpeech {
         for (RawLine raw : readRaw(trainTranscripts)) {
             try {
                 texts.add(Alphabet.requireSpellable(raw.text()));
-            } catch (IllegalArgumentException e) {
+            } catch (InvalidInputException e) {
                 throw new IOException(trainTranscripts + ":" + raw.number() + ": " + e.getMessage(), e);
             }
         }
@@ -171,7 +172,7 @@ public final class TranscribedSpeech {
             }
             try {
                 lines.add(new Line(raw.file(), Alphabet.normalize(raw.text()), alphabet.encode(raw.text())));
-            } catch (IllegalArgumentException e) {
+            } catch (InvalidInputException e) {
                 throw new IOException(where + e.getMessage(), e);
             }
         }
@@ -204,7 +205,7 @@ public final class TranscribedSpeech {
     private List<Line> lines(Split split) {
         List<Line> l = lines.get(split);
         if (l == null) {
-            throw new IllegalArgumentException(dir + " has no " + folderName(split) + "/ split");
+            throw new InvalidInputException(dir + " has no " + folderName(split) + "/ split");
         }
         return l;
     }

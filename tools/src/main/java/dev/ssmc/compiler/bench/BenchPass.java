@@ -1,5 +1,6 @@
 package dev.ssmc.compiler.bench;
 
+import dev.ssmc.runtime.io.InvalidInputException;
 import java.util.Locale;
 
 /** What {@code ssmc bench} and the JMH benchmarks time on generated code. */
@@ -15,13 +16,13 @@ public enum BenchPass {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** The pass spelled {@code text}; an {@link IllegalArgumentException} lists the choices. */
+    /** The pass spelled {@code text}; an {@link InvalidInputException} lists the choices. */
     public static BenchPass parse(String text) {
         for (BenchPass p : values()) {
             if (p.spelling().equals(text)) {
                 return p;
             }
         }
-        throw new IllegalArgumentException("unknown pass '" + text + "'; choose one of train, forward, stream");
+        throw new InvalidInputException("unknown pass '" + text + "'; choose one of train, forward, stream");
     }
 }

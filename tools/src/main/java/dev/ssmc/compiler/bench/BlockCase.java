@@ -6,6 +6,7 @@ import dev.ssmc.compiler.ir.Origin;
 import dev.ssmc.compiler.ir.Planning;
 import dev.ssmc.compiler.ir.SsmLayer;
 import dev.ssmc.compiler.ir.SsmMode;
+import dev.ssmc.runtime.io.InvalidInputException;
 import java.util.List;
 import java.util.Optional;
 
@@ -23,17 +24,17 @@ public record BlockCase(SsmMode mode, int in, int out, int states, int blocks) {
     /** The length of the comparison cases. */
     public static final int COMPARISON_LENGTH = 4096;
 
-    /** An {@link IllegalArgumentException} says, in the command line's words, which size is wrong. */
+    /** An {@link InvalidInputException} says, in the command line's words, which size is wrong. */
     public BlockCase {
         if (mode == null) {
-            throw new IllegalArgumentException("give --mode dws|s5|neck|full");
+            throw new InvalidInputException("give --mode dws|s5|neck|full");
         }
         positive("--in", in);
         positive("--out", out);
         positive("--states", states);
         positive("--blocks", blocks);
         if (blocks != 1 && (mode == SsmMode.DWS || mode == SsmMode.FULL)) {
-            throw new IllegalArgumentException("--blocks applies to s5 and neck only; a " + mode.spelling()
+            throw new InvalidInputException("--blocks applies to s5 and neck only; a " + mode.spelling()
                     + " block has one, not " + blocks);
         }
     }
@@ -41,7 +42,7 @@ public record BlockCase(SsmMode mode, int in, int out, int states, int blocks) {
     /** Checks a size given on the command line. */
     public static void positive(String option, int value) {
         if (value < 1) {
-            throw new IllegalArgumentException(option + " must be at least 1, got " + value);
+            throw new InvalidInputException(option + " must be at least 1, got " + value);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.ssmc.compiler.bench;
 
+import dev.ssmc.runtime.io.InvalidInputException;
 import dev.ssmc.runtime.stream.NetworkStream;
 import dev.ssmc.runtime.stream.StreamingNetwork;
 import java.lang.management.ManagementFactory;
@@ -35,7 +36,7 @@ public final class ConcurrentStreams {
     public static Result measure(StreamingNetwork network, int count, int chunk, int channels, int sampleRate,
                                  double seconds, long seed) {
         if (count < 1 || chunk < 1) {
-            throw new IllegalArgumentException("--count and --chunk must be at least 1");
+            throw new InvalidInputException("--count and --chunk must be at least 1");
         }
         SplittableRandom rnd = new SplittableRandom(seed);
         float[] in = new float[chunk * channels];

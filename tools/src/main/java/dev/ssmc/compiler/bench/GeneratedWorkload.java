@@ -7,6 +7,7 @@ import dev.ssmc.compiler.ir.NetworkShapes;
 import dev.ssmc.compiler.ir.Planning;
 import dev.ssmc.compiler.ir.ShapeInference;
 import dev.ssmc.compiler.plan.Profile;
+import dev.ssmc.runtime.io.InvalidInputException;
 import dev.ssmc.runtime.model.Model;
 import dev.ssmc.runtime.model.Signal;
 import dev.ssmc.runtime.stream.NetworkStream;
@@ -115,7 +116,7 @@ public final class GeneratedWorkload {
 
     /**
      * Generates, compiles and initializes the network's class for the shapes of its planning. An
-     * {@link IllegalArgumentException} says which shape does not fit (a length the resampling
+     * {@link InvalidInputException} says which shape does not fit (a length the resampling
      * cannot divide, a chunk that does not divide the length); an
      * {@link dev.ssmc.compiler.ir.IrException} that the network is not well formed.
      */
@@ -134,7 +135,7 @@ public final class GeneratedWorkload {
     }
 
     /**
-     * Checks the planning shapes before anything is generated: an {@link IllegalArgumentException}
+     * Checks the planning shapes before anything is generated: an {@link InvalidInputException}
      * names the size, in the command line's words, that does not fit.
      */
     public static void check(Network network, BenchPass pass) {
@@ -145,16 +146,16 @@ public final class GeneratedWorkload {
         ShapeInference.infer(network);
         long multiple = NetworkShapes.requiredMultiple(network.body());
         if (p.length() % multiple != 0) {
-            throw new IllegalArgumentException("--length " + p.length() + " is not a multiple of " + multiple
+            throw new InvalidInputException("--length " + p.length() + " is not a multiple of " + multiple
                     + ", which network " + network.name() + "'s resampling needs");
         }
         if (pass == BenchPass.STREAM && p.length() % p.chunk() != 0) {
-            throw new IllegalArgumentException("--chunk " + p.chunk() + " does not divide --length " + p.length()
+            throw new InvalidInputException("--chunk " + p.chunk() + " does not divide --length " + p.length()
                     + "; the stream is fed in whole chunks");
         }
         long values = (long) p.batch() * network.inChannels() * p.length();
         if (values > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("an input of batch " + p.batch() + " x " + network.inChannels()
+            throw new InvalidInputException("an input of batch " + p.batch() + " x " + network.inChannels()
                     + " channels x length " + p.length() + " does not fit in one Java array");
         }
     }

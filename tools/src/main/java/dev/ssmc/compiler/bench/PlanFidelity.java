@@ -12,6 +12,7 @@ import dev.ssmc.compiler.plan.Plan;
 import dev.ssmc.compiler.plan.Profile;
 import dev.ssmc.compiler.plan.Search;
 import dev.ssmc.compiler.plan.Specs;
+import dev.ssmc.runtime.io.InvalidInputException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,24 +78,24 @@ public final class PlanFidelity {
         public static Timing parse(String line, String where) {
             String[] f = line.split("\t");
             if (f.length != 7) {
-                throw new IllegalArgumentException(where + ": expected 7 tab-separated fields (" + HEADER.replace('\t', ' ')
+                throw new InvalidInputException(where + ": expected 7 tab-separated fields (" + HEADER.replace('\t', ' ')
                         + "), found " + f.length);
             }
             SsmMode mode;
             try {
                 mode = SsmMode.parse(f[0]);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(where + ": " + e.getMessage());
+            } catch (InvalidInputException e) {
+                throw new InvalidInputException(where + ": " + e.getMessage());
             }
             try {
                 Timing t = new Timing(mode, Integer.parseInt(f[1]), Integer.parseInt(f[2]), Integer.parseInt(f[3]),
                         Integer.parseInt(f[4]), f[5], Double.parseDouble(f[6]));
                 if (t.batch < 1 || t.channels < 1 || t.states < 1 || t.length < 1 || !(t.seconds > 0)) {
-                    throw new IllegalArgumentException(where + ": sizes must be positive and the time above zero");
+                    throw new InvalidInputException(where + ": sizes must be positive and the time above zero");
                 }
                 return t;
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(where + ": not a number: " + e.getMessage());
+                throw new InvalidInputException(where + ": not a number: " + e.getMessage());
             }
         }
     }

@@ -14,6 +14,7 @@ import dev.ssmc.compiler.ir.Planning;
 import dev.ssmc.compiler.ir.SsmMode;
 import dev.ssmc.compiler.plan.Profile;
 import dev.ssmc.compiler.syntax.check.Frontend;
+import dev.ssmc.runtime.io.InvalidInputException;
 import dev.ssmc.runtime.kernels.FmaPeak;
 import dev.ssmc.runtime.kernels.KernelMeter;
 import dev.ssmc.runtime.kernels.VectorSupport;
@@ -31,10 +32,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code ssmc bench}: measurements. At the top level, times generated code: one SSM block
@@ -140,12 +141,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (pass == null) {
             throw new UserError("give --pass train, forward or stream");
         }
-        BenchPass benchPass;
-        try {
-            benchPass = BenchPass.parse(pass);
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
-        }
+        BenchPass benchPass = BenchPass.parse(pass);
         if (runs < 1 || warmupRuns < 0 || !(warmupSeconds >= 0) || !(seconds >= 0)) {
             throw new UserError("--runs must be at least 1; --warmup, --warmup-runs and --time not negative");
         }
@@ -176,7 +172,7 @@ public final class BenchCommand implements Callable<Integer> {
             w.printf(Locale.ROOT, "bench %s; pass %s, batch %d, length %d%s%n", what, benchPass.spelling(), p.batch(),
                     p.length(), benchPass == BenchPass.STREAM ? ", chunk " + p.chunk() : "");
             w.flush();
-        } catch (IllegalArgumentException | IrException e) {
+        } catch (IrException e) {
             throw new UserError(e.getMessage());
         }
         SingleShot.Result r;
@@ -236,7 +232,7 @@ public final class BenchCommand implements Callable<Integer> {
         SsmMode m;
         try {
             m = SsmMode.parse(mode);
-        } catch (IllegalArgumentException e) {
+        } catch (InvalidInputException e) {
             throw new UserError("--mode: " + e.getMessage());
         }
         BlockCase d = BlockCase.comparison(m);
@@ -396,11 +392,7 @@ public final class BenchCommand implements Callable<Integer> {
                 if (lines.get(i).isBlank()) {
                     continue;
                 }
-                try {
-                    timings.add(PlanFidelity.Timing.parse(lines.get(i), file + ":" + (i + 1)));
-                } catch (IllegalArgumentException e) {
-                    throw new UserError(e.getMessage());
-                }
+                timings.add(PlanFidelity.Timing.parse(lines.get(i), file + ":" + (i + 1)));
             }
             if (timings.isEmpty()) {
                 throw new UserError(file + ": the recording has no timings");

@@ -2,16 +2,17 @@ package dev.ssmc.compiler.cli;
 
 import dev.ssmc.compiler.Ssmc;
 import dev.ssmc.compiler.SsmcConfig;
+import dev.ssmc.runtime.io.InvalidInputException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code ssmc compile FILE.ssm... -o DIR [--package P]}: writes the Java source of every network. */
 @Command(name = "compile", mixinStandardHelpOptions = true,
@@ -42,7 +43,7 @@ public final class CompileCommand implements Callable<Integer> {
         SsmcConfig config;
         try {
             config = new SsmcConfig(sources, output, packageName, profile, force);
-        } catch (IllegalArgumentException e) {
+        } catch (InvalidInputException e) {
             throw new UserError("--package: " + e.getMessage());
         }
         if (profile != null) {
@@ -56,8 +57,6 @@ public final class CompileCommand implements Callable<Integer> {
             throw new UserError(e.getMessage()); // a source that is not there: "FILE: no such file or directory"
         } catch (IOException e) {
             throw UserFiles.failure(output, e);
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
         }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();

@@ -1,5 +1,6 @@
 package dev.ssmc.compiler.cli;
 
+import dev.ssmc.compiler.ir.Names;
 import dev.ssmc.compiler.ir.Network;
 import dev.ssmc.compiler.ir.ShapeInference;
 import dev.ssmc.runtime.train.SpeechCommands;
@@ -8,10 +9,10 @@ import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code ssmc eval FILE.ssm --checkpoint C --data DIR}: a checkpoint's score on a data folder, at the
@@ -113,12 +114,8 @@ public final class EvalCommand implements Callable<Integer> {
 
     /** The split {@code --split} names. */
     private SpeechCommands.Split split(boolean allAllowed) {
-        try {
-            return SpeechCommands.Split.valueOf(split.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new UserError("--split must be test, validation" + (allAllowed ? ", train or all" : " or train")
-                    + ", not '" + split + "'");
-        }
+        return Names.named(SpeechCommands.Split.class, split.toUpperCase(Locale.ROOT)).orElseThrow(() -> new UserError(
+                "--split must be test, validation" + (allAllowed ? ", train or all" : " or train") + ", not '" + split + "'"));
     }
 
     /** Refuses an option that the task does not use: given for nothing, it would be silently ignored. */

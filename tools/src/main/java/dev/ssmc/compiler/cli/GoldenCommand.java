@@ -6,6 +6,7 @@ import dev.ssmc.compiler.golden.GoldenReport;
 import dev.ssmc.compiler.golden.GoldenRunner;
 import dev.ssmc.compiler.golden.Tolerance;
 import dev.ssmc.compiler.syntax.importer.ImportedNetworks;
+import dev.ssmc.runtime.io.InvalidInputException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -13,10 +14,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code ssmc golden DIR}: checks every engine against the reference's golden files. */
 @Command(name = "golden", mixinStandardHelpOptions = true,
@@ -46,7 +47,7 @@ public final class GoldenCommand implements Callable<Integer> {
         List<Engine> selected;
         try {
             selected = Engines.select(engines);
-        } catch (IllegalArgumentException e) {
+        } catch (InvalidInputException e) {
             throw new UserError("--engine: " + e.getMessage());
         }
         Tolerance allowed = tolerance();
@@ -72,10 +73,15 @@ public final class GoldenCommand implements Callable<Integer> {
 
     /** The --tolerance text as a tolerance; read here, not by picocli, so every bad value gets one line in the user's words. */
     private Tolerance tolerance() {
+        double relative;
         try {
-            return new Tolerance(Double.parseDouble(tolerance));
-        } catch (IllegalArgumentException e) { // a NumberFormatException too
+            relative = Double.parseDouble(tolerance);
+        } catch (NumberFormatException e) {
+            relative = Double.NaN;
+        }
+        if (!(relative > 0) || Double.isInfinite(relative)) {
             throw new UserError("--tolerance: '" + tolerance + "' is not a positive, finite fraction of max|ref| (e.g. 1e-4)");
         }
+        return new Tolerance(relative);
     }
 }

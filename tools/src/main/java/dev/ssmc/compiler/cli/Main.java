@@ -1,10 +1,11 @@
 package dev.ssmc.compiler.cli;
 
 import dev.ssmc.compiler.Ssmc;
+import dev.ssmc.runtime.io.InvalidInputException;
 import java.io.PrintWriter;
 import java.util.List;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * The ssmc command-line tool. User errors print one clear message and exit 1; only a bug in ssmc
@@ -34,8 +35,10 @@ public final class Main implements Runnable {
 
     /**
      * Installs ssmc's error handling on a command line: {@code ssmc CMD: error: ...} and status 1 for
-     * a {@link UserError}, a stack trace and status 3 for a bug. Also used by the commands that live
-     * in other modules ({@code ssmc flink}).
+     * a {@link UserError} or an {@link InvalidInputException} (what the libraries throw for a bad
+     * input), a stack trace and status 3 for anything else, a plain IllegalArgumentException
+     * included: that is a broken contract inside ssmc, not the user's fault. Also used by the
+     * commands that live in other modules ({@code ssmc flink}).
      */
     public static CommandLine handleErrors(CommandLine cl) {
         cl.setExecutionStrategy(Main::runCatchingErrors);
@@ -47,7 +50,7 @@ public final class Main implements Runnable {
                 return USER_ERROR;
             }
             Exception reported = ranOutOfMemory(ex) ? MemoryNeeds.ranOut() : ex;
-            if (reported instanceof UserError) {
+            if (reported instanceof UserError || reported instanceof InvalidInputException) {
                 err.println(commandLine.getCommandSpec().qualifiedName() + ": error: " + reported.getMessage());
                 err.flush();
                 return USER_ERROR;

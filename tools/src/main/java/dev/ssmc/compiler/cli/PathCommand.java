@@ -5,10 +5,10 @@ import dev.ssmc.compiler.plan.EinsumPath;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code ssmc path EINSUM --sizes a=2,b=3}: the optimal pairwise path of a plain einsum. */
 @Command(name = "path", mixinStandardHelpOptions = true,
@@ -27,12 +27,7 @@ public final class PathCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Einsum e;
-        try {
-            e = Einsum.parse(expression, sizes);
-        } catch (IllegalArgumentException ex) {
-            throw new UserError(ex.getMessage());
-        }
+        Einsum e = Einsum.parse(expression, sizes);
         if (e.operands().size() > EinsumPath.MAX_OPERANDS) {
             throw new UserError("'" + expression + "' has " + e.operands().size() + " operands; the optimal search takes at most "
                     + EinsumPath.MAX_OPERANDS);

@@ -12,18 +12,14 @@ final class Profiles {
 
     /** The given profile file, else {@code ~/.ssmc/profile.json} if {@code ssmc calibrate} wrote one, else the default. */
     static Profile load(Path explicit) throws IOException {
-        try {
-            if (explicit != null) {
-                if (!Files.isRegularFile(explicit)) {
-                    throw new UserError(explicit + ": no such profile (make one with `ssmc calibrate -o " + explicit + "`)");
-                }
-                return Profile.read(explicit);
+        if (explicit != null) {
+            if (!Files.isRegularFile(explicit)) {
+                throw new UserError(explicit + ": no such profile (make one with `ssmc calibrate -o " + explicit + "`)");
             }
-            Path home = defaultPath();
-            return Files.isRegularFile(home) ? Profile.read(home) : Profile.defaults();
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
+            return Profile.read(explicit);
         }
+        Path home = defaultPath();
+        return Files.isRegularFile(home) ? Profile.read(home) : Profile.defaults();
     }
 
     static Path defaultPath() {

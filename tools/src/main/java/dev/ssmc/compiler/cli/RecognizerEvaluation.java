@@ -1,5 +1,6 @@
 package dev.ssmc.compiler.cli;
 
+import dev.ssmc.runtime.io.InvalidInputException;
 import dev.ssmc.runtime.io.SafeTensorsFile;
 import dev.ssmc.runtime.model.Trainable;
 import dev.ssmc.runtime.train.Alphabet;
@@ -121,7 +122,7 @@ final class RecognizerEvaluation {
             Alphabet alphabet;
             try {
                 alphabet = Alphabet.fromSymbols(symbols);
-            } catch (IllegalArgumentException x) {
+            } catch (InvalidInputException x) {
                 throw new UserError(e.checkpoint() + ": its 'alphabet' metadata is not an alphabet: " + x.getMessage());
             }
             return TranscribedSpeech.open(e.data(), alphabet, options);

@@ -5,6 +5,7 @@ import dev.ssmc.compiler.ir.NetworkShapes;
 import dev.ssmc.compiler.ir.ShapeInference;
 import dev.ssmc.compiler.train.Networks;
 import dev.ssmc.runtime.io.Audio;
+import dev.ssmc.runtime.io.InvalidInputException;
 import dev.ssmc.runtime.io.SafeTensors;
 import dev.ssmc.runtime.io.SafeTensorsFile;
 import dev.ssmc.runtime.io.Wav;
@@ -20,10 +21,10 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code ssmc run FILE.ssm --checkpoint C --input in.wav}: compiles the network in memory and streams a WAV through it. */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -199,7 +200,7 @@ public final class RunCommand implements Callable<Integer> {
         Alphabet alphabet;
         try {
             alphabet = Alphabet.fromSymbols(symbols);
-        } catch (IllegalArgumentException e) {
+        } catch (InvalidInputException e) {
             throw new UserError(checkpoint + ": its 'alphabet' metadata is not an alphabet: " + e.getMessage());
         }
         TrainingData.Recognition.checkRecognizer(network, shapes, alphabet);

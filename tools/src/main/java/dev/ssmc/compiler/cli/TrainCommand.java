@@ -11,6 +11,7 @@ import dev.ssmc.compiler.syntax.check.Frontend;
 import dev.ssmc.compiler.train.LearningCurves;
 import dev.ssmc.compiler.train.Networks;
 import dev.ssmc.runtime.io.AtomicFile;
+import dev.ssmc.runtime.io.InvalidInputException;
 import dev.ssmc.runtime.io.SafeTensors;
 import dev.ssmc.runtime.io.SafeTensorsFile;
 import dev.ssmc.runtime.io.SafeTensorsWriter;
@@ -35,10 +36,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code ssmc train FILE.ssm --data DIR --epochs E -o RUN}: trains a network at the task its data shows. */
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -152,7 +153,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (!resumed.optimizer().isEmpty()) {
             try {
                 trainer.loadState(resumed.optimizer());
-            } catch (IllegalArgumentException e) {
+            } catch (InvalidInputException e) {
                 throw new UserError(optimizerFile(resume) + ": not the optimizer state of this network: " + e.getMessage());
             }
         }

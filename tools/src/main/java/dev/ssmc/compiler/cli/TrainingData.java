@@ -122,8 +122,6 @@ sealed interface TrainingData permits TrainingData.Classification, TrainingData.
             return reading.read();
         } catch (IOException e) {
             throw UserFiles.failure(dir, e);
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage());
         }
     }
 

@@ -2,6 +2,7 @@ package dev.ssmc.compiler.exec;
 
 import dev.ssmc.compiler.ir.Names;
 import dev.ssmc.compiler.oracle.OracleEngine;
+import dev.ssmc.runtime.io.InvalidInputException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,7 +20,7 @@ public final class Engines {
         return all().stream().map(Engine::name).toList();
     }
 
-    /** The engines named in a comma-separated list; unknown names are an {@link IllegalArgumentException}. */
+    /** The engines named in a comma-separated list; unknown names are an {@link InvalidInputException}. */
     public static List<Engine> select(String commaSeparated) {
         List<Engine> out = new ArrayList<>();
         for (String name : commaSeparated.split(",")) {
@@ -28,13 +29,13 @@ public final class Engines {
                 continue;
             }
             Engine e = all().stream().filter(x -> x.name().equals(n)).findFirst().orElseThrow(() ->
-                    new IllegalArgumentException("unknown engine '" + n + "'"
+                    new InvalidInputException("unknown engine '" + n + "'"
                             + Names.suggestion(n, names().toArray(String[]::new))
                             + "; available: " + String.join(", ", names())));
             out.add(e);
         }
         if (out.isEmpty()) {
-            throw new IllegalArgumentException("no engine given; available: " + String.join(", ", names()));
+            throw new InvalidInputException("no engine given; available: " + String.join(", ", names()));
         }
         return out;
     }

@@ -13,12 +13,13 @@ import dev.ssmc.compiler.ir.NormKind;
 import dev.ssmc.compiler.ir.Origin;
 import dev.ssmc.compiler.ir.Planning;
 import dev.ssmc.compiler.ir.Postact;
+import dev.ssmc.compiler.ir.Resample;
 import dev.ssmc.compiler.ir.ResampleMode;
 import dev.ssmc.compiler.ir.Residual;
-import dev.ssmc.compiler.ir.Resample;
 import dev.ssmc.compiler.ir.ShapeInference;
 import dev.ssmc.compiler.ir.SsmLayer;
 import dev.ssmc.compiler.ir.SsmMode;
+import dev.ssmc.runtime.io.InvalidInputException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -339,7 +340,7 @@ public final class ReferenceNetworks {
     private static <T> T parse(ConfigReader c, String key, java.util.function.Supplier<T> parser) {
         try {
             return parser.get();
-        } catch (IllegalArgumentException e) {
+        } catch (InvalidInputException e) {
             throw c.error(key, e.getMessage());
         }
     }
