@@ -212,7 +212,7 @@ public final class NetworkGenerator {
                 .add(nodes(network.body(), false))
                 .unindent().add(");\n");
         if (network.head().isPresent()) {
-            b.addStatement("this.model = new $T(body, new $T($L, p))", Poet.MODEL, Poet.HEAD, headLinears());
+            b.addStatement("this.model = new $T(body, new $T($L, p))", Poet.MODEL, Poet.CLASSIFIER_HEAD, headLinears());
         } else {
             b.addStatement("this.model = new $T(body, null)", Poet.MODEL);
         }

@@ -40,8 +40,8 @@ final class Poet {
     static final ClassName ACTIVATION_LAYER = ClassName.get(RUNTIME + ".model", "ActivationLayer");
     static final ClassName RESAMPLE_LAYER = ClassName.get(RUNTIME + ".model", "ResampleLayer");
     static final ClassName RESIDUAL_LAYER = ClassName.get(RUNTIME + ".model", "ResidualLayer");
-    static final ClassName HEAD = ClassName.get(RUNTIME + ".model", "Head");
-    static final ClassName HEAD_LINEAR = HEAD.nestedClass("Linear");
+    static final ClassName CLASSIFIER_HEAD = ClassName.get(RUNTIME + ".model", "ClassifierHead");
+    static final ClassName HEAD_LINEAR = CLASSIFIER_HEAD.nestedClass("Linear");
     static final ClassName DISCRETIZATION = ClassName.get(RUNTIME + ".model", "Discretization");
     static final ClassName VECTOR_SUPPORT = ClassName.get(RUNTIME + ".kernels", "VectorSupport");
     static final ClassName NETWORK_STREAM = ClassName.get(RUNTIME + ".stream", "NetworkStream");

@@ -43,7 +43,7 @@ public final class Ast {
 
     /** A statement of a file, a network or a block. Which ones a place allows is the grammar's business. */
     public sealed interface Statement extends Node permits Let, NetworkDecl, Plan, Input, DefaultNorm, DefaultAct,
-            DefaultDropout, Stage, Chain, Head, Repeat, EncoderDecoder, Output {
+            DefaultDropout, Stage, Chain, HeadDecl, Repeat, EncoderDecoder, Output {
     }
 
     /** {@code let name = value}: a named constant. */
@@ -123,8 +123,8 @@ public final class Ast {
      * {@code head mean -> linear 32 -> relu -> linear 12} (a classifier's) or
      * {@code head frames -> linear 17} (per-frame outputs): the pooling is a name lowering checks.
      */
-    public record Head(Pos pos, Name pooling, List<HeadItem> items) implements Statement {
-        public Head {
+    public record HeadDecl(Pos pos, Name pooling, List<HeadItem> items) implements Statement {
+        public HeadDecl {
             items = List.copyOf(items);
         }
     }

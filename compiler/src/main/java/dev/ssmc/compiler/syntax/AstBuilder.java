@@ -10,7 +10,7 @@ import dev.ssmc.compiler.syntax.Ast.DefaultDropout;
 import dev.ssmc.compiler.syntax.Ast.DefaultNorm;
 import dev.ssmc.compiler.syntax.Ast.EncoderDecoder;
 import dev.ssmc.compiler.syntax.Ast.Expr;
-import dev.ssmc.compiler.syntax.Ast.Head;
+import dev.ssmc.compiler.syntax.Ast.HeadDecl;
 import dev.ssmc.compiler.syntax.Ast.HeadAct;
 import dev.ssmc.compiler.syntax.Ast.HeadItem;
 import dev.ssmc.compiler.syntax.Ast.Input;
@@ -296,7 +296,7 @@ final class AstBuilder extends SsmBaseVisitor<Object> {
     }
 
     @Override
-    public Head visitHeadStmt(SsmParser.HeadStmtContext ctx) {
+    public HeadDecl visitHeadStmt(SsmParser.HeadStmtContext ctx) {
         List<HeadItem> items = new ArrayList<>();
         for (SsmParser.HeadItemContext i : ctx.headItem()) {
             if (i instanceof SsmParser.HeadLinearContext l) {
@@ -306,7 +306,7 @@ final class AstBuilder extends SsmBaseVisitor<Object> {
                 items.add(new HeadAct(pos(a), name(a.postact)));
             }
         }
-        return new Head(pos(ctx), name(ctx.pooling), items);
+        return new HeadDecl(pos(ctx), name(ctx.pooling), items);
     }
 
     @Override

@@ -314,7 +314,7 @@ public final class Formatter {
         if (s instanceof Chain c) {
             return c.items().stream().map(this::item).collect(Collectors.joining(" -> "));
         }
-        if (s instanceof Ast.Head h) {
+        if (s instanceof Ast.HeadDecl h) {
             StringBuilder b = new StringBuilder("head " + h.pooling().text());
             for (Ast.HeadItem i : h.items()) {
                 b.append(" -> ").append(i instanceof Ast.Linear l ? "linear " + expr(l.features())

@@ -86,7 +86,7 @@ class ParserTest {
                 .statements().get(0);
         Ast.EncoderDecoder ed = assertInstanceOf(Ast.EncoderDecoder.class, n.body().statements().get(0));
         assertEquals(Optional.empty(), ed.bottleneck());
-        Ast.Head h = assertInstanceOf(Ast.Head.class, n.body().statements().get(1));
+        Ast.HeadDecl h = assertInstanceOf(Ast.HeadDecl.class, n.body().statements().get(1));
         assertEquals(List.of(new Ast.Linear(Pos.NONE, new Ast.Num(Pos.NONE, "3")),
                 new Ast.HeadAct(Pos.NONE, new Ast.Name(Pos.NONE, "relu"))), h.items());
     }

@@ -112,7 +112,7 @@ final class RandomTrees {
                     items.add(chance(60) ? new Ast.Linear(P, expr(2)) : new Ast.HeadAct(P, name()));
                 }
                 Name pooling = chance(70) ? new Name(P, chance(50) ? "mean" : "frames") : name();
-                return new Ast.Head(P, pooling, items);
+                return new Ast.HeadDecl(P, pooling, items);
             }
             case 9:
                 return plan();

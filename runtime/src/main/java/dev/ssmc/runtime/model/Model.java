@@ -12,10 +12,10 @@ import java.util.List;
  */
 public final class Model {
     private final List<Layer> body;
-    private final Head head;
+    private final ClassifierHead head;
     private final Windows windows;
 
-    public Model(List<Layer> body, Head head) {
+    public Model(List<Layer> body, ClassifierHead head) {
         this.body = List.copyOf(body);
         this.head = head;
         this.windows = Windows.of(this.body);

@@ -1,7 +1,7 @@
 package dev.ssmc.runtime.stream;
 
 import dev.ssmc.runtime.io.InvalidInputException;
-import dev.ssmc.runtime.model.Head;
+import dev.ssmc.runtime.model.ClassifierHead;
 import dev.ssmc.runtime.model.Params;
 import dev.ssmc.runtime.nn.Postact;
 import java.util.Arrays;
@@ -10,12 +10,12 @@ import java.util.List;
 /**
  * The classifier head on a stream: a running sum of the feature frames ({@link #accumulate}), and
  * at any moment the logits of all frames so far ({@link #logits}): their mean, then each linear
- * layer and its postact, as {@link Head} computes them on the whole feature sequence. The sums
+ * layer and its postact, as {@link ClassifierHead} computes them on the whole feature sequence. The sums
  * are in double, so a long stream loses nothing to rounding; nothing is allocated after
- * construction. Checkpoint keys as for {@link Head} ({@code key.weight}, {@code key.bias}).
+ * construction. Checkpoint keys as for {@link ClassifierHead} ({@code key.weight}, {@code key.bias}).
  */
 public final class HeadFrames {
-    private final Head.Linear[] layers;
+    private final ClassifierHead.Linear[] layers;
     private final float[][] weights;
     private final float[][] biases;
     private final int channels;
@@ -27,17 +27,17 @@ public final class HeadFrames {
     private final float[] y;
 
     /** @param layers the linear layers in order: the first takes the feature channels */
-    public HeadFrames(List<Head.Linear> layers, Params p) {
+    public HeadFrames(List<ClassifierHead.Linear> layers, Params p) {
         if (layers.isEmpty()) {
             throw new IllegalArgumentException("a head needs at least one linear layer");
         }
-        this.layers = layers.toArray(new Head.Linear[0]);
+        this.layers = layers.toArray(new ClassifierHead.Linear[0]);
         this.weights = new float[this.layers.length][];
         this.biases = new float[this.layers.length][];
         int width = this.layers[0].in();
         int widest = width;
         for (int i = 0; i < this.layers.length; i++) {
-            Head.Linear l = this.layers[i];
+            ClassifierHead.Linear l = this.layers[i];
             if (l.in() != width) {
                 throw new IllegalArgumentException("head layer " + l.key() + " takes " + l.in() + " features, gets " + width);
             }
@@ -108,7 +108,7 @@ public final class HeadFrames {
         }
         int last = layers.length - 1;
         for (int i = 0; i <= last; i++) {
-            Head.Linear l = layers[i];
+            ClassifierHead.Linear l = layers[i];
             float[] w = weights[i];
             float[] b = biases[i];
             for (int o = 0; o < l.out(); o++) {
@@ -127,7 +127,7 @@ public final class HeadFrames {
         }
     }
 
-    private static void postact(Head.Linear l, float[] pre, float[] to, int off) {
+    private static void postact(ClassifierHead.Linear l, float[] pre, float[] to, int off) {
         if (l.after() == dev.ssmc.runtime.nn.PostactKind.GLU) {
             int half = l.out() / 2;
             for (int o = 0; o < half; o++) {
@@ -166,7 +166,7 @@ public final class HeadFrames {
     /** Its linear layers, as {@link FrameNode#describe} says what a node is. */
     public String describe() {
         StringBuilder sb = new StringBuilder("head mean");
-        for (Head.Linear l : layers) {
+        for (ClassifierHead.Linear l : layers) {
             sb.append(" -> linear ").append(l.key()).append(' ').append(l.in()).append('>').append(l.out()).append(' ')
                     .append(l.after());
         }

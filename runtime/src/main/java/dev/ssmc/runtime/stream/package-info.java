@@ -10,7 +10,7 @@
  * {@link dev.ssmc.runtime.stream.ResidualFrames} ({@code ResidualLayer}),
  * {@link dev.ssmc.runtime.stream.SsmFrames} with its general implementation
  * {@link dev.ssmc.runtime.stream.RecurrentSsmFrames} ({@code SsmBlockLayer}), and for classifiers
- * {@link dev.ssmc.runtime.stream.HeadFrames} ({@code Head}). Whoever builds a
+ * {@link dev.ssmc.runtime.stream.HeadFrames} ({@code ClassifierHead}). Whoever builds a
  * {@link dev.ssmc.runtime.model.Model} can build the matching chain the same way.
  *
  * <p>A classifier stage with a residual SSM layer, then a pooling conv, streamed one sample at a time:

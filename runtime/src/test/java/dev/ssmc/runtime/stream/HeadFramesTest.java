@@ -10,7 +10,7 @@ import static org.quicktheories.generators.SourceDSL.arbitrary;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
 
-import dev.ssmc.runtime.model.Head;
+import dev.ssmc.runtime.model.ClassifierHead;
 import dev.ssmc.runtime.model.Params;
 import dev.ssmc.runtime.nn.PostactKind;
 import dev.ssmc.runtime.stream.StreamTesting.MapParams;
@@ -41,13 +41,13 @@ class HeadFramesTest {
         int width = 2 * (1 + rnd.nextInt(6));
         int after = hidden == PostactKind.GLU ? width / 2 : width;
         int classes = 1 + rnd.nextInt(5);
-        List<Head.Linear> layers = List.of(new Head.Linear("classifier.1.0", channels, width, hidden),
-                new Head.Linear("classifier.1.2", after, classes, PostactKind.IDENTITY));
-        for (Head.Linear l : layers) {
+        List<ClassifierHead.Linear> layers = List.of(new ClassifierHead.Linear("classifier.1.0", channels, width, hidden),
+                new ClassifierHead.Linear("classifier.1.2", after, classes, PostactKind.IDENTITY));
+        for (ClassifierHead.Linear l : layers) {
             p.random(Params.join(l.key(), "weight"), l.in() * l.out());
             p.random(Params.join(l.key(), "bias"), l.out());
         }
-        Head head = new Head(layers, p);
+        ClassifierHead head = new ClassifierHead(layers, p);
         HeadFrames frames = new HeadFrames(layers, p);
         assertEquals(classes, frames.classes());
         assertThrows(IllegalStateException.class, () -> frames.logits(new float[classes]));

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ssmc.runtime.kernels.VectorSupport;
 import dev.ssmc.runtime.model.BlockMode;
 import dev.ssmc.runtime.model.BlockShape;
-import dev.ssmc.runtime.model.Head;
+import dev.ssmc.runtime.model.ClassifierHead;
 import dev.ssmc.runtime.model.Params;
 import dev.ssmc.runtime.nn.NormKind;
 import dev.ssmc.runtime.nn.PostactKind;
@@ -78,9 +78,9 @@ class NoAllocationTest {
     }
 
     static HeadFrames head(MapParams p, int channels) {
-        List<Head.Linear> layers = List.of(new Head.Linear("h0", channels, 6, PostactKind.GELU),
-                new Head.Linear("h1", 6, 3, PostactKind.IDENTITY));
-        for (Head.Linear l : layers) {
+        List<ClassifierHead.Linear> layers = List.of(new ClassifierHead.Linear("h0", channels, 6, PostactKind.GELU),
+                new ClassifierHead.Linear("h1", 6, 3, PostactKind.IDENTITY));
+        for (ClassifierHead.Linear l : layers) {
             p.random(Params.join(l.key(), "weight"), l.in() * l.out());
             p.random(Params.join(l.key(), "bias"), l.out());
         }

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.generators.SourceDSL.longs;
 
-import dev.ssmc.runtime.model.Head;
+import dev.ssmc.runtime.model.ClassifierHead;
 import dev.ssmc.runtime.model.Params;
 import dev.ssmc.runtime.model.Parameter;
 import dev.ssmc.runtime.nn.NormKind;
@@ -43,17 +43,17 @@ class SnapshotTest {
         NormKind.INSTANCE, NormKind.LAYER};
 
     /** A random network as a stream factory, with its parameters. */
-    private record Net(MapParams params, List<Spec> body, List<Head.Linear> head, int divisor, String name) {
+    private record Net(MapParams params, List<Spec> body, List<ClassifierHead.Linear> head, int divisor, String name) {
         static Net random(Random rnd, String name) {
             MapParams p = new MapParams(rnd);
             RandomNetworks gen = new RandomNetworks(p, NORMS);
             List<Spec> body = gen.body(1 + rnd.nextInt(4), 5);
-            List<Head.Linear> head = null;
+            List<ClassifierHead.Linear> head = null;
             if (rnd.nextBoolean()) {
                 int channels = body.get(body.size() - 1).outChannels();
-                head = List.of(new Head.Linear("head.0", channels, 5, PostactKind.RELU),
-                        new Head.Linear("head.1", 5, 1 + rnd.nextInt(4), PostactKind.IDENTITY));
-                for (Head.Linear l : head) {
+                head = List.of(new ClassifierHead.Linear("head.0", channels, 5, PostactKind.RELU),
+                        new ClassifierHead.Linear("head.1", 5, 1 + rnd.nextInt(4), PostactKind.IDENTITY));
+                for (ClassifierHead.Linear l : head) {
                     p.random(Params.join(l.key(), "weight"), l.in() * l.out());
                     p.random(Params.join(l.key(), "bias"), l.out());
                 }

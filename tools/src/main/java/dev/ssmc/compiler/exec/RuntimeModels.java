@@ -15,7 +15,7 @@ import dev.ssmc.compiler.ir.Weights;
 import dev.ssmc.runtime.model.ActivationLayer;
 import dev.ssmc.runtime.model.BlockMode;
 import dev.ssmc.runtime.model.BlockShape;
-import dev.ssmc.runtime.model.Head;
+import dev.ssmc.runtime.model.ClassifierHead;
 import dev.ssmc.runtime.model.Layer;
 import dev.ssmc.runtime.model.Model;
 import dev.ssmc.runtime.model.Params;
@@ -40,13 +40,13 @@ public final class RuntimeModels {
     public static Model build(Network network, Weights weights, BlockFactory blocks) {
         Params params = key -> weights.tensor(key).data();
         List<Layer> body = layers(network.body(), params, blocks);
-        Head head = network.head().map(h -> new Head(h.layers().stream().map(RuntimeModels::linear).toList(), params))
+        ClassifierHead head = network.head().map(h -> new ClassifierHead(h.layers().stream().map(RuntimeModels::linear).toList(), params))
                 .orElse(null);
         return new Model(body, head);
     }
 
-    static Head.Linear linear(Dense d) {
-        return new Head.Linear(d.key(), d.in(), d.out(), postact(d.after()));
+    static ClassifierHead.Linear linear(Dense d) {
+        return new ClassifierHead.Linear(d.key(), d.in(), d.out(), postact(d.after()));
     }
 
     public static BlockShape shape(SsmLayer l) {

@@ -62,7 +62,7 @@ class FrameHeadTest {
     @Test
     void theHeadParsesWithItsPoolingAndItems() {
         Ast.NetworkDecl n = (Ast.NetworkDecl) FormatterTest.parse("p.ssm", RECOGNIZER).statements().get(0);
-        Ast.Head h = (Ast.Head) n.body().statements().get(5);
+        Ast.HeadDecl h = (Ast.HeadDecl) n.body().statements().get(5);
         assertEquals("frames", h.pooling().text());
         assertEquals(List.of(8, 3, 8, 6), List.of(h.pos().line(), h.pos().column(), h.pooling().pos().column(),
                 h.pooling().pos().length()));

@@ -57,7 +57,7 @@ final class BodyLowering {
                         items.lower(item, "last_ssms." + k, sc.scope(), net.body(), "output layer " + k);
                     }
                 }
-            } else if (st instanceof Ast.Head h) {
+            } else if (st instanceof Ast.HeadDecl h) {
                 net.setHeadDecl(h);
                 head.lower(h, s);
             } else if (st instanceof Ast.Repeat r) {

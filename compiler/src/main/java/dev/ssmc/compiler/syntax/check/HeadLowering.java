@@ -51,7 +51,7 @@ final class HeadLowering {
     private record Act(int index, Ast.HeadAct decl, Postact postact) {
     }
 
-    void lower(Ast.Head h, Scope s) {
+    void lower(Ast.HeadDecl h, Scope s) {
         String pooling = h.pooling().text();
         boolean known = List.of(POOLINGS).contains(pooling);
         if (!known) {
@@ -73,7 +73,7 @@ final class HeadLowering {
     }
 
     /** The head's linear layers with their activations; each mistake reported where it was written. */
-    private List<Linear> linears(Ast.Head h, Scope s, String pooling) {
+    private List<Linear> linears(Ast.HeadDecl h, Scope s, String pooling) {
         List<Linear> layers = new ArrayList<>();
         boolean actSet = false;
         for (int i = 0; i < h.items().size(); i++) {
@@ -100,7 +100,7 @@ final class HeadLowering {
         return layers;
     }
 
-    private void mean(Ast.Head h, List<Linear> layers) {
+    private void mean(Ast.HeadDecl h, List<Linear> layers) {
         List<Dense> dense = new ArrayList<>();
         int features = net.flow();
         for (Linear l : layers) {

@@ -19,7 +19,7 @@ final class NetworkState {
     private final List<Node> body = new ArrayList<>();
     private int flow;
     private Optional<Head> head = Optional.empty();
-    private Ast.Head headDecl;
+    private Ast.HeadDecl headDecl;
     private int stages;
     private int layers;
     private int outputs;
@@ -62,11 +62,11 @@ final class NetworkState {
     }
 
     /** The {@code head} statement once it has been read (nothing may follow it), else null. */
-    Ast.Head headDecl() {
+    Ast.HeadDecl headDecl() {
         return headDecl;
     }
 
-    void setHeadDecl(Ast.Head h) {
+    void setHeadDecl(Ast.HeadDecl h) {
         headDecl = h;
     }
 

@@ -356,7 +356,7 @@ public final class SsmWriter {
         return new Ast.Resample(P, s.down(), name(s.kind()), num(r.ratio()), to, s.bias());
     }
 
-    private static Ast.Head head(List<Dense> layers) {
+    private static Ast.HeadDecl head(List<Dense> layers) {
         List<Ast.HeadItem> items = new ArrayList<>();
         for (Dense d : layers) {
             items.add(new Ast.Linear(P, num(d.out())));
@@ -364,17 +364,17 @@ public final class SsmWriter {
                 items.add(new Ast.HeadAct(P, name(d.after().spelling())));
             }
         }
-        return new Ast.Head(P, name("mean"), items);
+        return new Ast.HeadDecl(P, name("mean"), items);
     }
 
     /** {@code head frames -> linear K ...}: each pointwise conv a linear layer, each activation its postact. */
-    private static Ast.Head frameHead(List<Node> nodes) {
+    private static Ast.HeadDecl frameHead(List<Node> nodes) {
         List<Ast.HeadItem> items = new ArrayList<>();
         for (Node n : nodes) {
             items.add(n instanceof Resample r ? new Ast.Linear(P, num(r.outChannels()))
                     : new Ast.HeadAct(P, name(((ActLayer) n).act().postact().spelling())));
         }
-        return new Ast.Head(P, name("frames"), items);
+        return new Ast.HeadDecl(P, name("frames"), items);
     }
 
     // ---- leaves ----

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The classifier head: the mean over time of the features, then linear layers each followed by a postact. */
-public final class Head {
+public final class ClassifierHead {
     /** One linear layer: its checkpoint prefix, sizes and the postact after it. */
     public record Linear(String key, int in, int out, PostactKind after) {
     }
@@ -17,7 +17,7 @@ public final class Head {
     private final List<float[]> weights = new ArrayList<>();
     private final List<float[]> biases = new ArrayList<>();
 
-    public Head(List<Linear> layers, Params p) {
+    public ClassifierHead(List<Linear> layers, Params p) {
         this.layers = List.copyOf(layers);
         for (Linear l : layers) {
             weights.add(p.get(Params.join(l.key(), "weight")));
