@@ -103,6 +103,9 @@ public final class NetworkGenerator {
         constants(type);
         type.addField(FieldSpec.builder(Poet.STRING_FLOATS_MAP, "params", Modifier.PRIVATE, Modifier.FINAL).build());
         type.addField(FieldSpec.builder(Poet.MODEL, "model", Modifier.PRIVATE, Modifier.FINAL).build());
+        type.addField(FieldSpec.builder(Poet.WORKSPACE_POOL, "workspaces", Modifier.PRIVATE, Modifier.FINAL)
+                .addJavadoc("Where the blocks' whole-sequence passes take their intermediates from, call after call.\n")
+                .initializer("new $T()", Poet.WORKSPACE_POOL).build());
         type.addField(FieldSpec.builder(Poet.NETWORK_FINGERPRINT, "fingerprint", Modifier.PRIVATE, Modifier.VOLATILE)
                 .addJavadoc("The weights' fingerprint that streams put in their snapshots: made at the first stream, again after {@link #prepare}.\n")
                 .build());
@@ -256,7 +259,7 @@ public final class NetworkGenerator {
             CodeBlock out = s.activations() ? activation(s.act(), s.outputNormKey(), s.ssmOutChannels(), stream)
                     : CodeBlock.of("null");
             return stream ? CodeBlock.of("new $L($L, $L, p, vector)", stepName(s), in, out)
-                    : CodeBlock.of("add(blocks, new $L($L, $L, p))", blockNames.get(s), in, out);
+                    : CodeBlock.of("add(blocks, new $L($L, $L, p, workspaces))", blockNames.get(s), in, out);
         }
         if (n instanceof ActLayer a) {
             return activation(a.act(), a.normKey(), a.inChannels(), stream);
@@ -566,10 +569,13 @@ public final class NetworkGenerator {
                         b.length());
         t.addMethod(MethodSpec.constructorBuilder()
                 .addParameter(Poet.ACTIVATION_LAYER, "in").addParameter(Poet.ACTIVATION_LAYER, "out")
-                .addParameter(Poet.PARAMS, "p")
+                .addParameter(Poet.PARAMS, "p").addParameter(Poet.WORKSPACE_POOL, "workspaces")
                 .addStatement("super(new $T($T.$L, $L, $L, $L, $L), $S, in, out, p)", Poet.BLOCK_SHAPE, Poet.BLOCK_MODE,
                         l.mode().name(), l.inChannels(), l.ssmOutChannels(), l.states(), l.blocks(), l.key())
+                .addStatement("this.workspaces = workspaces")
                 .build());
+        t.addField(FieldSpec.builder(Poet.WORKSPACE_POOL, "workspaces", Modifier.PRIVATE, Modifier.FINAL)
+                .addJavadoc("The network's workspaces, which this block's passes take their intermediates from.\n").build());
         t.addMethod(sizeMethod(l));
         t.addMethod(MethodSpec.methodBuilder("respond").addAnnotation(Override.class).addModifiers(Modifier.PROTECTED)
                 .returns(float[].class).addParameter(float[].class, "u").addParameter(int.class, "batch")
@@ -582,7 +588,7 @@ public final class NetworkGenerator {
         t.addMethod(MethodSpec.methodBuilder("forward").addModifiers(Modifier.PRIVATE).returns(float[].class)
                 .addJavadoc(planJavadoc(passes.get(Pass.FORWARD)))
                 .addParameter(float[].class, "u").addParameter(int.class, "batch").addParameter(int.class, "length")
-                .addCode(forward.code()).addStatement("return $L", y).build());
+                .addCode(inWorkspace(forward.code(), CodeBlock.builder().addStatement("return ws.detach($L)", y).build())).build());
 
         // every backward pass in one method, so that they share what they have in common
         PlanEmitter backward = new PlanEmitter();
@@ -607,15 +613,33 @@ public final class NetworkGenerator {
                 default -> throw new IllegalStateException("no backward pass " + pass);
             }
         }
-        CodeBlock.Builder grads = CodeBlock.builder().add(backward.code())
+        CodeBlock.Builder grads = CodeBlock.builder()
                 .addStatement("$T<String, float[]> weights = new $T<>()", Map.class, HashMap.class);
-        weights.forEach((param, v) -> grads.addStatement("weights.put($S, $L)", param, v));
-        grads.addStatement("return new $T($L, weights, $L, $L)", Poet.BLOCK_GRADIENTS, input, dynamics[0], dynamics[1]);
+        weights.forEach((param, v) -> grads.addStatement("weights.put($S, ws.detach($L))", param, v));
+        grads.add("return new $T(ws.detach($L), weights, ws.detach($L), ws.detach($L));\n", Poet.BLOCK_GRADIENTS, input,
+                dynamics[0], dynamics[1]);
         t.addMethod(MethodSpec.methodBuilder("blockGradients").addAnnotation(Override.class).addModifiers(Modifier.PROTECTED)
                 .addJavadoc(javadoc.add("</ul>\n").build())
                 .returns(Poet.BLOCK_GRADIENTS).addParameter(float[].class, "u").addParameter(float[].class, "g")
-                .addParameter(int.class, "batch").addParameter(int.class, "length").addCode(grads.build()).build());
+                .addParameter(int.class, "batch").addParameter(int.class, "length")
+                .addCode(inWorkspace(backward.code(), grads.build())).build());
         return t.build();
+    }
+
+    /**
+     * {@code steps}, then {@code result} (which detaches what it returns), with a workspace taken
+     * from the network's pool for the call and given back however the call ends.
+     */
+    private static CodeBlock inWorkspace(CodeBlock steps, CodeBlock result) {
+        return CodeBlock.builder()
+                .addStatement("$T ws = workspaces.acquire()", Poet.WORKSPACE)
+                .beginControlFlow("try")
+                .add(steps)
+                .add(result)
+                .nextControlFlow("finally")
+                .addStatement("workspaces.release(ws)")
+                .endControlFlow()
+                .build();
     }
 
     /** A pass's einsum and predicted time, for the generated javadoc. */

@@ -26,6 +26,10 @@ import java.util.Map;
  * pass made and inference makes it once. The generated code takes the block's signals ({@code u},
  * {@code g}), {@code batch} and {@code length}, and reads the discretized operands from the
  * block's {@code discretization}.
+ *
+ * <p>Every array comes from the call's workspace {@code ws} (see {@code Workspace}): the next
+ * call of the same shapes reuses them instead of allocating. The cache keeps copies of what it
+ * keeps, and the generator detaches what the method returns.
  */
 final class PlanEmitter {
     private final CodeBlock.Builder code = CodeBlock.builder();
@@ -74,7 +78,8 @@ final class PlanEmitter {
             return known.re();
         }
         String r = fresh("r");
-        code.addStatement("float[] $L = $T.map($S, $L, $S, $L)", r, Poet.LAYOUT, root.idx(), root.re(), spec.output(), size);
+        code.addStatement("float[] $L = $T.map($S, $L, $S, $L, ws)", r, Poet.PLAN_STEPS, root.idx(), root.re(), spec.output(),
+                size);
         computed.put(key, new Val(r, null, spec.output()));
         return r;
     }
@@ -154,13 +159,13 @@ final class PlanEmitter {
             if (step.delivered() == Domain.FREQ) {
                 char t = timeLetter(v.idx());
                 String f = fresh("f");
-                code.addStatement("float[][] $L = $T.fft($S, '$L', $L, length, $L, $L)", f, Poet.PLAN_STEPS, v.idx(), t,
+                code.addStatement("float[][] $L = $T.fft($S, '$L', $L, length, $L, $L, ws)", f, Poet.PLAN_STEPS, v.idx(), t,
                         v.re(), n, size);
                 v = new Val(f + "[0]", f + "[1]", v.idx().replace(String.valueOf(t), "") + "k");
             } else {
                 char letter = step.role().letter();
                 String t = fresh("t");
-                code.addStatement("float[] $L = $T.ifft($S, $L, $L, '$L', length, $L, $L)", t, Poet.PLAN_STEPS, v.idx(),
+                code.addStatement("float[] $L = $T.ifft($S, $L, $L, '$L', length, $L, $L, ws)", t, Poet.PLAN_STEPS, v.idx(),
                         v.re(), v.im(), letter, n, size);
                 v = new Val(t, null, v.idx().replace("k", "") + letter);
             }
@@ -188,7 +193,7 @@ final class PlanEmitter {
         code.beginControlFlow("if ($L == null)", c);
         Map<String, Val> outside = computed;
         computed = new HashMap<>(outside); // what is computed inside the block is out of scope after it
-        Val v = eval(step);
+        Val v = eval(step); // in the workspace too: the cache keeps copies
         code.addStatement("$L = cache.put(discretization, length, $S, $L, $L)", c, key, v.re(), v.complex() ? v.im() : "null");
         code.endControlFlow();
         computed = outside;
@@ -216,12 +221,12 @@ final class PlanEmitter {
                 return new Val(k + "[0]", k + "[1]", states);
             }
             case POWERS -> {
-                code.addStatement("float[] $L = $T.kernelByPowers(discretization.dtARe(), discretization.dtAIm(), length, $T.$L)",
+                code.addStatement("float[] $L = $T.kernelByPowers(discretization.dtARe(), discretization.dtAIm(), length, $T.$L, ws)",
                         k, Poet.PLAN_STEPS, Poet.PART, part.name());
                 return new Val(k, null, states + "l");
             }
             case CLOSED_FORM -> {
-                code.addStatement("float[][] $L = $T.kernelSpectrum(discretization.dtARe(), discretization.dtAIm(), length, $L, $T.$L)",
+                code.addStatement("float[][] $L = $T.kernelSpectrum(discretization.dtARe(), discretization.dtAIm(), length, $L, $T.$L, ws)",
                         k, Poet.PLAN_STEPS, n, Poet.PART, part.name());
                 return new Val(k + "[0]", k + "[1]", states + "k");
             }
@@ -257,9 +262,9 @@ final class PlanEmitter {
             }
         }
         String t = fresh("t");
-        code.addStatement("float[] $L = new float[(int) $T.count($S, $L)]", t, Poet.LAYOUT, out, size);
+        code.addStatement("float[] $L = ws.floats((int) $T.count($S, $L))", t, Poet.LAYOUT, out, size);
         if (freq) {
-            code.addStatement("float[] $Li = new float[$L.length]", t, t);
+            code.addStatement("float[] $Li = ws.floats($L.length)", t, t);
         }
         code.addStatement("$T.pairwise($S, $L, $L, $S, $L, $L, $S, $L, $L, $L)", Poet.CONTRACT, a.idx(), a.re(),
                 a.complex() ? a.im() : "null", b.idx(), b.re(), b.complex() ? b.im() : "null", out, t,
@@ -272,7 +277,7 @@ final class PlanEmitter {
         Val known = computed.get(key);
         if (known == null) {
             String c = fresh("c");
-            code.addStatement("float[] $L = $T.negate($L)", c, Poet.PLAN_STEPS, v.im());
+            code.addStatement("float[] $L = $T.negate($L, ws)", c, Poet.PLAN_STEPS, v.im());
             known = new Val(v.re(), c, v.idx());
             computed.put(key, known);
         }
@@ -294,7 +299,7 @@ final class PlanEmitter {
         }
         int chunk = plan.algorithm() instanceof TimeAlgorithm.Chunked ch ? ch.chunk() : 0;
         String t = fresh("t");
-        code.addStatement("float[] $L = $T.recurrence($S, '$L', $L, $S, $L, $L, $S, $S, '$L', length, $L, $L, $T.$L, $L)",
+        code.addStatement("float[] $L = $T.recurrence($S, '$L', $L, $S, $L, $L, $S, $S, '$L', length, $L, $L, $T.$L, $L, ws)",
                 t, Poet.PLAN_STEPS, signal.idx(), inTime, signal.re(), kernel.idx(), kernel.re(), kernel.im(),
                 lanes.toString(), out, outTime, j.coupling() == PlanStep.Coupling.CORR, chunk, Poet.PART, part, size);
         return new Val(t, null, out);

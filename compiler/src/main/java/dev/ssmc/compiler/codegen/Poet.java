@@ -20,6 +20,8 @@ final class Poet {
     static final ClassName SSM_KERNELS = ClassName.get(RUNTIME + ".kernels", "SsmKernels");
     static final ClassName PART = PLAN_STEPS.nestedClass("Part");
     static final ClassName PLAN_CACHE = ClassName.get(RUNTIME + ".plan", "PlanCache");
+    static final ClassName WORKSPACE = ClassName.get(RUNTIME + ".plan", "Workspace");
+    static final ClassName WORKSPACE_POOL = ClassName.get(RUNTIME + ".plan", "WorkspacePool");
     static final ClassName REAL_FFT = ClassName.get(RUNTIME + ".fft", "RealFft");
     static final ClassName MODEL = ClassName.get(RUNTIME + ".model", "Model");
     /** Source retention: marks generated classes for tools and readers without a runtime dependency. */

@@ -49,15 +49,20 @@ public final class PlanSteps {
 
     /** The real kernel over time, {@code [states][length]}: {@code Re(a^l)} or a part of {@code l a^l}. */
     public static float[] kernelByPowers(float[] zRe, float[] zIm, int length, Part part) {
+        return kernelByPowers(zRe, zIm, length, part, null);
+    }
+
+    /** {@link #kernelByPowers} into an array from {@code ws} (null: a new one). */
+    public static float[] kernelByPowers(float[] zRe, float[] zIm, int length, Part part, Workspace ws) {
         long start = KernelMeter.start();
-        float[] result = kernelByPowersUnmetered(zRe, zIm, length, part);
+        float[] result = kernelByPowersUnmetered(zRe, zIm, length, part, ws);
         KernelMeter.stop("kernel", start, 6.0 * zRe.length * length); // a complex product per lag
         return result;
     }
 
-    private static float[] kernelByPowersUnmetered(float[] zRe, float[] zIm, int length, Part part) {
+    private static float[] kernelByPowersUnmetered(float[] zRe, float[] zIm, int length, Part part, Workspace ws) {
         int n = zRe.length;
-        float[] out = new float[n * length];
+        float[] out = Workspace.floats(ws, n * length); // every row written in full
         // state by state through a row of scratch that stays in cache: the kernel is written once
         // rather than made whole in complex form and then read again for the part wanted
         Parallel.forRange(n, 1, kernelWork(n, length), (s0, s1) -> {
@@ -85,17 +90,23 @@ public final class PlanSteps {
      * {@code sum_l q^l} (or {@code sum_l l q^l}) at {@code a} and at its conjugate. {re, im}.
      */
     public static float[][] kernelSpectrum(float[] zRe, float[] zIm, int length, int n, Part part) {
+        return kernelSpectrum(zRe, zIm, length, n, part, null);
+    }
+
+    /** {@link #kernelSpectrum} into arrays from {@code ws} (null: new ones). */
+    public static float[][] kernelSpectrum(float[] zRe, float[] zIm, int length, int n, Part part, Workspace ws) {
         long start = KernelMeter.start();
-        float[][] result = kernelSpectrumUnmetered(zRe, zIm, length, n, part);
+        float[][] result = kernelSpectrumUnmetered(zRe, zIm, length, n, part, ws);
         KernelMeter.stop("kernel", start, 0); // closed forms: divisions and powers, not counted
         return result;
     }
 
-    private static float[][] kernelSpectrumUnmetered(float[] zRe, float[] zIm, int length, int n, Part part) {
+    private static float[][] kernelSpectrumUnmetered(float[] zRe, float[] zIm, int length, int n, Part part,
+                                                     Workspace ws) {
         int states = zRe.length;
         int bins = n / 2 + 1;
-        float[] re = new float[states * bins];
-        float[] im = new float[states * bins];
+        float[] re = Workspace.floats(ws, states * bins); // every bin written
+        float[] im = Workspace.floats(ws, states * bins);
         for (int s = 0; s < states; s++) {
             // a in double: rounded to float, a slow state's pole would move enough to change the
             // series' sum near k = 0, 1 / (1 - a), by 1e-4 (SsmKernels.decayRe)
@@ -200,13 +211,19 @@ public final class PlanSteps {
      * zero-padded): the spectrum in order {@code rows(idx) + "k"}. {re, im}.
      */
     public static float[][] fft(String idx, char time, float[] x, int length, int n, IntUnaryOperator size) {
+        return fft(idx, time, x, length, n, size, null);
+    }
+
+    /** {@link #fft} with its arrays from {@code ws} (null: new ones). */
+    public static float[][] fft(String idx, char time, float[] x, int length, int n, IntUnaryOperator size,
+                                Workspace ws) {
         long start = KernelMeter.start();
         String rows = rows(idx, time);
-        float[] moved = Layout.map(idx, x, rows + time, size);
+        float[] moved = map(idx, x, rows + time, size, ws);
         int nRows = Math.toIntExact(Layout.count(rows, size));
         int bins = n / 2 + 1;
-        float[] re = new float[nRows * bins];
-        float[] im = new float[nRows * bins];
+        float[] re = Workspace.floats(ws, nRows * bins);
+        float[] im = Workspace.floats(ws, nRows * bins);
         RealFft fft = RealFft.forSize(n);
         Parallel.forRange(nRows, FFT_GRAIN, fftWork(n, nRows), (r0, r1) ->
                 fft.forward(moved, r0 * length, length, length, re, im, r0 * bins, bins, r1 - r0));
@@ -219,13 +236,19 @@ public final class PlanSteps {
      * {@code length} samples, in order {@code rows(idx) + time}.
      */
     public static float[] ifft(String idx, float[] re, float[] im, char time, int length, int n, IntUnaryOperator size) {
+        return ifft(idx, re, im, time, length, n, size, null);
+    }
+
+    /** {@link #ifft} with its arrays from {@code ws} (null: new ones). */
+    public static float[] ifft(String idx, float[] re, float[] im, char time, int length, int n, IntUnaryOperator size,
+                               Workspace ws) {
         long start = KernelMeter.start();
         String rows = rows(idx, 'k');
-        float[] r = Layout.map(idx, re, rows + "k", size);
-        float[] i = Layout.map(idx, im, rows + "k", size);
+        float[] r = map(idx, re, rows + "k", size, ws);
+        float[] i = map(idx, im, rows + "k", size, ws);
         int nRows = Math.toIntExact(Layout.count(rows, size));
         int bins = n / 2 + 1;
-        float[] y = new float[nRows * length];
+        float[] y = Workspace.floats(ws, nRows * length);
         RealFft fft = RealFft.forSize(n);
         Parallel.forRange(nRows, FFT_GRAIN, fftWork(n, nRows), (r0, r1) ->
                 fft.inverse(r, i, r0 * bins, bins, y, r0 * length, length, length, r1 - r0));
@@ -233,9 +256,27 @@ public final class PlanSteps {
         return y;
     }
 
+    /**
+     * {@code x} laid out as {@code to}: {@code x} itself when the layouts are the same (the
+     * caller does not change it), else a copy in an array from {@code ws} (null: a new one).
+     */
+    public static float[] map(String from, float[] x, String to, IntUnaryOperator size, Workspace ws) {
+        if (from.equals(to)) {
+            return x;
+        }
+        float[] out = Workspace.floats(ws, Math.toIntExact(Layout.count(to, size)));
+        Layout.map(from, x, to, out, size);
+        return out;
+    }
+
     /** The complex conjugate's imaginary part. */
     public static float[] negate(float[] im) {
-        float[] out = new float[im.length];
+        return negate(im, null);
+    }
+
+    /** {@link #negate} into an array from {@code ws} (null: a new one). */
+    public static float[] negate(float[] im, Workspace ws) {
+        float[] out = Workspace.floats(ws, im.length);
         for (int i = 0; i < im.length; i++) {
             out[i] = -im[i];
         }
@@ -254,9 +295,17 @@ public final class PlanSteps {
     public static float[] recurrence(String sigIdx, char inTime, float[] signal, String stateIdx, float[] aRe,
                                      float[] aIm, String lanes, String outIdx, char outTime, int length,
                                      boolean reverse, int chunk, Part part, IntUnaryOperator size) {
+        return recurrence(sigIdx, inTime, signal, stateIdx, aRe, aIm, lanes, outIdx, outTime, length, reverse, chunk,
+                part, size, null);
+    }
+
+    /** {@link #recurrence} with its arrays from {@code ws} (null: new ones). */
+    public static float[] recurrence(String sigIdx, char inTime, float[] signal, String stateIdx, float[] aRe,
+                                     float[] aIm, String lanes, String outIdx, char outTime, int length,
+                                     boolean reverse, int chunk, Part part, IntUnaryOperator size, Workspace ws) {
         long start = KernelMeter.start();
         float[] result = recurrenceUnmetered(sigIdx, inTime, signal, stateIdx, aRe, aIm, lanes, outIdx, outTime,
-                length, reverse, chunk, part, size);
+                length, reverse, chunk, part, size, ws);
         // a complex multiply-add per lane and step; a second one for the double pole of l a^l
         KernelMeter.stop("scan", start, (part.derivative() ? 16.0 : 8.0) * Layout.count(lanes, size) * length);
         return result;
@@ -265,19 +314,20 @@ public final class PlanSteps {
     private static float[] recurrenceUnmetered(String sigIdx, char inTime, float[] signal, String stateIdx,
                                                float[] aRe, float[] aIm, String lanes, String outIdx, char outTime,
                                                int length, boolean reverse, int chunk, Part part,
-                                               IntUnaryOperator size) {
+                                               IntUnaryOperator size, Workspace ws) {
         int nLanes = Math.toIntExact(Layout.count(lanes, size));
-        float[] laneRe = Layout.map(stateIdx, aRe, lanes, size);
-        float[] laneIm = Layout.map(stateIdx, aIm, lanes, size);
+        float[] laneRe = map(stateIdx, aRe, lanes, size, ws);
+        float[] laneIm = map(stateIdx, aIm, lanes, size, ws);
         float[] result;
         String resultIdx;
         if (chunk > 0) {
-            float[] v = Layout.map(sigIdx, signal, lanes + inTime, size);
+            float[] v = copyOrMap(sigIdx, signal, lanes + inTime, size, ws, reverse);
             if (reverse) {
                 reverseTime(v, nLanes, length);
             }
-            float[] y = new float[v.length];
-            float[] ones = new float[nLanes];
+            float[] y = Workspace.floats(ws, v.length);
+            java.util.Arrays.fill(y, 0f);
+            float[] ones = Workspace.floats(ws, nLanes);
             java.util.Arrays.fill(ones, 1f);
             ChunkedConv.run(nLanes, 1, 1, length, chunk, laneRe, laneIm, ones, null, v, y, null, null);
             if (reverse) {
@@ -286,20 +336,24 @@ public final class PlanSteps {
             result = y;
             resultIdx = lanes + outTime;
         } else {
-            float[] v = Layout.map(sigIdx, signal, inTime + lanes, size);
-            float[] xRe = new float[nLanes];
-            float[] xIm = new float[nLanes];
-            float[] sRe = new float[v.length];
+            float[] v = map(sigIdx, signal, inTime + lanes, size, ws);
+            float[] xRe = Workspace.floats(ws, nLanes);
+            float[] xIm = Workspace.floats(ws, nLanes);
+            java.util.Arrays.fill(xRe, 0f);
+            java.util.Arrays.fill(xIm, 0f);
+            float[] sRe = Workspace.floats(ws, v.length);
             // the imaginary parts are only read for the derivative kernel
-            float[] sIm = part.derivative() ? new float[v.length] : null;
+            float[] sIm = part.derivative() ? Workspace.floats(ws, v.length) : null;
             Scan.run(nLanes, length, laneRe, laneIm, v, null, 0, xRe, xIm, sRe, sIm, 0, reverse);
             if (part.derivative()) {
                 // l a^l is the response of a double pole: D_t = a D_(t-1) + a x_(t-1)
-                float[] wRe = new float[v.length];
-                float[] wIm = new float[v.length];
+                float[] wRe = Workspace.floats(ws, v.length);
+                float[] wIm = Workspace.floats(ws, v.length);
                 for (int t = 0; t < length; t++) {
                     int prev = reverse ? t + 1 : t - 1;
                     if (prev < 0 || prev >= length) {
+                        java.util.Arrays.fill(wRe, t * nLanes, (t + 1) * nLanes, 0f);
+                        java.util.Arrays.fill(wIm, t * nLanes, (t + 1) * nLanes, 0f);
                         continue;
                     }
                     for (int s = 0; s < nLanes; s++) {
@@ -316,7 +370,21 @@ public final class PlanSteps {
             result = part == Part.DERIVATIVE_IM ? sIm : sRe;
             resultIdx = outTime + lanes;
         }
-        return Layout.map(resultIdx, result, outIdx, size);
+        return map(resultIdx, result, outIdx, size, ws);
+    }
+
+    /**
+     * {@link #map}, but a copy even when the layouts agree if the caller will change it
+     * ({@code willChange}): the signal is the caller's and must stay as it was.
+     */
+    private static float[] copyOrMap(String from, float[] x, String to, IntUnaryOperator size, Workspace ws,
+                                     boolean willChange) {
+        if (!willChange || !from.equals(to)) {
+            return map(from, x, to, size, ws);
+        }
+        float[] out = Workspace.floats(ws, x.length);
+        System.arraycopy(x, 0, out, 0, x.length);
+        return out;
     }
 
     private static void reverseTime(float[] v, int rows, int len) {
