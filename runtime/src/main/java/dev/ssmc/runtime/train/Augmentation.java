@@ -77,11 +77,14 @@ public record Augmentation(Perturbation perturbation, int maxShiftSamples, Maski
 
         /**
          * The changed clip, a new array (its length is the clip's divided by the speed), drawing
-         * the speed, then the pitch shift.
+         * the speed, then the pitch shift (when there is a range to draw it from).
          */
         float[] apply(float[] clip, int sampleRate, SplittableRandom rnd) {
             double speed = Seeds.uniform(rnd, minSpeed, maxSpeed);
-            double pitch = Math.pow(2, Seeds.uniform(rnd, -maxPitchSemitones, maxPitchSemitones) / 12);
+            // no draw without a pitch range: a speed-only perturbation draws what a recognizer's
+            // speed alone always drew, so its runs from before pitch existed there repeat to the bit
+            double pitch = maxPitchSemitones == 0 ? 1
+                    : Math.pow(2, Seeds.uniform(rnd, -maxPitchSemitones, maxPitchSemitones) / 12);
             return perturb(clip, speed, pitch, sampleRate);
         }
 

@@ -283,6 +283,28 @@ class TranscribedSpeechTest {
         assertThrows(IllegalArgumentException.class, () -> new UtteranceAugmentation(1, 1, 0, 0, 0.5, 20, 10));
     }
 
+    /**
+     * Speed alone draws its factor and then the gain, as it did before the keyword spotter's
+     * perturbation (with its pitch shift) took its place, so a recognizer trained without voice
+     * changes repeats to the bit.
+     */
+    @Test
+    void speedAloneDrawsItsFactorThenTheGain() {
+        float[] clean = signal(new SplittableRandom(3), 4000);
+        SplittableRandom draws = new SplittableRandom(5);
+        double speed = 0.9 + draws.nextDouble() * 0.2;
+        float gain = (float) Math.pow(10, (-6 + draws.nextDouble() * 12) / 20);
+        float[] expected = Resampler.changeSpeed(clean, speed);
+        for (int t = 0; t < expected.length; t++) {
+            expected[t] = Math.max(-1f, Math.min(1f, expected[t] * gain));
+        }
+        float[] changed = new UtteranceAugmentation(0.9, 1.1, -6, 6, 0, 0, 0)
+                .apply(clean, BackgroundNoise.of(List.of()), new SplittableRandom(5));
+        assertArrayEquals(expected, changed);
+        assertThrows(IllegalArgumentException.class, () -> UtteranceAugmentation.NONE.withVoiceChanges(0),
+                "a pitch shift needs the rate");
+    }
+
     @Test
     void theSharedAsrSynthSetOpens() throws IOException {
         Path asr = SharedData.dir().resolve("data/asr-synth");
