@@ -75,9 +75,10 @@ public final class TrainCommand implements Callable<Integer> {
     Path noise;
 
     @Option(names = "--voice-augmentation",
-            description = "Keyword spotting: also change every training clip's speed and pitch and mask stretches of time"
-                    + " and frequency bands, for speakers unlike the training voices (default: a time shift and the"
-                    + " folder's background noise only).")
+            description = "Keyword spotting and recognition: also change every training clip's speed and pitch and mask"
+                    + " short stretches of time and frequency bands, for speakers unlike the training voices (default:"
+                    + " a time shift and the folder's background noise for keyword spotting, speed and gain for"
+                    + " recognition).")
     boolean voiceAugmentation;
 
     @Option(names = "--epochs", required = true, paramLabel = "E", description = "Epochs to train (in all, counting resumed ones).")

@@ -71,7 +71,7 @@ sealed interface TrainingData permits TrainingData.Classification, TrainingData.
         TrainingData data = switch (taskOf(dir, task)) {
             case Classification.TASK -> Classification.open(dir, network, noise, voiceAugmentation);
             case Enhancement.TASK -> Enhancement.open(dir, network);
-            case Recognition.TASK -> Recognition.open(dir, network, noise);
+            case Recognition.TASK -> Recognition.open(dir, network, noise, voiceAugmentation);
             default -> throw new IllegalStateException("no task " + task);
         };
         data.checkFits(network, shapes);
@@ -310,12 +310,16 @@ sealed interface TrainingData permits TrainingData.Classification, TrainingData.
 
     /** Speech recognition on a folder of utterances with transcripts, by CTC. */
     record Recognition(TranscribedSpeech speech, List<Utterance> train, List<Utterance> validation,
-                       BackgroundNoise noise) implements TrainingData {
+                       BackgroundNoise noise, boolean voiceAugmentation) implements TrainingData {
         static final String TASK = "recognize";
         static final String ALPHABET = "alphabet";
 
-        /** @param noise a folder of noise recordings to mix in during training (any rate: resampled), or null */
-        static Recognition open(Path dir, Network network, Path noise) {
+        /**
+         * @param noise a folder of noise recordings to mix in during training (any rate: resampled), or null
+         * @param voiceAugmentation whether to shift pitch and mask time and bands too (see
+         *     {@link UtteranceAugmentation#withVoiceChanges})
+         */
+        static Recognition open(Path dir, Network network, Path noise, boolean voiceAugmentation) {
             int rate = sampleRate(network);
             BackgroundNoise recordings = noiseRecordings(noise, rate);
             return read(dir, () -> {
@@ -323,7 +327,7 @@ sealed interface TrainingData permits TrainingData.Classification, TrainingData.
                 List<Utterance> train = speech.load(SpeechCommands.Split.TRAIN);
                 List<Utterance> validation = speech.has(SpeechCommands.Split.VALIDATION)
                         ? speech.load(SpeechCommands.Split.VALIDATION) : List.of();
-                return new Recognition(speech, train, validation, recordings);
+                return new Recognition(speech, train, validation, recordings, voiceAugmentation);
             });
         }
 
@@ -376,10 +380,15 @@ sealed interface TrainingData permits TrainingData.Classification, TrainingData.
 
         @Override
         public TrainingTask<?> task(NetworkShapes shapes) {
-            // speed and gain always; noise from the recordings given, at 5 to 25 dB on half the utterances
-            UtteranceAugmentation d = UtteranceAugmentation.defaults();
-            UtteranceAugmentation augmentation = noise.isEmpty() ? new UtteranceAugmentation(d.minSpeed(), d.maxSpeed(),
-                    d.minGainDb(), d.maxGainDb(), 0, d.minSnrDb(), d.maxSnrDb()) : d;
+            // speed and gain always; noise from the recordings given, at 5 to 25 dB on half the utterances;
+            // pitch and masks when asked
+            UtteranceAugmentation augmentation = UtteranceAugmentation.defaults();
+            if (voiceAugmentation) {
+                augmentation = augmentation.withVoiceChanges(speech.options().sampleRate());
+            }
+            if (noise.isEmpty()) {
+                augmentation = augmentation.withoutNoise();
+            }
             // an utterance too long for its frames counts as no loss rather than stopping the step
             return new RecognitionTask(train, validation, speech.alphabet(), (int) shapes.outputRate().den(),
                     augmentation, noise, new CtcLoss.Options(true, CtcLoss.Reduction.MEAN));
