@@ -9,7 +9,11 @@ package dev.ssmc.runtime.kernels;
  * arrays; layouts are time-major, {@code v[vOff + t*lanes + s]} and {@code out[outOff + t*lanes + s]},
  * so a time step of all lanes is contiguous. {@code xRe/xIm[s]} hold the state before the first
  * step and receive the state after the last, so a long sequence can be run in chunks.
- * {@code vIm == null} is a real input, {@code aIm == null} a real multiplier; a null
+ * The multiplier comes as its decay {@code d = a - 1} ({@code dRe}, and {@code dIm = Im a}) and a
+ * step is {@code x + (d x + v)}: a slow state's {@code a} rounded to float would move its pole by
+ * an ulp and its gain {@code 1 / (1 - a)} by 1e-4 of itself, its {@code a - 1} is exact to 6e-8 of
+ * itself (see {@link SsmKernels#decayRe}), as in the streams' steps.
+ * {@code vIm == null} is a real input, {@code dIm == null} a real multiplier; a null
  * {@code outRe} or {@code outIm} is not written. {@link #runReal} writes only {@code Re(x)}, the
  * common case where the real part is taken right away.
  *
@@ -17,7 +21,7 @@ package dev.ssmc.runtime.kernels;
  * path ({@code ScanVector}) keeps two vectors of lanes' states in registers for the whole run
  * (two dependency chains in flight hide the FMA latency) and streams {@code v} and {@code out};
  * the scalar path walks time steps with all lanes in the inner loop. Work per step: 4 multiplies
- * and 4 adds per lane (2 and 2 for a real multiplier). Float accumulation is stable for
+ * and 6 adds per lane (2 and 3 for a real multiplier). Float accumulation is stable for
  * {@code |a| <= 1}.
  */
 public final class Scan {
@@ -59,12 +63,12 @@ public final class Scan {
             int v = vOff + t * lanes;
             int o = outOff + t * lanes;
             for (int s = 0; s < lanes; s++) {
-                float ar = aRe[s];
-                float ai = aIm == null ? 0f : aIm[s];
+                float dr = aRe[s];
+                float di = aIm == null ? 0f : aIm[s];
                 float xr = xRe[s];
                 float xi = xIm[s];
-                float nr = ar * xr - ai * xi + vRe[v + s];
-                float ni = ar * xi + ai * xr + (vIm == null ? 0f : vIm[v + s]);
+                float nr = xr + (dr * xr - di * xi + vRe[v + s]);
+                float ni = xi + (dr * xi + di * xr + (vIm == null ? 0f : vIm[v + s]));
                 xRe[s] = nr;
                 xIm[s] = ni;
                 if (outRe != null) {
@@ -81,15 +85,15 @@ public final class Scan {
     static void lanes(int from, int to, int lanes, int length, float[] aRe, float[] aIm, float[] vRe, float[] vIm,
                       int vOff, float[] xRe, float[] xIm, float[] outRe, float[] outIm, int outOff, boolean reverse) {
         for (int s = from; s < to; s++) {
-            float ar = aRe[s];
-            float ai = aIm == null ? 0f : aIm[s];
+            float dr = aRe[s];
+            float di = aIm == null ? 0f : aIm[s];
             float xr = xRe[s];
             float xi = xIm[s];
             for (int step = 0; step < length; step++) {
                 int t = reverse ? length - 1 - step : step;
                 int v = vOff + t * lanes + s;
-                float nr = ar * xr - ai * xi + vRe[v];
-                float ni = ar * xi + ai * xr + (vIm == null ? 0f : vIm[v]);
+                float nr = xr + (dr * xr - di * xi + vRe[v]);
+                float ni = xi + (dr * xi + di * xr + (vIm == null ? 0f : vIm[v]));
                 xr = nr;
                 xi = ni;
                 int o = outOff + t * lanes + s;

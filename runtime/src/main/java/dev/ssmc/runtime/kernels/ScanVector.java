@@ -58,9 +58,9 @@ final class ScanVector {
                 FloatVector xi = FloatVector.fromArray(S, xIm, s);
                 FloatVector vr = FloatVector.fromArray(S, vRe, v + s);
                 FloatVector vi = vIm == null ? zero : FloatVector.fromArray(S, vIm, v + s);
-                // x' = a x + v: re = ar xr - ai xi + vr, im = ar xi + ai xr + vi
-                FloatVector nr = ar.fma(xr, ai.neg().fma(xi, vr));
-                FloatVector ni = ar.fma(xi, ai.fma(xr, vi));
+                // x' = x + (d x + v), d = a - 1: re = xr + (dr xr - di xi + vr), im = xi + (dr xi + di xr + vi)
+                FloatVector nr = xr.add(ar.fma(xr, ai.neg().fma(xi, vr)));
+                FloatVector ni = xi.add(ar.fma(xi, ai.fma(xr, vi)));
                 nr.intoArray(xRe, s);
                 ni.intoArray(xIm, s);
                 if (outRe != null) {
@@ -98,11 +98,11 @@ final class ScanVector {
             FloatVector vr1 = FloatVector.fromArray(S, vRe, v + W);
             FloatVector vi0 = vIm == null ? zero : FloatVector.fromArray(S, vIm, v);
             FloatVector vi1 = vIm == null ? zero : FloatVector.fromArray(S, vIm, v + W);
-            // x' = a x + v: re = ar xr - ai xi + vr, im = ar xi + ai xr + vi
-            FloatVector nr0 = ar0.fma(xr0, nai0.fma(xi0, vr0));
-            FloatVector ni0 = ar0.fma(xi0, ai0.fma(xr0, vi0));
-            FloatVector nr1 = ar1.fma(xr1, nai1.fma(xi1, vr1));
-            FloatVector ni1 = ar1.fma(xi1, ai1.fma(xr1, vi1));
+            // x' = x + (d x + v), d = a - 1 (ar, ai hold d): see sweep
+            FloatVector nr0 = xr0.add(ar0.fma(xr0, nai0.fma(xi0, vr0)));
+            FloatVector ni0 = xi0.add(ar0.fma(xi0, ai0.fma(xr0, vi0)));
+            FloatVector nr1 = xr1.add(ar1.fma(xr1, nai1.fma(xi1, vr1)));
+            FloatVector ni1 = xi1.add(ar1.fma(xi1, ai1.fma(xr1, vi1)));
             xr0 = nr0;
             xi0 = ni0;
             xr1 = nr1;
@@ -137,8 +137,8 @@ final class ScanVector {
         for (int n = 0; n < length; n++, v += step, o += step) {
             FloatVector vr = FloatVector.fromArray(S, vRe, v);
             FloatVector vi = vIm == null ? zero : FloatVector.fromArray(S, vIm, v);
-            FloatVector nr = ar.fma(xr, nai.fma(xi, vr));
-            FloatVector ni = ar.fma(xi, ai.fma(xr, vi));
+            FloatVector nr = xr.add(ar.fma(xr, nai.fma(xi, vr)));
+            FloatVector ni = xi.add(ar.fma(xi, ai.fma(xr, vi)));
             xr = nr;
             xi = ni;
             if (outRe != null) {

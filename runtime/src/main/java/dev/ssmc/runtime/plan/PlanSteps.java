@@ -35,16 +35,19 @@ public final class PlanSteps {
         }
     }
 
-    /** The state multipliers {@code a = exp(dtA)}: {re, im}. */
+    /**
+     * The state multipliers {@code a = exp(dtA)} as their decays {@code a - 1}, made in double
+     * without cancellation and rounded once ({@link SsmKernels#decayRe}): {re, im}, what
+     * {@link Scan} steps with.
+     */
     public static float[][] multipliers(float[] zRe, float[] zIm) {
-        float[] aRe = new float[zRe.length];
-        float[] aIm = new float[zRe.length];
+        float[] dRe = new float[zRe.length];
+        float[] dIm = new float[zRe.length];
         for (int s = 0; s < zRe.length; s++) {
-            double mag = Math.exp(zRe[s]);
-            aRe[s] = (float) (mag * Math.cos(zIm[s]));
-            aIm[s] = (float) (mag * Math.sin(zIm[s]));
+            dRe[s] = (float) SsmKernels.decayRe(zRe[s], zIm[s]);
+            dIm[s] = (float) SsmKernels.decayIm(zRe[s], zIm[s]);
         }
-        return new float[][] {aRe, aIm};
+        return new float[][] {dRe, dIm};
     }
 
     /** The real kernel over time, {@code [states][length]}: {@code Re(a^l)} or a part of {@code l a^l}. */
@@ -290,7 +293,8 @@ public final class PlanSteps {
      * Toeplitz chunks. The real part (or a part of the derivative kernel's response, by a double
      * pole) is summed to {@code outIdx}, whose time letter is {@code outTime}.
      *
-     * @param stateIdx the kernel's state letters, {@code aRe/aIm} laid out in that order
+     * @param stateIdx the kernel's state letters, {@code aRe/aIm} laid out in that order: the
+     *     multipliers' decays {@code a - 1} (see {@link #multipliers})
      */
     public static float[] recurrence(String sigIdx, char inTime, float[] signal, String stateIdx, float[] aRe,
                                      float[] aIm, String lanes, String outIdx, char outTime, int length,
@@ -329,7 +333,11 @@ public final class PlanSteps {
             java.util.Arrays.fill(y, 0f);
             float[] ones = Workspace.floats(ws, nLanes);
             java.util.Arrays.fill(ones, 1f);
-            ChunkedConv.run(nLanes, 1, 1, length, chunk, laneRe, laneIm, ones, null, v, y, null, null);
+            float[] aRePlain = Workspace.floats(ws, nLanes); // the Toeplitz chunks take a itself
+            for (int s = 0; s < nLanes; s++) {
+                aRePlain[s] = 1f + laneRe[s];
+            }
+            ChunkedConv.run(nLanes, 1, 1, length, chunk, aRePlain, laneIm, ones, null, v, y, null, null);
             if (reverse) {
                 reverseTime(y, nLanes, length);
             }
@@ -359,8 +367,9 @@ public final class PlanSteps {
                     for (int s = 0; s < nLanes; s++) {
                         float xr = sRe[prev * nLanes + s];
                         float xi = sIm[prev * nLanes + s];
-                        wRe[t * nLanes + s] = laneRe[s] * xr - laneIm[s] * xi;
-                        wIm[t * nLanes + s] = laneRe[s] * xi + laneIm[s] * xr;
+                        // a x = x + (a - 1) x, the lanes holding a - 1
+                        wRe[t * nLanes + s] = xr + (laneRe[s] * xr - laneIm[s] * xi);
+                        wIm[t * nLanes + s] = xi + (laneRe[s] * xi + laneIm[s] * xr);
                     }
                 }
                 java.util.Arrays.fill(xRe, 0);

@@ -105,7 +105,7 @@ class ParallelTest {
         for (int s = 0; s < lanes; s++) {
             double r = 0.9 + 0.099 * rnd.nextDouble();
             double th = rnd.nextDouble() * Math.PI;
-            aRe[s] = (float) (r * Math.cos(th));
+            aRe[s] = (float) (r * Math.cos(th) - 1); // the scan takes a - 1
             aIm[s] = (float) (r * Math.sin(th));
         }
         for (int i = 0; i < v.length; i++) {

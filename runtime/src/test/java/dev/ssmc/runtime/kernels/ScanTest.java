@@ -34,14 +34,14 @@ class ScanTest {
         return x;
     }
 
-    /** Stable multipliers: magnitude in [0.3, 0.999), any angle. */
+    /** Stable multipliers (magnitude in [0.3, 0.999), any angle) as the scan takes them: {@code a - 1}. */
     static float[][] multipliers(Random rnd, int lanes) {
         float[] re = new float[lanes];
         float[] im = new float[lanes];
         for (int s = 0; s < lanes; s++) {
             double r = 0.3 + 0.699 * rnd.nextDouble();
             double th = Math.PI * (2 * rnd.nextDouble() - 1);
-            re[s] = (float) (r * Math.cos(th));
+            re[s] = (float) (r * Math.cos(th) - 1);
             im[s] = (float) (r * Math.sin(th));
         }
         return new float[][] {re, im};
@@ -66,7 +66,7 @@ class ScanTest {
         double[] endIm = new double[lanes];
         double scale = 1;
         for (int s = 0; s < lanes; s++) {
-            double ar = a[0][s];
+            double ar = 1 + (double) a[0][s]; // exactly the a the scan's decay stands for
             double ai = a[1] == null ? 0 : a[1][s];
             double xr = x0Re[s];
             double xi = x0Im[s];
