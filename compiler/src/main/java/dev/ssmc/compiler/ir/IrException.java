@@ -1,7 +1,12 @@
 package dev.ssmc.compiler.ir;
 
-/** A network is not well formed; the message says which element and which shapes disagree. */
-public final class IrException extends RuntimeException {
+import dev.ssmc.runtime.io.InvalidInputException;
+
+/**
+ * A network is not well formed; the message says which element and which shapes disagree. A user's
+ * input (a network is what a user writes), so the command line reports it as one.
+ */
+public final class IrException extends InvalidInputException {
     private static final long serialVersionUID = 1L;
     private final transient Origin origin;
 

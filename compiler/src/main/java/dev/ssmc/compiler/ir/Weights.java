@@ -1,5 +1,6 @@
 package dev.ssmc.compiler.ir;
 
+import dev.ssmc.runtime.io.InvalidInputException;
 import dev.ssmc.runtime.model.Checkpoints;
 import dev.ssmc.runtime.tensor.Tensor;
 import java.util.ArrayList;
@@ -77,7 +78,7 @@ public final class Weights {
     }
 
     /** The checkpoint does not fit the network. */
-    public static final class WeightsException extends RuntimeException {
+    public static final class WeightsException extends InvalidInputException {
         private static final long serialVersionUID = 1L;
 
         public WeightsException(String message) {

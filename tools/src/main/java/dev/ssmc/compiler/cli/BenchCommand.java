@@ -8,7 +8,6 @@ import dev.ssmc.compiler.bench.KernelShares;
 import dev.ssmc.compiler.bench.PlanFidelity;
 import dev.ssmc.compiler.bench.SingleShot;
 import dev.ssmc.compiler.codegen.InMemoryCompiler;
-import dev.ssmc.compiler.ir.IrException;
 import dev.ssmc.compiler.ir.Network;
 import dev.ssmc.compiler.ir.Planning;
 import dev.ssmc.compiler.ir.SsmMode;
@@ -153,28 +152,24 @@ public final class BenchCommand implements Callable<Integer> {
         Profile profile = Profiles.load(profilePath);
         String what;
         Network network;
-        try {
-            if (file != null) {
-                if (in != null || out != null || states != null || blocks != null) {
-                    throw new UserError("--in, --out, --states and --blocks describe a block (--mode); a network's come from its file");
-                }
-                Frontend.Compilation c = NetworkChoice.compiled(file);
-                network = network(c, benchPass);
-                what = "network " + network.name() + " (" + file + ")";
-            } else {
-                BlockCase block = block();
-                network = block.network(planning(benchPass, BlockCase.COMPARISON_BATCH, BlockCase.COMPARISON_LENGTH, 1));
-                what = block.describe();
+        if (file != null) {
+            if (in != null || out != null || states != null || blocks != null) {
+                throw new UserError("--in, --out, --states and --blocks describe a block (--mode); a network's come from its file");
             }
-            GeneratedWorkload.check(network, benchPass);
-            Planning p = network.planning();
-            requireMemory(network, benchPass, what);
-            w.printf(Locale.ROOT, "bench %s; pass %s, batch %d, length %d%s%n", what, benchPass.spelling(), p.batch(),
-                    p.length(), benchPass == BenchPass.STREAM ? ", chunk " + p.chunk() : "");
-            w.flush();
-        } catch (IrException e) {
-            throw new UserError(e.getMessage());
+            Frontend.Compilation c = NetworkChoice.compiled(file);
+            network = network(c, benchPass);
+            what = "network " + network.name() + " (" + file + ")";
+        } else {
+            BlockCase block = block();
+            network = block.network(planning(benchPass, BlockCase.COMPARISON_BATCH, BlockCase.COMPARISON_LENGTH, 1));
+            what = block.describe();
         }
+        GeneratedWorkload.check(network, benchPass);
+        Planning p = network.planning();
+        requireMemory(network, benchPass, what);
+        w.printf(Locale.ROOT, "bench %s; pass %s, batch %d, length %d%s%n", what, benchPass.spelling(), p.batch(),
+                p.length(), benchPass == BenchPass.STREAM ? ", chunk " + p.chunk() : "");
+        w.flush();
         SingleShot.Result r;
         List<String> kernelLines = List.of();
         try {

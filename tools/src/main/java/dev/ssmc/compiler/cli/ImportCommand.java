@@ -59,9 +59,6 @@ public final class ImportCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         try {
             return run(out, err);
-        } catch (ConfigException e) {
-            err.println("ssmc import: error: " + e.getMessage());
-            return 1;
         } catch (CheckpointHeader.BadCheckpoint e) {
             err.println("ssmc import: error: " + e.getMessage());
             return 1;
