@@ -13,6 +13,8 @@ import dev.ssmc.compiler.exec.NetworkStreams;
 import dev.ssmc.compiler.ir.Network;
 import dev.ssmc.compiler.ir.NetworkShapes;
 import dev.ssmc.compiler.ir.ShapeInference;
+import dev.ssmc.compiler.ir.Weights;
+import dev.ssmc.compiler.oracle.Oracle;
 import dev.ssmc.compiler.plan.Profile;
 import dev.ssmc.compiler.reference.ReferenceNetworks;
 import dev.ssmc.compiler.syntax.check.Frontend;
@@ -34,7 +36,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The generated {@code newStream()} computes what the network computes on the whole sequence
- * ({@code model().forward}, within the golden files' tolerance), in random splits of the input
+ * ({@code model().forward}, within the golden files' tolerance, plus the whole-sequence result's
+ * own distance from the double-precision oracle: see {@link #wholeSequenceError}), in random splits of the input
  * with empty calls and single frames among them, on the Vector API path and on the scalar path,
  * for random reference layers, classifiers and denoisers and for both examples; a classifier's
  * {@code process} returns its running logits.
@@ -42,10 +45,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 class GeneratedStreamTest {
 
     /** A network's generated class, compiled in memory, with random well-conditioned weights. */
-    record Compiled(Network network, Object instance) {
+    record Compiled(Network network, Weights weights, Object instance) {
         static Compiled of(Network network, long seed) {
-            return new Compiled(network, GeneratedEngine.instantiate(network, RandomWeights.of(network, seed),
-                    Profile.defaults()));
+            Weights weights = RandomWeights.of(network, seed);
+            return new Compiled(network, weights, GeneratedEngine.instantiate(network, weights, Profile.defaults()));
         }
 
         StreamingNetwork streams() {
@@ -157,6 +160,14 @@ class GeneratedStreamTest {
 
     /** {@code |x - ref| <= 1e-4 * max|ref| + 1e-6} everywhere. */
     static void assertClose(String what, float[] ref, float[] actual) {
+        assertClose(what, ref, actual, null);
+    }
+
+    /**
+     * {@code |x - ref| <= 1e-4 * max|ref| + 1e-6 + off[i]} everywhere, {@code off} (null: none) being
+     * how far {@code ref} itself is from the exact answer.
+     */
+    static void assertClose(String what, float[] ref, float[] actual, double[] off) {
         assertEquals(ref.length, actual.length, what + ": lengths");
         double max = 0;
         for (float v : ref) {
@@ -165,11 +176,41 @@ class GeneratedStreamTest {
         double tol = 1e-4 * max + 1e-6;
         for (int i = 0; i < ref.length; i++) {
             double err = Math.abs((double) ref[i] - actual[i]);
-            if (!(err <= tol)) {
+            double allowed = tol + (off == null ? 0 : off[i]);
+            if (!(err <= allowed)) {
                 throw new AssertionError(what + ": element " + i + " is " + actual[i] + ", expected " + ref[i] + " (error "
-                        + err + " > " + tol + ")");
+                        + err + " > " + allowed + (off == null ? "" : ", of which " + off[i] + " is the expected value's own"
+                        + " error against the double-precision oracle") + ")");
             }
         }
+    }
+
+    /**
+     * How far the whole-sequence features (frame-major, {@code frames} frames) are from the
+     * double-precision oracle's, element by element. The whole-sequence pass convolves by FFTs in
+     * float, whose rounding error scales with the norms of the signal and the kernel, not with the
+     * output: where a layer's output is small beside them (random weights that nearly cancel), it is
+     * off by up to 1e-4 of max|output| while the stream, a recurrence, is exact to 1e-8 (a denoiser
+     * this property found: 8.4e-6 from the oracle, with 1e-4 * max|ref| + 1e-6 = 1.05e-5). The
+     * stream must then be as close to the whole-sequence result as that result is to the exact one.
+     */
+    static double[] wholeSequenceError(Compiled c, float[] in, int length, float[] features, int frames) {
+        int cin = c.network().inChannels();
+        double[][][] x = new double[1][cin][length];
+        for (int t = 0; t < length; t++) {
+            for (int ch = 0; ch < cin; ch++) {
+                x[0][ch][t] = in[t * cin + ch];
+            }
+        }
+        double[][] exact = new Oracle(c.network(), c.weights()).forward(x).features()[0];
+        int channels = exact.length;
+        double[] off = new double[frames * channels];
+        for (int t = 0; t < frames; t++) {
+            for (int ch = 0; ch < channels; ch++) {
+                off[t * channels + ch] = Math.abs(features[t * channels + ch] - exact[ch][t]);
+            }
+        }
+        return off;
     }
 
     /** The paths this JVM can run: the vector one when the module is there, and the scalar one. */
@@ -192,6 +233,7 @@ class GeneratedStreamTest {
         int streamed = shapes.streamedLength(length);
         Reference ref = new Reference(Arrays.copyOf(full.features(), full.features().length / frames * streamed),
                 streamed == frames ? full.logits() : null);
+        double[] off = wholeSequenceError(c, in, length, ref.features(), streamed);
         String name = c.network().name();
         float[] vectorFeatures = null;
         for (boolean vector : paths()) {
@@ -200,7 +242,7 @@ class GeneratedStreamTest {
             for (int[] calls : splits) {
                 String what = name + " (" + path + ") in " + (calls.length > 40 ? calls.length + " calls" : Arrays.toString(calls));
                 float[] got = features(s, in, calls);
-                assertClose(what + ": features", ref.features(), got);
+                assertClose(what + ": features", ref.features(), got, off);
                 if (s.classes() > 0) {
                     float[] logits = new float[s.classes()];
                     assertEquals(got.length > 0 ? s.classes() : 0, s.logits(logits));
@@ -220,7 +262,7 @@ class GeneratedStreamTest {
                         assertClose(what + ": process logits", ref.logits(), processed);
                     }
                 } else {
-                    assertClose(what + ": process output", ref.features(), processed);
+                    assertClose(what + ": process output", ref.features(), processed, off);
                 }
                 s.reset();
             }
