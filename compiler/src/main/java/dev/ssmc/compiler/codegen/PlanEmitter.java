@@ -216,7 +216,7 @@ final class PlanEmitter {
         String k = fresh("k");
         switch (l.making()) {
             case MULTIPLIERS -> {
-                code.addStatement("float[][] $L = $T.multipliers(discretization.dtARe(), discretization.dtAIm())", k,
+                code.addStatement("float[][] $L = $T.decays(discretization.dtARe(), discretization.dtAIm())", k,
                         Poet.PLAN_STEPS);
                 return new Val(k + "[0]", k + "[1]", states);
             }

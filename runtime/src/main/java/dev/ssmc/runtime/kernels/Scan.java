@@ -28,34 +28,34 @@ public final class Scan {
     private Scan() {
     }
 
-    public static void run(int lanes, int length, float[] aRe, float[] aIm, float[] vRe, float[] vIm, int vOff,
+    public static void run(int lanes, int length, float[] dRe, float[] dIm, float[] vRe, float[] vIm, int vOff,
                            float[] xRe, float[] xIm, float[] outRe, float[] outIm, int outOff, boolean reverse) {
         if (VectorSupport.enabled()) {
-            vector(lanes, length, aRe, aIm, vRe, vIm, vOff, xRe, xIm, outRe, outIm, outOff, reverse);
+            vector(lanes, length, dRe, dIm, vRe, vIm, vOff, xRe, xIm, outRe, outIm, outOff, reverse);
         } else {
-            scalar(lanes, length, aRe, aIm, vRe, vIm, vOff, xRe, xIm, outRe, outIm, outOff, reverse);
+            scalar(lanes, length, dRe, dIm, vRe, vIm, vOff, xRe, xIm, outRe, outIm, outOff, reverse);
         }
     }
 
     /** {@link #run} writing only the real part of each state to {@code out}. */
-    public static void runReal(int lanes, int length, float[] aRe, float[] aIm, float[] vRe, float[] vIm, int vOff,
+    public static void runReal(int lanes, int length, float[] dRe, float[] dIm, float[] vRe, float[] vIm, int vOff,
                                float[] xRe, float[] xIm, float[] out, int outOff, boolean reverse) {
-        run(lanes, length, aRe, aIm, vRe, vIm, vOff, xRe, xIm, out, null, outOff, reverse);
+        run(lanes, length, dRe, dIm, vRe, vIm, vOff, xRe, xIm, out, null, outOff, reverse);
     }
 
-    static void vector(int lanes, int length, float[] aRe, float[] aIm, float[] vRe, float[] vIm, int vOff,
+    static void vector(int lanes, int length, float[] dRe, float[] dIm, float[] vRe, float[] vIm, int vOff,
                        float[] xRe, float[] xIm, float[] outRe, float[] outIm, int outOff, boolean reverse) {
         check(lanes, length);
         // One thread: a scan moves a few bytes per flop, and two threads splitting the lanes of each
         // row ran a 512-lane, 4096-step scan at half the speed of one (1.2 ms against 0.53 ms).
-        int done = ScanVector.run(0, lanes, lanes, length, aRe, aIm, vRe, vIm, vOff, xRe, xIm, outRe, outIm, outOff,
+        int done = ScanVector.run(0, lanes, lanes, length, dRe, dIm, vRe, vIm, vOff, xRe, xIm, outRe, outIm, outOff,
                 reverse);
         if (done < lanes) {
-            lanes(done, lanes, lanes, length, aRe, aIm, vRe, vIm, vOff, xRe, xIm, outRe, outIm, outOff, reverse);
+            lanes(done, lanes, lanes, length, dRe, dIm, vRe, vIm, vOff, xRe, xIm, outRe, outIm, outOff, reverse);
         }
     }
 
-    static void scalar(int lanes, int length, float[] aRe, float[] aIm, float[] vRe, float[] vIm, int vOff,
+    static void scalar(int lanes, int length, float[] dRe, float[] dIm, float[] vRe, float[] vIm, int vOff,
                        float[] xRe, float[] xIm, float[] outRe, float[] outIm, int outOff, boolean reverse) {
         check(lanes, length);
         for (int step = 0; step < length; step++) {
@@ -63,8 +63,8 @@ public final class Scan {
             int v = vOff + t * lanes;
             int o = outOff + t * lanes;
             for (int s = 0; s < lanes; s++) {
-                float dr = aRe[s];
-                float di = aIm == null ? 0f : aIm[s];
+                float dr = dRe[s];
+                float di = dIm == null ? 0f : dIm[s];
                 float xr = xRe[s];
                 float xi = xIm[s];
                 float nr = xr + (dr * xr - di * xi + vRe[v + s]);
@@ -82,11 +82,11 @@ public final class Scan {
     }
 
     /** Lanes {@code [from, to)} one at a time with the state in locals (the vector path's tail). */
-    static void lanes(int from, int to, int lanes, int length, float[] aRe, float[] aIm, float[] vRe, float[] vIm,
+    static void lanes(int from, int to, int lanes, int length, float[] dRe, float[] dIm, float[] vRe, float[] vIm,
                       int vOff, float[] xRe, float[] xIm, float[] outRe, float[] outIm, int outOff, boolean reverse) {
         for (int s = from; s < to; s++) {
-            float dr = aRe[s];
-            float di = aIm == null ? 0f : aIm[s];
+            float dr = dRe[s];
+            float di = dIm == null ? 0f : dIm[s];
             float xr = xRe[s];
             float xi = xIm[s];
             for (int step = 0; step < length; step++) {

@@ -26,23 +26,23 @@ final class ScanVector {
     static final int SWEEP_LANES = 4 * PAIR;
 
     /** Runs whole vectors of lanes {@code [from, to)}; returns the first lane left to the scalar tail. */
-    static int run(int from, int to, int lanes, int length, float[] aRe, float[] aIm, float[] vRe, float[] vIm,
+    static int run(int from, int to, int lanes, int length, float[] dRe, float[] dIm, float[] vRe, float[] vIm,
                    int vOff, float[] xRe, float[] xIm, float[] outRe, float[] outIm, int outOff, boolean reverse) {
         if (to - from > SWEEP_LANES) {
-            return sweep(from, to, lanes, length, aRe, aIm, vRe, vIm, vOff, xRe, xIm, outRe, outIm, outOff, reverse);
+            return sweep(from, to, lanes, length, dRe, dIm, vRe, vIm, vOff, xRe, xIm, outRe, outIm, outOff, reverse);
         }
         int s = from;
         for (; s + 2 * W <= to; s += 2 * W) {
-            pair(s, lanes, length, aRe, aIm, vRe, vIm, vOff, xRe, xIm, outRe, outIm, outOff, reverse);
+            pair(s, lanes, length, dRe, dIm, vRe, vIm, vOff, xRe, xIm, outRe, outIm, outOff, reverse);
         }
         for (; s + W <= to; s += W) {
-            single(s, lanes, length, aRe, aIm, vRe, vIm, vOff, xRe, xIm, outRe, outIm, outOff, reverse);
+            single(s, lanes, length, dRe, dIm, vRe, vIm, vOff, xRe, xIm, outRe, outIm, outOff, reverse);
         }
         return s;
     }
 
     /** Step by step, every whole vector of lanes in {@code [from, to)}, the states read and written in {@code xRe/xIm}. */
-    private static int sweep(int from, int to, int lanes, int length, float[] aRe, float[] aIm, float[] vRe,
+    private static int sweep(int from, int to, int lanes, int length, float[] dRe, float[] dIm, float[] vRe,
                              float[] vIm, int vOff, float[] xRe, float[] xIm, float[] outRe, float[] outIm, int outOff,
                              boolean reverse) {
         int end = from + (to - from) / W * W;
@@ -52,15 +52,15 @@ final class ScanVector {
             int v = vOff + t * lanes;
             int o = outOff + t * lanes;
             for (int s = from; s < end; s += W) {
-                FloatVector ar = FloatVector.fromArray(S, aRe, s);
-                FloatVector ai = aIm == null ? zero : FloatVector.fromArray(S, aIm, s);
+                FloatVector dr = FloatVector.fromArray(S, dRe, s);
+                FloatVector di = dIm == null ? zero : FloatVector.fromArray(S, dIm, s);
                 FloatVector xr = FloatVector.fromArray(S, xRe, s);
                 FloatVector xi = FloatVector.fromArray(S, xIm, s);
                 FloatVector vr = FloatVector.fromArray(S, vRe, v + s);
                 FloatVector vi = vIm == null ? zero : FloatVector.fromArray(S, vIm, v + s);
                 // x' = x + (d x + v), d = a - 1: re = xr + (dr xr - di xi + vr), im = xi + (dr xi + di xr + vi)
-                FloatVector nr = xr.add(ar.fma(xr, ai.neg().fma(xi, vr)));
-                FloatVector ni = xi.add(ar.fma(xi, ai.fma(xr, vi)));
+                FloatVector nr = xr.add(dr.fma(xr, di.neg().fma(xi, vr)));
+                FloatVector ni = xi.add(dr.fma(xi, di.fma(xr, vi)));
                 nr.intoArray(xRe, s);
                 ni.intoArray(xIm, s);
                 if (outRe != null) {
@@ -75,17 +75,17 @@ final class ScanVector {
     }
 
     /** Two vectors of lanes: two independent dependency chains per step. */
-    private static void pair(int s, int lanes, int length, float[] aRe, float[] aIm, float[] vRe, float[] vIm,
+    private static void pair(int s, int lanes, int length, float[] dRe, float[] dIm, float[] vRe, float[] vIm,
                              int vOff, float[] xRe, float[] xIm, float[] outRe, float[] outIm, int outOff,
                              boolean reverse) {
         int s1 = s + W;
         FloatVector zero = FloatVector.zero(S);
-        FloatVector ar0 = FloatVector.fromArray(S, aRe, s);
-        FloatVector ar1 = FloatVector.fromArray(S, aRe, s1);
-        FloatVector ai0 = aIm == null ? zero : FloatVector.fromArray(S, aIm, s);
-        FloatVector ai1 = aIm == null ? zero : FloatVector.fromArray(S, aIm, s1);
-        FloatVector nai0 = ai0.neg();
-        FloatVector nai1 = ai1.neg();
+        FloatVector dr0 = FloatVector.fromArray(S, dRe, s);
+        FloatVector dr1 = FloatVector.fromArray(S, dRe, s1);
+        FloatVector di0 = dIm == null ? zero : FloatVector.fromArray(S, dIm, s);
+        FloatVector di1 = dIm == null ? zero : FloatVector.fromArray(S, dIm, s1);
+        FloatVector ndi0 = di0.neg();
+        FloatVector ndi1 = di1.neg();
         FloatVector xr0 = FloatVector.fromArray(S, xRe, s);
         FloatVector xr1 = FloatVector.fromArray(S, xRe, s1);
         FloatVector xi0 = FloatVector.fromArray(S, xIm, s);
@@ -98,11 +98,11 @@ final class ScanVector {
             FloatVector vr1 = FloatVector.fromArray(S, vRe, v + W);
             FloatVector vi0 = vIm == null ? zero : FloatVector.fromArray(S, vIm, v);
             FloatVector vi1 = vIm == null ? zero : FloatVector.fromArray(S, vIm, v + W);
-            // x' = x + (d x + v), d = a - 1 (ar, ai hold d): see sweep
-            FloatVector nr0 = xr0.add(ar0.fma(xr0, nai0.fma(xi0, vr0)));
-            FloatVector ni0 = xi0.add(ar0.fma(xi0, ai0.fma(xr0, vi0)));
-            FloatVector nr1 = xr1.add(ar1.fma(xr1, nai1.fma(xi1, vr1)));
-            FloatVector ni1 = xi1.add(ar1.fma(xi1, ai1.fma(xr1, vi1)));
+            // x' = x + (d x + v), d = a - 1: see sweep
+            FloatVector nr0 = xr0.add(dr0.fma(xr0, ndi0.fma(xi0, vr0)));
+            FloatVector ni0 = xi0.add(dr0.fma(xi0, di0.fma(xr0, vi0)));
+            FloatVector nr1 = xr1.add(dr1.fma(xr1, ndi1.fma(xi1, vr1)));
+            FloatVector ni1 = xi1.add(dr1.fma(xi1, di1.fma(xr1, vi1)));
             xr0 = nr0;
             xi0 = ni0;
             xr1 = nr1;
@@ -122,13 +122,13 @@ final class ScanVector {
         xi1.intoArray(xIm, s1);
     }
 
-    private static void single(int s, int lanes, int length, float[] aRe, float[] aIm, float[] vRe, float[] vIm,
+    private static void single(int s, int lanes, int length, float[] dRe, float[] dIm, float[] vRe, float[] vIm,
                                int vOff, float[] xRe, float[] xIm, float[] outRe, float[] outIm, int outOff,
                                boolean reverse) {
         FloatVector zero = FloatVector.zero(S);
-        FloatVector ar = FloatVector.fromArray(S, aRe, s);
-        FloatVector ai = aIm == null ? zero : FloatVector.fromArray(S, aIm, s);
-        FloatVector nai = ai.neg();
+        FloatVector dr = FloatVector.fromArray(S, dRe, s);
+        FloatVector di = dIm == null ? zero : FloatVector.fromArray(S, dIm, s);
+        FloatVector ndi = di.neg();
         FloatVector xr = FloatVector.fromArray(S, xRe, s);
         FloatVector xi = FloatVector.fromArray(S, xIm, s);
         int step = reverse ? -lanes : lanes;
@@ -137,8 +137,8 @@ final class ScanVector {
         for (int n = 0; n < length; n++, v += step, o += step) {
             FloatVector vr = FloatVector.fromArray(S, vRe, v);
             FloatVector vi = vIm == null ? zero : FloatVector.fromArray(S, vIm, v);
-            FloatVector nr = xr.add(ar.fma(xr, nai.fma(xi, vr)));
-            FloatVector ni = xi.add(ar.fma(xi, ai.fma(xr, vi)));
+            FloatVector nr = xr.add(dr.fma(xr, ndi.fma(xi, vr)));
+            FloatVector ni = xi.add(dr.fma(xi, di.fma(xr, vi)));
             xr = nr;
             xi = ni;
             if (outRe != null) {

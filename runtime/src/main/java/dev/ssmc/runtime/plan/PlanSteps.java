@@ -40,7 +40,7 @@ public final class PlanSteps {
      * without cancellation and rounded once ({@link SsmKernels#decayRe}): {re, im}, what
      * {@link Scan} steps with.
      */
-    public static float[][] multipliers(float[] zRe, float[] zIm) {
+    public static float[][] decays(float[] zRe, float[] zIm) {
         float[] dRe = new float[zRe.length];
         float[] dIm = new float[zRe.length];
         for (int s = 0; s < zRe.length; s++) {
@@ -294,7 +294,7 @@ public final class PlanSteps {
      * pole) is summed to {@code outIdx}, whose time letter is {@code outTime}.
      *
      * @param stateIdx the kernel's state letters, {@code aRe/aIm} laid out in that order: the
-     *     multipliers' decays {@code a - 1} (see {@link #multipliers})
+     *     multipliers' decays {@code a - 1} (see {@link #decays})
      */
     public static float[] recurrence(String sigIdx, char inTime, float[] signal, String stateIdx, float[] aRe,
                                      float[] aIm, String lanes, String outIdx, char outTime, int length,

@@ -35,7 +35,7 @@ class ScanTest {
     }
 
     /** Stable multipliers (magnitude in [0.3, 0.999), any angle) as the scan takes them: {@code a - 1}. */
-    static float[][] multipliers(Random rnd, int lanes) {
+    static float[][] decays(Random rnd, int lanes) {
         float[] re = new float[lanes];
         float[] im = new float[lanes];
         for (int s = 0; s < lanes; s++) {
@@ -49,7 +49,7 @@ class ScanTest {
 
     static void check(Random rnd, int lanes, int length, boolean reverse, boolean realInput, boolean realA,
                       int outputs /* 0 both, 1 re only, 2 im only, 3 none */) {
-        float[][] a = multipliers(rnd, lanes);
+        float[][] a = decays(rnd, lanes);
         if (realA) {
             a[1] = null;
         }
@@ -154,7 +154,7 @@ class ScanTest {
         Random rnd = new Random(23);
         int lanes = 37;
         int length = 301;
-        float[][] a = multipliers(rnd, lanes);
+        float[][] a = decays(rnd, lanes);
         float[] vRe = random(rnd, lanes * length);
         float[] vIm = random(rnd, lanes * length);
         for (boolean reverse : new boolean[] {false, true}) {
@@ -189,7 +189,7 @@ class ScanTest {
         Random rnd = new Random(24);
         int lanes = 21;
         int length = 77;
-        float[][] a = multipliers(rnd, lanes);
+        float[][] a = decays(rnd, lanes);
         float[] vRe = random(rnd, lanes * length);
         float[] vIm = random(rnd, lanes * length);
         float[] rRe = new float[lanes * length];
@@ -222,7 +222,7 @@ class ScanTest {
         Random rnd = new Random(25);
         int lanes = 45;
         int length = 33;
-        float[][] a = multipliers(rnd, lanes);
+        float[][] a = decays(rnd, lanes);
         float[] vRe = random(rnd, lanes * length);
         float[] re = new float[lanes * length];
         float[] im = new float[lanes * length];

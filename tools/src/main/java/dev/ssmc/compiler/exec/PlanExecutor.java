@@ -99,7 +99,7 @@ public final class PlanExecutor {
                 : part == 0 ? PlanSteps.Part.DERIVATIVE_RE : PlanSteps.Part.DERIVATIVE_IM;
         switch (l.making()) {
             case MULTIPLIERS -> {
-                float[][] a = PlanSteps.multipliers(dtARe, dtAIm);
+                float[][] a = PlanSteps.decays(dtARe, dtAIm);
                 return new Value(states, a[0], a[1]);
             }
             case POWERS -> {
