@@ -73,15 +73,10 @@ public final class GoldenCommand implements Callable<Integer> {
 
     /** The --tolerance text as a tolerance; read here, not by picocli, so every bad value gets one line in the user's words. */
     private Tolerance tolerance() {
-        double relative;
         try {
-            relative = Double.parseDouble(tolerance);
-        } catch (NumberFormatException e) {
-            relative = Double.NaN;
-        }
-        if (!(relative > 0) || Double.isInfinite(relative)) {
+            return new Tolerance(Double.parseDouble(tolerance));
+        } catch (NumberFormatException | InvalidInputException e) { // not a number, or not a tolerance
             throw new UserError("--tolerance: '" + tolerance + "' is not a positive, finite fraction of max|ref| (e.g. 1e-4)");
         }
-        return new Tolerance(relative);
     }
 }

@@ -1,5 +1,7 @@
 package dev.ssmc.compiler.golden;
 
+import dev.ssmc.runtime.io.InvalidInputException;
+
 /**
  * How close a computed tensor must be to the reference's: every element within
  * {@code relative * max|ref| + absolute()}.
@@ -21,7 +23,7 @@ public record Tolerance(double relative) {
 
     public Tolerance {
         if (!(relative > 0) || Double.isInfinite(relative)) {
-            throw new IllegalArgumentException("a tolerance must be positive and finite, got " + relative);
+            throw new InvalidInputException("a tolerance must be positive and finite, got " + relative);
         }
     }
 
