@@ -1,5 +1,6 @@
 package dev.ssmc.compiler.bench;
 
+import dev.ssmc.compiler.exec.NetworkStreams;
 import dev.ssmc.compiler.oracle.Oracle;
 import dev.ssmc.runtime.model.Model;
 import dev.ssmc.runtime.model.Signal;
@@ -90,7 +91,7 @@ public final class Soak {
             for (int f = 0; f < n / width; f++) {
                 while (pending.isEmpty()) {
                     int end = Math.min(samples, fedExact + ORACLE_CHUNK);
-                    enqueue(exact.process(oneSequence(frames, cin, fedExact, end)), pending);
+                    enqueue(exact.process(NetworkStreams.oneSequence(frames, cin, fedExact, end)), pending);
                     fedExact = end;
                 }
                 double[] want = pending.poll();
@@ -108,7 +109,7 @@ public final class Soak {
             }
         }
         if (fedExact < samples) {
-            enqueue(exact.process(oneSequence(frames, cin, fedExact, samples)), pending);
+            enqueue(exact.process(NetworkStreams.oneSequence(frames, cin, fedExact, samples)), pending);
         }
         if (!pending.isEmpty()) {
             maxError = Double.POSITIVE_INFINITY; // the stream gave fewer frames than the exact output has
@@ -151,7 +152,7 @@ public final class Soak {
         Oracle.Stream exact = oracle.newStream(1);
         ArrayDeque<double[]> want = new ArrayDeque<>();
         for (int at = 0; at < prefix; at += ORACLE_CHUNK) {
-            enqueue(exact.process(oneSequence(frames, cin, at, Math.min(prefix, at + ORACLE_CHUNK))), want);
+            enqueue(exact.process(NetworkStreams.oneSequence(frames, cin, at, Math.min(prefix, at + ORACLE_CHUNK))), want);
         }
         double error = 0;
         double maxAbs = 0;
@@ -163,17 +164,6 @@ public final class Soak {
             }
         }
         return new double[] {error, maxAbs};
-    }
-
-    /** Frames {@code [from, to)} of a frame-major signal as one sequence {@code [1][channels][time]}. */
-    private static double[][][] oneSequence(float[] frames, int channels, int from, int to) {
-        double[][][] x = new double[1][channels][to - from];
-        for (int t = from; t < to; t++) {
-            for (int c = 0; c < channels; c++) {
-                x[0][c][t - from] = frames[t * channels + c];
-            }
-        }
-        return x;
     }
 
     /** Appends the frames of {@code y[1][channels][time]} to {@code frames}, one array of channels each. */

@@ -39,6 +39,17 @@ public final class NetworkStreams {
         }
     }
 
+    /** Frames {@code [from, to)} of a frame-major signal as one sequence {@code [1][channels][time]}, in double. */
+    public static double[][][] oneSequence(float[] frames, int channels, int from, int to) {
+        double[][][] x = new double[1][channels][to - from];
+        for (int t = from; t < to; t++) {
+            for (int c = 0; c < channels; c++) {
+                x[0][c][t - from] = frames[t * channels + c];
+            }
+        }
+        return x;
+    }
+
     /**
      * Every batch item of {@code input[batch, channels, time]} through a new stream of its own, fed
      * in chunks of {@code chunks[i]} frames: the feature frames each call produced, concatenated

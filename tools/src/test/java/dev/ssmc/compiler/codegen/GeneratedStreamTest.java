@@ -195,13 +195,7 @@ class GeneratedStreamTest {
      * stream must then be as close to the whole-sequence result as that result is to the exact one.
      */
     static double[] wholeSequenceError(Compiled c, float[] in, int length, float[] features, int frames) {
-        int cin = c.network().inChannels();
-        double[][][] x = new double[1][cin][length];
-        for (int t = 0; t < length; t++) {
-            for (int ch = 0; ch < cin; ch++) {
-                x[0][ch][t] = in[t * cin + ch];
-            }
-        }
+        double[][][] x = NetworkStreams.oneSequence(in, c.network().inChannels(), 0, length);
         double[][] exact = new Oracle(c.network(), c.weights()).forward(x).features()[0];
         int channels = exact.length;
         double[] off = new double[frames * channels];
