@@ -101,6 +101,56 @@ public final class SsmKernels {
         fill(length, zRe, zIm, mag * Math.cos(zIm), mag * Math.sin(zIm), outRe, outIm, o);
     }
 
+    /** Which value of {@code exp(z l)} a row of {@link #powerRow(double, double, int, Component, float[], int)} holds. */
+    public enum Component {
+        /** {@code Re exp(z l)}. */
+        RE(false, false),
+        /** {@code Im exp(z l)}. */
+        IM(true, false),
+        /** {@code l Re exp(z l)}, the derivative of the real part in {@code Re z}. */
+        LAG_TIMES_RE(false, true),
+        /** {@code l Im exp(z l)}. */
+        LAG_TIMES_IM(true, true);
+
+        final boolean imaginary;
+        final boolean timesLag;
+
+        Component(boolean imaginary, boolean timesLag) {
+            this.imaginary = imaginary;
+            this.timesLag = timesLag;
+        }
+    }
+
+    /**
+     * {@code out[o + l]} = one component of {@code exp(z l)}, {@code l < length}, rounded once from
+     * double: the row a kernel by powers, or its derivative, needs, written where it belongs
+     * without a complex row in between.
+     */
+    public static void powerRow(double zRe, double zIm, int length, Component part, float[] out, int o) {
+        powerRow(zRe, zIm, length, part, out, o, VectorSupport.enabled());
+    }
+
+    /** {@link #powerRow(double, double, int, Component, float[], int)} on the path the caller chooses (tests run both). */
+    static void powerRow(double zRe, double zIm, int length, Component part, float[] out, int o, boolean vector) {
+        int l = 0;
+        if (vector) {
+            l = PowerRowVector.powerRow(zRe, zIm, length, BLOCK, part.imaginary, part.timesLag, out, o);
+            for (; l < length; l++) { // fewer lags than a vector: each exactly
+                double mag = Math.exp(l * zRe);
+                double v = mag * (part.imaginary ? Math.sin(l * zIm) : Math.cos(l * zIm));
+                out[o + l] = (float) (part.timesLag ? l * v : v);
+            }
+            return;
+        }
+        float[] re = new float[length];
+        float[] im = part.imaginary ? new float[length] : null;
+        powerRow(zRe, zIm, length, re, im, 0);
+        float[] p = part.imaginary ? im : re;
+        for (; l < length; l++) {
+            out[o + l] = part.timesLag ? (float) ((double) l * p[l]) : p[l];
+        }
+    }
+
     /**
      * Writes {@code exp(l (logMag + i arg))} for {@code l < length} at {@code out[o + l]}: exact
      * restarts every BLOCK lags, multiplication by {@code step} (the same number) in between, in

@@ -33,6 +33,14 @@ public final class PlanSteps {
         boolean derivative() {
             return this != KERNEL;
         }
+
+        SsmKernels.Component component() {
+            return switch (this) {
+                case KERNEL -> SsmKernels.Component.RE;
+                case DERIVATIVE_RE -> SsmKernels.Component.LAG_TIMES_RE;
+                case DERIVATIVE_IM -> SsmKernels.Component.LAG_TIMES_IM;
+            };
+        }
     }
 
     /**
@@ -66,22 +74,10 @@ public final class PlanSteps {
     private static float[] kernelByPowersUnmetered(float[] zRe, float[] zIm, int length, Part part, Workspace ws) {
         int n = zRe.length;
         float[] out = Workspace.floats(ws, n * length); // every row written in full
-        // state by state through a row of scratch that stays in cache: the kernel is written once
-        // rather than made whole in complex form and then read again for the part wanted
+        SsmKernels.Component component = part.component();
         Parallel.forRange(n, 1, kernelWork(n, length), (s0, s1) -> {
-            float[] re = new float[length];
-            float[] im = part == Part.DERIVATIVE_IM ? new float[length] : null;
             for (int s = s0; s < s1; s++) {
-                SsmKernels.powerRow(zRe[s], zIm == null ? 0 : zIm[s], length, re, im, 0);
-                int o = s * length;
-                if (part == Part.KERNEL) {
-                    System.arraycopy(re, 0, out, o, length);
-                } else {
-                    float[] p = part == Part.DERIVATIVE_IM ? im : re;
-                    for (int t = 0; t < length; t++) {
-                        out[o + t] = t * p[t];
-                    }
-                }
+                SsmKernels.powerRow(zRe[s], zIm == null ? 0 : zIm[s], length, component, out, s * length);
             }
         });
         return out;

@@ -87,6 +87,37 @@ class SsmKernelsTest {
         }
     }
 
+    /**
+     * Each component of a power row, on both paths, against {@code exp(z l)} evaluated directly in
+     * double: lengths shorter than a vector, not a multiple of one, and across restarts.
+     */
+    @Test
+    void powerRowComponentsOnBothPathsMatchExactPowers() {
+        Random rnd = new Random(35);
+        boolean[] paths = VectorSupport.available() ? new boolean[] {false, true} : new boolean[] {false};
+        for (int length : new int[] {0, 1, 3, 7, 8, 17, 1023, 1024, 1025, 2500}) {
+            double zr = -1e-4 - rnd.nextDouble() * 0.01;
+            double zi = (2 * rnd.nextDouble() - 1) * 0.5;
+            for (SsmKernels.Component part : SsmKernels.Component.values()) {
+                for (boolean vector : paths) {
+                    float[] out = new float[3 + length];
+                    SsmKernels.powerRow(zr, zi, length, part, out, 3, vector);
+                    for (int l = 0; l < length; l++) {
+                        double mag = Math.exp(zr * l);
+                        boolean im = part == SsmKernels.Component.IM || part == SsmKernels.Component.LAG_TIMES_IM;
+                        boolean lag = part == SsmKernels.Component.LAG_TIMES_RE
+                                || part == SsmKernels.Component.LAG_TIMES_IM;
+                        double exact = mag * (im ? Math.sin(zi * l) : Math.cos(zi * l)) * (lag ? l : 1);
+                        double scale = mag * (lag ? Math.max(l, 1) : 1);
+                        assertEquals(exact, out[3 + l], 2e-7 * scale + 1e-30,
+                                part + " length " + length + " lag " + l + (vector ? " (vector)" : " (scalar)"));
+                    }
+                    assertEquals(0f, out[0]);
+                }
+            }
+        }
+    }
+
     @Test
     void zeroMultiplierRealInputsAndNullOutputs() {
         float[] re = new float[8];
