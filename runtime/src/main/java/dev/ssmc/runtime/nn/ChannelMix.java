@@ -75,7 +75,7 @@ public final class ChannelMix {
                 // dW[d][c] += sum_t dY[d][t] X[c][t]  (X^T stored as [cin][length])
                 Gemm.gemmTransB(cout, cin, length, dy, yo, length, x, xo, length, dW, 0, cin, true);
             }
-            Resampling.sumRows(cout, length, dy, yo, dBias);
+            Resampling.sumRows(cout, length, dy, yo, dBias, 0);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.ssmc.runtime.nn;
 
 import dev.ssmc.runtime.kernels.Gemm;
+import dev.ssmc.runtime.kernels.Parallel;
 import java.util.Arrays;
 
 /**
@@ -35,7 +36,9 @@ import java.util.Arrays;
  * weight), writes {@code dx} (zero on any dropped tail; {@code dx == null} skips it) and ADDS to
  * {@code dWeight}/{@code dBias} (null to skip). The strided convolutions are {@code r} strided
  * matrix products per batch element ({@link Gemm#gemmStrided}), everything else plain loops.
- * Nothing is allocated; outputs must not alias inputs.
+ * Batch elements are split between threads ({@link Parallel}); the backward pass makes each
+ * element's share of the parameter gradients in an array of its own and adds them in batch order,
+ * so results do not depend on the thread count. Outputs must not alias inputs.
  */
 public final class Resampling {
     private Resampling() {
@@ -101,9 +104,16 @@ public final class Resampling {
             System.arraycopy(x, 0, y, 0, batch * cin * t0);
             return;
         }
+        Parallel.forRange(batch, 1, work(mode, batch, cin, cout, t0, r),
+                (b0, b1) -> forwardBatches(mode, r, b0, b1, cin, cout, t0, lo, x, y, weight, bias));
+    }
+
+    /** {@link #forward} of batch elements {@code [b0, b1)}. */
+    private static void forwardBatches(ResampleKind mode, int r, int b0, int b1, int cin, int cout, int t0, int lo,
+                                       float[] x, float[] y, float[] weight, float[] bias) {
         switch (mode) {
             case SUBSAMPLING:
-                for (int row = 0; row < batch * cin; row++) {
+                for (int row = b0 * cin; row < b1 * cin; row++) {
                     int xo = row * t0 + r - 1;
                     int yo = row * lo;
                     for (int t = 0; t < lo; t++) {
@@ -113,7 +123,7 @@ public final class Resampling {
                 break;
             case AVERAGE: {
                 float inv = 1f / r;
-                for (int row = 0; row < batch * cin; row++) {
+                for (int row = b0 * cin; row < b1 * cin; row++) {
                     int xo = row * t0;
                     int yo = row * lo;
                     for (int t = 0; t < lo; t++) {
@@ -127,7 +137,7 @@ public final class Resampling {
                 break;
             }
             case REPEAT:
-                for (int row = 0; row < batch * cin; row++) {
+                for (int row = b0 * cin; row < b1 * cin; row++) {
                     int xo = row * t0;
                     int yo = row * lo;
                     for (int t = 0; t < t0; t++) {
@@ -137,7 +147,7 @@ public final class Resampling {
                 break;
             case DOWNSAMPLING:
             case DOWNSAMPLING_WITH_BIAS:
-                for (int b = 0; b < batch; b++) {
+                for (int b = b0; b < b1; b++) {
                     int xo = b * cin * t0;
                     int yo = b * cout * lo;
                     for (int k = 0; k < r; k++) {
@@ -149,7 +159,7 @@ public final class Resampling {
                 }
                 break;
             case DOWNSAMPLING_DW:
-                for (int b = 0; b < batch; b++) {
+                for (int b = b0; b < b1; b++) {
                     for (int c = 0; c < cin; c++) {
                         int xo = (b * cin + c) * t0;
                         int yo = (b * cin + c) * lo;
@@ -168,7 +178,7 @@ public final class Resampling {
                 break;
             case UPSAMPLING:
             case UPSAMPLING_WITH_BIAS:
-                for (int b = 0; b < batch; b++) {
+                for (int b = b0; b < b1; b++) {
                     int xo = b * cin * t0;
                     int yo = b * cout * lo;
                     for (int k = 0; k < r; k++) {
@@ -180,7 +190,7 @@ public final class Resampling {
                 }
                 break;
             case DOWNSHAPING:
-                for (int b = 0; b < batch; b++) {
+                for (int b = b0; b < b1; b++) {
                     for (int c = 0; c < cin; c++) {
                         int xo = (b * cin + c) * t0;
                         for (int k = 0; k < r; k++) {
@@ -193,7 +203,7 @@ public final class Resampling {
                 }
                 break;
             case UPSHAPING:
-                for (int b = 0; b < batch; b++) {
+                for (int b = b0; b < b1; b++) {
                     for (int c = 0; c < cout; c++) {
                         int yo = (b * cout + c) * lo;
                         for (int k = 0; k < r; k++) {
@@ -240,16 +250,33 @@ public final class Resampling {
             }
             return;
         }
+        // The parameter gradients sum over the batch: each element's share is made apart (in parallel)
+        // and added in batch order, so the sums do not depend on how the batch was split.
+        float[] weightShares = dWeight == null ? null : new float[batch * ws];
+        float[] biasShares = dBias == null ? null : new float[batch * cout];
+        Parallel.forRange(batch, 1, work(mode, batch, cin, cout, t0, r), (b0, b1) -> backwardBatches(mode, r, b0, b1,
+                cin, cout, t0, lo, ws, x, dy, dx, weight, weightShares, biasShares));
+        addShares(batch, ws, weightShares, dWeight);
+        addShares(batch, cout, biasShares, dBias);
+    }
+
+    /**
+     * {@link #backward} of batch elements {@code [b0, b1)}, writing element {@code b}'s share of
+     * the parameter gradients at {@code dWeight[b * ws ..]} and {@code dBias[b * cout ..]}.
+     */
+    private static void backwardBatches(ResampleKind mode, int r, int b0, int b1, int cin, int cout, int t0, int lo,
+                                        int ws, float[] x, float[] dy, float[] dx, float[] weight, float[] dWeight,
+                                        float[] dBias) {
         if (dx != null && !mode.isUpsampling() && lo * r < t0) {
-            for (int row = 0; row < batch * cin; row++) {
+            for (int row = b0 * cin; row < b1 * cin; row++) {
                 Arrays.fill(dx, row * t0 + lo * r, (row + 1) * t0, 0f); // the dropped tail
             }
         }
         switch (mode) {
             case SUBSAMPLING:
                 if (dx != null) {
-                    Arrays.fill(dx, 0, nIn, 0f);
-                    for (int row = 0; row < batch * cin; row++) {
+                    Arrays.fill(dx, b0 * cin * t0, b1 * cin * t0, 0f);
+                    for (int row = b0 * cin; row < b1 * cin; row++) {
                         int xo = row * t0 + r - 1;
                         int yo = row * lo;
                         for (int t = 0; t < lo; t++) {
@@ -261,7 +288,7 @@ public final class Resampling {
             case AVERAGE:
                 if (dx != null) {
                     float inv = 1f / r;
-                    for (int row = 0; row < batch * cin; row++) {
+                    for (int row = b0 * cin; row < b1 * cin; row++) {
                         int xo = row * t0;
                         int yo = row * lo;
                         for (int t = 0; t < lo; t++) {
@@ -272,7 +299,7 @@ public final class Resampling {
                 break;
             case REPEAT:
                 if (dx != null) {
-                    for (int row = 0; row < batch * cin; row++) {
+                    for (int row = b0 * cin; row < b1 * cin; row++) {
                         int xo = row * t0;
                         int yo = row * lo;
                         for (int t = 0; t < t0; t++) {
@@ -287,7 +314,7 @@ public final class Resampling {
                 break;
             case DOWNSAMPLING:
             case DOWNSAMPLING_WITH_BIAS:
-                for (int b = 0; b < batch; b++) {
+                for (int b = b0; b < b1; b++) {
                     int xo = b * cin * t0;
                     int yo = b * cout * lo;
                     for (int k = 0; k < r; k++) {
@@ -299,14 +326,14 @@ public final class Resampling {
                         if (dWeight != null) {
                             // dW[d][c][k] += sum_t dY[d][t] X[c][t*r+k]
                             Gemm.gemmStrided(cout, cin, lo, 1f, dy, yo, lo, 1, x, xo + k, r, t0,
-                                    dWeight, k, cin * r, r, true);
+                                    dWeight, b * ws + k, cin * r, r, false);
                         }
                     }
-                    sumRows(cout, lo, dy, yo, dBias);
+                    sumRows(cout, lo, dy, yo, dBias, b * cout);
                 }
                 break;
             case DOWNSAMPLING_DW:
-                for (int b = 0; b < batch; b++) {
+                for (int b = b0; b < b1; b++) {
                     for (int c = 0; c < cin; c++) {
                         int xo = (b * cin + c) * t0;
                         int yo = (b * cin + c) * lo;
@@ -322,7 +349,7 @@ public final class Resampling {
                                 for (int t = 0; t < lo; t++) {
                                     s += dy[yo + t] * x[xo + t * r + k];
                                 }
-                                dWeight[c * r + k] += (float) s;
+                                dWeight[b * ws + c * r + k] = (float) s;
                             }
                         }
                     }
@@ -330,7 +357,7 @@ public final class Resampling {
                 break;
             case UPSAMPLING:
             case UPSAMPLING_WITH_BIAS:
-                for (int b = 0; b < batch; b++) {
+                for (int b = b0; b < b1; b++) {
                     int xo = b * cin * t0;
                     int yo = b * cout * lo;
                     for (int k = 0; k < r; k++) {
@@ -342,15 +369,15 @@ public final class Resampling {
                         if (dWeight != null) {
                             // dW[c][d][k] += sum_t X[c][t] dY[d][t*r+k]
                             Gemm.gemmStrided(cin, cout, t0, 1f, x, xo, t0, 1, dy, yo + k, r, lo,
-                                    dWeight, k, cout * r, r, true);
+                                    dWeight, b * ws + k, cout * r, r, false);
                         }
                     }
-                    sumRows(cout, lo, dy, yo, dBias);
+                    sumRows(cout, lo, dy, yo, dBias, b * cout);
                 }
                 break;
             case DOWNSHAPING:
                 if (dx != null) {
-                    for (int b = 0; b < batch; b++) {
+                    for (int b = b0; b < b1; b++) {
                         for (int c = 0; c < cin; c++) {
                             int xo = (b * cin + c) * t0;
                             for (int k = 0; k < r; k++) {
@@ -365,7 +392,7 @@ public final class Resampling {
                 break;
             case UPSHAPING:
                 if (dx != null) {
-                    for (int b = 0; b < batch; b++) {
+                    for (int b = b0; b < b1; b++) {
                         for (int c = 0; c < cout; c++) {
                             int yo = (b * cout + c) * lo;
                             for (int k = 0; k < r; k++) {
@@ -381,6 +408,29 @@ public final class Resampling {
             default:
                 throw new AssertionError(mode);
         }
+    }
+
+    /** {@code total[i] += shares[b * size + i]} for {@code b = 0, 1, ...} in order (nothing when null). */
+    private static void addShares(int batch, int size, float[] shares, float[] total) {
+        if (total == null) {
+            return;
+        }
+        for (int i = 0; i < size; i++) {
+            float s = total[i];
+            for (int b = 0; b < batch; b++) {
+                s += shares[b * size + i];
+            }
+            total[i] = s;
+        }
+    }
+
+    /** Operations of a pass, roughly: what decides whether splitting the batch between threads pays. */
+    private static long work(ResampleKind mode, int batch, int cin, int cout, int t0, int r) {
+        long perSample = (long) cin * t0;
+        if (mode.hasWeight() && mode != ResampleKind.DOWNSAMPLING_DW) {
+            perSample *= mode.isUpsampling() ? (long) cout * r : cout;
+        }
+        return batch * perSample;
     }
 
     private static int check(ResampleKind mode, int ratio, int batch, int cin, int cout, int lengthIn, float[] x,
@@ -408,8 +458,8 @@ public final class Resampling {
         }
     }
 
-    /** {@code acc[d] += sum_t a[off + d*n + t]} (no-op when {@code acc} is null). */
-    static void sumRows(int rows, int n, float[] a, int off, float[] acc) {
+    /** {@code acc[accOff + d] += sum_t a[off + d*n + t]} (no-op when {@code acc} is null). */
+    static void sumRows(int rows, int n, float[] a, int off, float[] acc, int accOff) {
         if (acc == null) {
             return;
         }
@@ -419,7 +469,7 @@ public final class Resampling {
             for (int t = 0; t < n; t++) {
                 s += a[o + t];
             }
-            acc[d] += (float) s;
+            acc[accOff + d] += (float) s;
         }
     }
 }

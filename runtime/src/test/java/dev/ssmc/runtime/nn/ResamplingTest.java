@@ -18,6 +18,7 @@ import static org.quicktheories.generators.SourceDSL.arbitrary;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
 
+import dev.ssmc.runtime.kernels.Parallel;
 import dev.ssmc.runtime.tensor.ShapeException;
 import dev.ssmc.runtime.testing.Property;
 import java.util.Random;
@@ -263,6 +264,38 @@ class ResamplingTest {
                 }
             }
         }
+    }
+
+    /**
+     * Batches big enough to be split between threads give, to the bit, what one thread computes:
+     * the parameter gradients' per-element shares are added in batch order however the batch was
+     * split.
+     */
+    @Test
+    void splitBatchesGiveWhatOneThreadGives() {
+        Random rnd = new Random(22);
+        for (ResampleKind mode : ResampleKind.values()) {
+            int r = 2;
+            Case c = new Case(mode, r, 6, 8, 12, 4001, rnd.nextLong());
+            float[] g = randn(rnd, c.batch * c.cout * c.outLength());
+            float[][] split = backwardOnce(mode, r, c, g);
+            float[][][] serial = new float[1][][];
+            Parallel.serially(() -> serial[0] = backwardOnce(mode, r, c, g));
+            for (int i = 0; i < split.length; i++) {
+                assertArrayEquals(serial[0][i], split[i], mode + " output " + i);
+            }
+        }
+    }
+
+    /** {y, dx, dWeight, dBias} of one forward and backward pass (gradients added to fixed start values). */
+    private static float[][] backwardOnce(ResampleKind mode, int r, Case c, float[] g) {
+        float[] y = new float[g.length];
+        Resampling.forward(mode, r, c.batch, c.cin, c.cout, c.length, c.x, y, c.w, c.bias);
+        float[] dx = new float[c.x.length];
+        float[] dw = c.w == null ? null : prefill(new Random(5), c.w.length);
+        float[] db = c.bias == null ? null : prefill(new Random(6), c.bias.length);
+        Resampling.backward(mode, r, c.batch, c.cin, c.cout, c.length, c.x, g, dx, c.w, dw, db);
+        return new float[][] {y, dx, dw == null ? new float[0] : dw, db == null ? new float[0] : db};
     }
 
     @Test
