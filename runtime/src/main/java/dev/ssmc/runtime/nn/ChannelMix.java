@@ -1,6 +1,7 @@
 package dev.ssmc.runtime.nn;
 
 import dev.ssmc.runtime.kernels.Gemm;
+import dev.ssmc.runtime.kernels.Parallel;
 
 /**
  * A pointwise (kernel 1) convolution across channels, {@code y[b,d,t] = bias[d] + sum_c w[d,c] x[b,c,t]}:
@@ -10,7 +11,9 @@ import dev.ssmc.runtime.kernels.Gemm;
  *
  * <p>One matrix product per batch element ({@link Gemm}): forward {@code Y = W X}, backward
  * {@code dX = W^T dY} (written; {@code dx == null} skips it) and {@code dW += dY X^T},
- * {@code dBias += sum_t dY} (null to skip). Nothing is allocated; outputs must not alias inputs.
+ * {@code dBias += sum_t dY} (null to skip). Batch elements are split between threads, the
+ * parameter gradients made per element and added in batch order ({@link BatchShares}); outputs
+ * must not alias inputs.
  */
 public final class ChannelMix {
     private ChannelMix() {
@@ -33,19 +36,21 @@ public final class ChannelMix {
         Checks.size("x", x, Checks.volume(batch, cin, length));
         Checks.size("y", y, Checks.volume(batch, cout, length));
         Checks.sizeOrNull("bias", bias, cout);
-        for (int b = 0; b < batch; b++) {
-            int yo = b * cout * length;
-            Gemm.gemm(cout, length, cin, w, 0, cin, x, b * cin * length, length, y, yo, length, false);
-            if (bias != null) {
-                for (int d = 0; d < cout; d++) {
-                    float v = bias[d];
-                    int o = yo + d * length;
-                    for (int t = 0; t < length; t++) {
-                        y[o + t] += v;
+        Parallel.forRange(batch, 1, (long) batch * cin * cout * length, (b0, b1) -> {
+            for (int b = b0; b < b1; b++) {
+                int yo = b * cout * length;
+                Gemm.gemm(cout, length, cin, w, 0, cin, x, b * cin * length, length, y, yo, length, false);
+                if (bias != null) {
+                    for (int d = 0; d < cout; d++) {
+                        float v = bias[d];
+                        int o = yo + d * length;
+                        for (int t = 0; t < length; t++) {
+                            y[o + t] += v;
+                        }
                     }
                 }
             }
-        }
+        });
     }
 
     /**
@@ -64,19 +69,26 @@ public final class ChannelMix {
         if (dW != null) {
             Checks.size("x", x, Checks.volume(batch, cin, length));
         }
-        for (int b = 0; b < batch; b++) {
-            int xo = b * cin * length;
-            int yo = b * cout * length;
-            if (dx != null) {
-                // dX[c][t] = sum_d W[d][c] dY[d][t]  (W^T stored as [cout][cin])
-                Gemm.gemmTransA(cin, length, cout, w, 0, cin, dy, yo, length, dx, xo, length, false);
+        float[] weightShares = BatchShares.allocate(dW, batch, cout * cin);
+        float[] biasShares = BatchShares.allocate(dBias, batch, cout);
+        Parallel.forRange(batch, 1, (long) batch * cin * cout * length, (b0, b1) -> {
+            for (int b = b0; b < b1; b++) {
+                int xo = b * cin * length;
+                int yo = b * cout * length;
+                if (dx != null) {
+                    // dX[c][t] = sum_d W[d][c] dY[d][t]  (W^T stored as [cout][cin])
+                    Gemm.gemmTransA(cin, length, cout, w, 0, cin, dy, yo, length, dx, xo, length, false);
+                }
+                if (weightShares != null) {
+                    // dW[d][c] (share of b) = sum_t dY[d][t] X[c][t]  (X^T stored as [cin][length])
+                    Gemm.gemmTransB(cout, cin, length, dy, yo, length, x, xo, length, weightShares, b * cout * cin,
+                            cin, false);
+                }
+                Resampling.sumRows(cout, length, dy, yo, biasShares, b * cout);
             }
-            if (dW != null) {
-                // dW[d][c] += sum_t dY[d][t] X[c][t]  (X^T stored as [cin][length])
-                Gemm.gemmTransB(cout, cin, length, dy, yo, length, x, xo, length, dW, 0, cin, true);
-            }
-            Resampling.sumRows(cout, length, dy, yo, dBias, 0);
-        }
+        });
+        BatchShares.addTo(dW, batch, cout * cin, weightShares);
+        BatchShares.addTo(dBias, batch, cout, biasShares);
     }
 
     private static void check(int batch, int cin, int cout, int length, float[] w) {

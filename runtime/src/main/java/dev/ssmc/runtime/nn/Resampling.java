@@ -37,8 +37,8 @@ import java.util.Arrays;
  * {@code dWeight}/{@code dBias} (null to skip). The strided convolutions are {@code r} strided
  * matrix products per batch element ({@link Gemm#gemmStrided}), everything else plain loops.
  * Batch elements are split between threads ({@link Parallel}); the backward pass makes each
- * element's share of the parameter gradients in an array of its own and adds them in batch order,
- * so results do not depend on the thread count. Outputs must not alias inputs.
+ * element's share of the parameter gradients apart ({@link BatchShares}), so results do not depend
+ * on the thread count. Outputs must not alias inputs.
  */
 public final class Resampling {
     private Resampling() {
@@ -250,14 +250,12 @@ public final class Resampling {
             }
             return;
         }
-        // The parameter gradients sum over the batch: each element's share is made apart (in parallel)
-        // and added in batch order, so the sums do not depend on how the batch was split.
-        float[] weightShares = dWeight == null ? null : new float[batch * ws];
-        float[] biasShares = dBias == null ? null : new float[batch * cout];
+        float[] weightShares = BatchShares.allocate(dWeight, batch, ws);
+        float[] biasShares = BatchShares.allocate(dBias, batch, cout);
         Parallel.forRange(batch, 1, work(mode, batch, cin, cout, t0, r), (b0, b1) -> backwardBatches(mode, r, b0, b1,
                 cin, cout, t0, lo, ws, x, dy, dx, weight, weightShares, biasShares));
-        addShares(batch, ws, weightShares, dWeight);
-        addShares(batch, cout, biasShares, dBias);
+        BatchShares.addTo(dWeight, batch, ws, weightShares);
+        BatchShares.addTo(dBias, batch, cout, biasShares);
     }
 
     /**
@@ -407,20 +405,6 @@ public final class Resampling {
                 break;
             default:
                 throw new AssertionError(mode);
-        }
-    }
-
-    /** {@code total[i] += shares[b * size + i]} for {@code b = 0, 1, ...} in order (nothing when null). */
-    private static void addShares(int batch, int size, float[] shares, float[] total) {
-        if (total == null) {
-            return;
-        }
-        for (int i = 0; i < size; i++) {
-            float s = total[i];
-            for (int b = 0; b < batch; b++) {
-                s += shares[b * size + i];
-            }
-            total[i] = s;
         }
     }
 

@@ -14,6 +14,7 @@ import static org.quicktheories.generators.SourceDSL.booleans;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
 
+import dev.ssmc.runtime.kernels.Parallel;
 import dev.ssmc.runtime.tensor.ShapeException;
 import dev.ssmc.runtime.testing.Property;
 import java.util.Random;
@@ -117,6 +118,38 @@ class ChannelMixTest {
         NnTesting.assertSampledGradient("dx", rnd, 30, xd, dx, null, loss, scale);
         NnTesting.assertSampledGradient("dW", rnd, 30, wd, dw, null, loss, scale);
         NnTesting.assertSampledGradient("dBias", rnd, 10, bd, db, null, loss, scale);
+    }
+
+    /** A batch big enough to be split between threads gives, to the bit, what one thread computes. */
+    @Test
+    void splitBatchesGiveWhatOneThreadGives() {
+        Random rnd = new Random(9);
+        int batch = 6;
+        int cin = 16;
+        int cout = 24;
+        int length = 1000;
+        float[] x = randn(rnd, batch * cin * length);
+        float[] w = randn(rnd, cout * cin);
+        float[] bias = randn(rnd, cout);
+        float[] g = randn(rnd, batch * cout * length);
+        float[][] split = passes(batch, cin, cout, length, x, w, bias, g);
+        float[][][] serial = new float[1][][];
+        Parallel.serially(() -> serial[0] = passes(batch, cin, cout, length, x, w, bias, g));
+        for (int i = 0; i < split.length; i++) {
+            assertArrayEquals(serial[0][i], split[i], "output " + i);
+        }
+    }
+
+    /** {y, dx, dW, dBias} of one forward and backward pass (gradients added to fixed start values). */
+    private static float[][] passes(int batch, int cin, int cout, int length, float[] x, float[] w, float[] bias,
+                                    float[] g) {
+        float[] y = new float[g.length];
+        ChannelMix.forward(batch, cin, cout, length, x, y, w, bias);
+        float[] dx = new float[x.length];
+        float[] dW = prefill(new Random(1), w.length);
+        float[] dBias = prefill(new Random(2), cout);
+        ChannelMix.backward(batch, cin, cout, length, x, g, dx, w, dW, dBias);
+        return new float[][] {y, dx, dW, dBias};
     }
 
     @Test
