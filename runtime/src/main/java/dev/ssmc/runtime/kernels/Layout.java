@@ -140,7 +140,7 @@ public final class Layout {
         }
         int strideAinX = xStride[from.indexOf(a)];
         int strideBinOut = outStride[tb];
-        // the other letters: an odometer over their joint positions in x and out
+        // the other letters: their sizes and strides in x and out
         int others = nt - 2;
         int[] oSize = new int[others];
         int[] oX = new int[others];
@@ -154,15 +154,28 @@ public final class Layout {
                 k++;
             }
         }
-        int[] idx = new int[others];
-        int baseX = 0;
-        int baseOut = 0;
+        int count = 1;
+        for (int i = 0; i < others; i++) {
+            count *= oSize[i];
+        }
+        // pieces: each joint position of the other letters, times blocks of TILE of b; split between threads
+        int blocks = (sizeB + TILE - 1) / TILE;
         int[] rows = vector ? LayoutVector.rows(strideAinX) : null;
-        while (true) {
-            int aStart = vector
-                    ? LayoutVector.transpose(x, baseX, strideAinX, sizeA, sizeB, out, baseOut, strideBinOut, rows) : 0;
-            for (int b0 = 0; b0 < sizeB; b0 += TILE) {
+        Parallel.forRange(count * blocks, 1, (long) count * sizeA * sizeB, (p0, p1) -> {
+            for (int p = p0; p < p1; p++) {
+                int q = p / blocks;
+                int baseX = 0;
+                int baseOut = 0;
+                for (int d = others - 1; d >= 0; d--) {
+                    int i = q % oSize[d];
+                    q /= oSize[d];
+                    baseX += i * oX[d];
+                    baseOut += i * oOut[d];
+                }
+                int b0 = p % blocks * TILE;
                 int b1 = Math.min(sizeB, b0 + TILE);
+                int aStart = vector ? LayoutVector.transpose(x, baseX, strideAinX, sizeA, b0, b1, out, baseOut,
+                        strideBinOut, rows) : 0;
                 for (int a0 = aStart; a0 < sizeA; a0 += TILE) {
                     int a1 = Math.min(sizeA, a0 + TILE);
                     for (int j = b0; j < b1; j++) {
@@ -174,21 +187,8 @@ public final class Layout {
                     }
                 }
             }
-            int d = others - 1;
-            for (; d >= 0; d--) {
-                baseX += oX[d];
-                baseOut += oOut[d];
-                if (++idx[d] < oSize[d]) {
-                    break;
-                }
-                baseX -= oX[d] * oSize[d];
-                baseOut -= oOut[d] * oSize[d];
-                idx[d] = 0;
-            }
-            if (d < 0) {
-                return true;
-            }
-        }
+        });
+        return true;
     }
 
     /**

@@ -24,16 +24,16 @@ final class LayoutVector {
 
     /**
      * {@code out[o + j*strideBOut + i] = x[xi + j + i*strideA]} for {@code i < sizeA},
-     * {@code j < sizeB}, in whole vectors of {@code i}; returns the first {@code i} left to the
+     * {@code b0 <= j < b1}, in whole vectors of {@code i}; returns the first {@code i} left to the
      * scalar tail.
      */
-    static int transpose(float[] x, int xi, int strideA, int sizeA, int sizeB, float[] out, int o, int strideBOut,
-                         int[] rows) {
+    static int transpose(float[] x, int xi, int strideA, int sizeA, int b0, int b1, float[] out, int o,
+                         int strideBOut, int[] rows) {
         int end = sizeA - sizeA % W;
         for (int i0 = 0; i0 < end; i0 += W) {
             int from = xi + i0 * strideA;
             int to = o + i0;
-            for (int j = 0; j < sizeB; j++) {
+            for (int j = b0; j < b1; j++) {
                 FloatVector.fromArray(S, x, from + j, rows, 0).intoArray(out, to + j * strideBOut);
             }
         }

@@ -33,6 +33,36 @@ class LayoutTest {
         assertArrayEquals(new float[] {12, 48, 15, 51, 18, 54, 21, 57}, ca);
     }
 
+    /**
+     * Transposes big enough to be split between threads (and with sizes that leave vector and tile
+     * tails) put every element where a direct evaluation does.
+     */
+    @Test
+    void largeTransposesMoveEveryElement() {
+        int[] sz = new int[128];
+        sz['p'] = 5;
+        sz['q'] = 301;
+        sz['r'] = 203;
+        java.util.function.IntUnaryOperator size = c -> sz[c];
+        float[] x = new float[5 * 301 * 203];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i;
+        }
+        for (String to : new String[] {"prq", "rpq", "qpr", "rqp"}) {
+            float[] got = Layout.map("pqr", x, to, size);
+            int[] idx = new int[128];
+            int o = 0;
+            for (idx[to.charAt(0)] = 0; idx[to.charAt(0)] < sz[to.charAt(0)]; idx[to.charAt(0)]++) {
+                for (idx[to.charAt(1)] = 0; idx[to.charAt(1)] < sz[to.charAt(1)]; idx[to.charAt(1)]++) {
+                    for (idx[to.charAt(2)] = 0; idx[to.charAt(2)] < sz[to.charAt(2)]; idx[to.charAt(2)]++) {
+                        float want = (idx['p'] * 301 + idx['q']) * 203 + idx['r'];
+                        assertEquals(want, got[o++], to);
+                    }
+                }
+            }
+        }
+    }
+
     /** Every permutation, reduction and broadcast of random shapes agrees with an element-by-element reference. */
     @Test
     void mapMatchesADirectEvaluation() {
