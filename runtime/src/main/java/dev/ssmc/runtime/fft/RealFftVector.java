@@ -29,10 +29,12 @@ final class RealFftVector {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int W = S.length();
     /**
-     * Elements per row in a tile: a tile of the interleaved buffers is {@code TILE*W} floats (4 KB
-     * for 16 lanes), and the separation's two tiles of two buffers and their rows fit in L1.
+     * Elements per row in a tile: a tile of the interleaved buffers is {@code TILE*W} floats (8 KB
+     * for 16 lanes), so the separation's two tiles of two buffers (32 KB) stay in L1 while their
+     * rows are written. Measured at n = 8192, 16 rows: 128 took about 10% less time per
+     * transform than 64, 32 and 256.
      */
-    private static final int TILE = 64;
+    private static final int TILE = 128;
     /** Lane i at interleaved element i of one row: the gather of {@code W} elements of a row. */
     private static final int[] ACROSS_ELEMENTS = new int[W];
     /** Gather offsets of the rows of the current call ({@link #rowOffsets}), kept so calls allocate nothing. */

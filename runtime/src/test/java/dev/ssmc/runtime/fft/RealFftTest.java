@@ -89,15 +89,21 @@ class RealFftTest {
 
     /** Naive inverse of a half spectrum (Hermitian extension, imaginary parts of 0 and n/2 ignored). */
     static double[] naiveInverse(int n, float[] re, float[] im, int off) {
+        double[] cos = new double[n];
+        double[] sin = new double[n];
+        for (int i = 0; i < n; i++) {
+            cos[i] = Math.cos(2 * Math.PI * i / n);
+            sin[i] = Math.sin(2 * Math.PI * i / n);
+        }
         double[] y = new double[n];
         int bins = n / 2 + 1;
         for (int t = 0; t < n; t++) {
             double s = re[off];
             for (int k = 1; k < bins; k++) {
-                double angle = 2 * Math.PI * ((long) k * t % n) / n;
-                double term = re[off + k] * Math.cos(angle) - im[off + k] * Math.sin(angle);
+                int idx = (int) ((long) k * t % n);
+                double term = re[off + k] * cos[idx] - im[off + k] * sin[idx];
                 // Bins 1..(n-1)/2 stand for themselves and their mirror n-k; n/2 (n even) only once.
-                s += (2 * k == n) ? re[off + k] * Math.cos(angle) : 2 * term;
+                s += (2 * k == n) ? re[off + k] * cos[idx] : 2 * term;
             }
             y[t] = s / n;
         }
@@ -304,11 +310,11 @@ class RealFftTest {
 
     /**
      * Even sizes whose half-size bins {@code m = n/2} put the vector path's tiles of bin pairs
-     * (64 pairs each) just below, at and above a tile's end, with the middle bin {@code m/2}
+     * (128 pairs each) just below, at and above a tile's end, with the middle bin {@code m/2}
      * shared by both halves (m even) or not (m odd); odd sizes whose bins cross tiles; the
-     * smallest sizes.
+     * smallest sizes; sizes whose tiles end off a vector's width.
      */
-    private static final int[] TILE_EDGE_SIZES = {2, 4, 6, 10, 250, 252, 256, 270, 288, 135, 243, 343};
+    private static final int[] TILE_EDGE_SIZES = {2, 4, 6, 10, 500, 504, 512, 540, 576, 250, 270, 343, 375, 675};
 
     @Test
     void groupsOfRowsMatchTheNaiveDftWithSpreadRowsAndOddLengths() {
