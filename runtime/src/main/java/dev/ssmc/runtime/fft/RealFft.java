@@ -23,7 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * halves' spectra with one twiddle per bin: half the work of a complex FFT of size {@code n}.
  * The inverse runs the same steps backwards. Odd {@code n} (no factor 2) uses a full complex
  * FFT. On the vector path rows are transformed a vector's width at a time, interleaved, so that
- * the first stages (whose sub-transforms are too few to fill a vector) vectorize across rows.
+ * the first stages (whose sub-transforms are too few to fill a vector) vectorize across rows,
+ * and so do the packing and separating steps around them ({@link RealFftVector}).
  * Plans are immutable and cached per size; each thread keeps its own work buffers, so calls
  * allocate nothing once a thread has seen the size. Accuracy: float arithmetic with twiddles
  * computed in double; errors grow like {@code log n} (about 1e-6 of the signal's scale at
@@ -35,12 +36,12 @@ public final class RealFft {
     /** Largest interleaved buffer (floats) for transforming rows together. */
     private static final long MAX_BATCH_FLOATS = 1 << 20;
 
-    private final int n;
-    private final boolean even;
-    private final ComplexFft complex;
+    final int n;
+    final boolean even;
+    final ComplexFft complex;
     /** For even n: {@code exp(-2 pi i k / n)}, k = 0..n/4. */
-    private final float[] wRe;
-    private final float[] wIm;
+    final float[] wRe;
+    final float[] wIm;
 
     private RealFft(int n) {
         this.n = n;
@@ -129,8 +130,9 @@ public final class RealFft {
         int batch = batch(vector);
         int r = 0;
         if (batch > 1) {
+            float[][] buf = scratch((complex.n + 1) * batch);
             for (; r + batch <= rows; r += batch) {
-                forwardGroup(x, xOff, xStride, len, re, im, outOff, outStride, r, batch, vector);
+                RealFftVector.forwardGroup(this, x, xOff, xStride, len, re, im, outOff, outStride, r, buf);
             }
         }
         for (; r < rows; r++) {
@@ -145,8 +147,9 @@ public final class RealFft {
         int batch = batch(vector);
         int r = 0;
         if (batch > 1) {
+            float[][] buf = scratch((complex.n + 1) * batch);
             for (; r + batch <= rows; r += batch) {
-                inverseGroup(re, im, inOff, inStride, y, yOff, yStride, len, r, batch, vector);
+                RealFftVector.inverseGroup(this, re, im, inOff, inStride, y, yOff, yStride, len, r, buf);
             }
         }
         for (; r < rows; r++) {
@@ -167,7 +170,11 @@ public final class RealFft {
         return (long) complex.n * width <= MAX_BATCH_FLOATS ? width : 1;
     }
 
-    /** Rows {@code row0 .. row0+batch-1}, interleaved: element e of row b at {@code b + batch*e}. */
+    /**
+     * Rows {@code row0 .. row0+batch-1}, interleaved: element e of row b at {@code b + batch*e}.
+     * Called with one row at a time (the scalar path, and the vector path's rows left over from
+     * whole groups); groups of rows go to {@link RealFftVector}, whose results are the same.
+     */
     private void forwardGroup(float[] x, int xOff, int xStride, int len, float[] re, float[] im,
                               int outOff, int outStride, int row0, int batch, boolean vector) {
         int cn = complex.n;
