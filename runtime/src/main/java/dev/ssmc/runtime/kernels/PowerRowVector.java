@@ -2,24 +2,36 @@ package dev.ssmc.runtime.kernels;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The Vector API path of {@link SsmKernels#powerRow(double, double, int, SsmKernels.Component,
- * float[], int)}: consecutive lags across the lanes of a double vector, each lane stepped by
- * {@code a^W} (W lanes), so W chains run at once where the scalar path keeps four. Only loaded
- * when a kernel takes its vector path.
+ * float[], int)}: consecutive lags across the lanes of two double vectors (a float vector's worth,
+ * W lags), each lane stepped by {@code a^W}, so W chains run at once where the scalar path keeps
+ * four. Only loaded when a kernel takes its vector path.
+ *
+ * <p>The results are stored as full-width float vectors, the two halves narrowed from the two
+ * double vectors and blended, like every other kernel's: a half-width float vector would put a
+ * second float vector class into the type profiles of the Vector API's shared methods, after which
+ * the JIT compiles other kernels' stores as the API's scalar fallback.
  */
 final class PowerRowVector {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Lags per step: a float vector's lanes. */
+    private static final int W = S.length();
+    /** Doubles of the same width: half of W. */
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
-    private static final int W = D.length();
-    /** Floats as many as D has doubles, what a vector of powers is rounded into. */
-    private static final VectorSpecies<Float> F =
-            FloatVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(D.vectorBitSize() / 2));
+    private static final int H = D.length();
+    private static final VectorMask<Float> UPPER = S.indexInRange(-H, H);
 
     private PowerRowVector() {
+    }
+
+    /** Whether the machine's preferred float and double vectors have the same width (then this path applies). */
+    static boolean applies() {
+        return W == 2 * H;
     }
 
     /**
@@ -31,7 +43,7 @@ final class PowerRowVector {
                         float[] out, int o) {
         double stepRe = Math.exp(logMag) * Math.cos(arg);
         double stepIm = Math.exp(logMag) * Math.sin(arg);
-        // a^W by squaring (W is a power of two), the lanes' common step
+        // a^W by squaring (W is a power of two), every lane's step
         double wr = stepRe;
         double wi = stepIm;
         for (int k = 1; k < W; k *= 2) {
@@ -55,20 +67,31 @@ final class PowerRowVector {
                 startRe[j] = startRe[j - 1] * stepRe - startIm[j - 1] * stepIm;
                 startIm[j] = startRe[j - 1] * stepIm + startIm[j - 1] * stepRe;
             }
-            DoubleVector pr = DoubleVector.fromArray(D, startRe, 0);
-            DoubleVector pi = DoubleVector.fromArray(D, startIm, 0);
-            DoubleVector lag = DoubleVector.fromArray(D, lags, 0).add(l0);
+            DoubleVector loRe = DoubleVector.fromArray(D, startRe, 0);
+            DoubleVector loIm = DoubleVector.fromArray(D, startIm, 0);
+            DoubleVector hiRe = DoubleVector.fromArray(D, startRe, H);
+            DoubleVector hiIm = DoubleVector.fromArray(D, startIm, H);
+            DoubleVector loLag = DoubleVector.fromArray(D, lags, 0).add(l0);
+            DoubleVector hiLag = DoubleVector.fromArray(D, lags, H).add(l0);
             int end = Math.min(whole, l0 + block);
             for (int l = l0; l < end; l += W) {
-                DoubleVector v = imaginary ? pi : pr;
+                DoubleVector lo = imaginary ? loIm : loRe;
+                DoubleVector hi = imaginary ? hiIm : hiRe;
                 if (timesLag) {
-                    v = v.mul(lag);
-                    lag = lag.add(W);
+                    lo = lo.mul(loLag);
+                    hi = hi.mul(hiLag);
+                    loLag = loLag.add(W);
+                    hiLag = hiLag.add(W);
                 }
-                ((FloatVector) v.convertShape(VectorOperators.D2F, F, 0)).intoArray(out, o + l);
-                DoubleVector t = pr.mul(wr).sub(pi.mul(wi));
-                pi = pr.mul(wi).add(pi.mul(wr));
-                pr = t;
+                FloatVector fLo = (FloatVector) lo.convertShape(VectorOperators.D2F, S, 0);
+                FloatVector fHi = (FloatVector) hi.convertShape(VectorOperators.D2F, S, -1);
+                fLo.blend(fHi, UPPER).intoArray(out, o + l);
+                DoubleVector t = loRe.mul(wr).sub(loIm.mul(wi));
+                loIm = loRe.mul(wi).add(loIm.mul(wr));
+                loRe = t;
+                t = hiRe.mul(wr).sub(hiIm.mul(wi));
+                hiIm = hiRe.mul(wi).add(hiIm.mul(wr));
+                hiRe = t;
             }
         }
         return whole;

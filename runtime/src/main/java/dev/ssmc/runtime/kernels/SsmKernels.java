@@ -133,7 +133,7 @@ public final class SsmKernels {
     /** {@link #powerRow(double, double, int, Component, float[], int)} on the path the caller chooses (tests run both). */
     static void powerRow(double zRe, double zIm, int length, Component part, float[] out, int o, boolean vector) {
         int l = 0;
-        if (vector) {
+        if (vector && PowerRowVector.applies()) {
             l = PowerRowVector.powerRow(zRe, zIm, length, BLOCK, part.imaginary, part.timesLag, out, o);
             for (; l < length; l++) { // fewer lags than a vector: each exactly
                 double mag = Math.exp(l * zRe);
