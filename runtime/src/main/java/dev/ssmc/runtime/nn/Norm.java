@@ -1,5 +1,6 @@
 package dev.ssmc.runtime.nn;
 
+import dev.ssmc.runtime.kernels.VectorSupport;
 import java.util.Arrays;
 
 /**
@@ -67,6 +68,8 @@ public final class Norm {
     public static final float MOMENTUM = 0.1f;
     /** The group count of {@link NormKind#GROUP}. */
     public static final int GROUPS = 4;
+    /** Whether the row loops take their vector paths ({@link NormVector}; see {@link VectorSupport}). */
+    private static final boolean VECTOR = VectorSupport.enabled();
 
     /** Whether {@code kind} on {@code channels} channels is the identity (none; layer-feature and rms on one channel). */
     public static boolean isIdentity(NormKind kind, int channels) {
@@ -277,12 +280,12 @@ public final class Norm {
         for (int c = 0; c < channels; c++) {
             double sum = 0;
             for (int b = 0; b < batch; b++) {
-                sum += sum(x, (b * channels + c) * length, length);
+                sum += sum(VECTOR, x, (b * channels + c) * length, length);
             }
             double mean = sum / count; // in double: x - mean from a float mean loses digits when sigma << |mean|
             double ss = 0;
             for (int b = 0; b < batch; b++) {
-                ss += squaredDeviations(x, (b * channels + c) * length, length, mean);
+                ss += squaredDeviations(VECTOR, x, (b * channels + c) * length, length, mean);
             }
             double var = ss / count;
             float r = (float) (1.0 / Math.sqrt(var + EPS));
@@ -313,10 +316,7 @@ public final class Norm {
     private static void affineChannel(int batch, int channels, int length, int c, float[] x, float[] y, double mean,
                                       double scale, double shift) {
         for (int b = 0; b < batch; b++) {
-            int o = (b * channels + c) * length;
-            for (int t = 0; t < length; t++) {
-                y[o + t] = (float) ((x[o + t] - mean) * scale + shift);
-            }
+            affine(VECTOR, x, y, (b * channels + c) * length, length, mean, scale, shift);
         }
     }
 
@@ -330,11 +330,8 @@ public final class Norm {
             double sdyx = 0;
             for (int b = 0; b < batch; b++) {
                 int o = (b * channels + c) * length;
-                for (int t = 0; t < length; t++) {
-                    float g = dy[o + t];
-                    sdy += g;
-                    sdyx += g * ((x[o + t] - mean) * r);
-                }
+                sdy += sum(VECTOR, dy, o, length);
+                sdyx += xhatDot(VECTOR, dy, x, o, length, mean, r);
             }
             if (dWeight != null) {
                 dWeight[c] += (float) sdyx;
@@ -346,6 +343,7 @@ public final class Norm {
             if (training) {
                 float m1 = (float) (sdy / count);
                 float m2 = (float) (sdyx / count);
+                // a float loop, which the JIT vectorizes itself (the Vector API's was no faster)
                 for (int b = 0; b < batch; b++) {
                     int o = (b * channels + c) * length;
                     for (int t = 0; t < length; t++) {
@@ -476,8 +474,8 @@ public final class Norm {
         int rows = batch * channels;
         for (int row = 0; row < rows; row++) {
             int o = row * length;
-            double mean = sum(x, o, length) / length;
-            double ss = squaredDeviations(x, o, length, mean);
+            double mean = sum(VECTOR, x, o, length) / length;
+            double ss = squaredDeviations(VECTOR, x, o, length, mean);
             float r = (float) (1.0 / Math.sqrt(ss / length + EPS));
             saved[row] = (float) mean;
             saved[rows + row] = r;
@@ -530,20 +528,15 @@ public final class Norm {
         for (int b = 0; b < batch; b++) {
             for (int g = 0; g < groups; g++) {
                 int o = (b * channels + g * per) * length; // the group's channels are contiguous
-                double mean = sum(x, o, size) / size;
-                double ss = squaredDeviations(x, o, size, mean);
+                double mean = sum(VECTOR, x, o, size) / size;
+                double ss = squaredDeviations(VECTOR, x, o, size, mean);
                 float r = (float) (1.0 / Math.sqrt(ss / size + EPS));
                 int s = b * groups + g;
                 saved[s] = (float) mean;
                 saved[stats + s] = r;
                 for (int k = 0; k < per; k++) {
                     int c = g * per + k;
-                    double scale = (double) r * weight[c];
-                    double shift = bias[c];
-                    int co = o + k * length;
-                    for (int t = 0; t < length; t++) {
-                        y[co + t] = (float) ((x[co + t] - mean) * scale + shift);
-                    }
+                    affine(VECTOR, x, y, o + k * length, length, mean, (double) r * weight[c], bias[c]);
                 }
             }
         }
@@ -565,13 +558,8 @@ public final class Norm {
                 for (int k = 0; k < per; k++) {
                     int c = g * per + k;
                     int co = o + k * length;
-                    double dw = 0;
-                    double db = 0;
-                    for (int t = 0; t < length; t++) {
-                        float d = dy[co + t];
-                        dw += d * ((x[co + t] - mean) * r);
-                        db += d;
-                    }
+                    double dw = xhatDot(VECTOR, dy, x, co, length, mean, r);
+                    double db = sum(VECTOR, dy, co, length);
                     s1 += weight[c] * db;
                     s2 += weight[c] * dw;
                     if (dWeight != null) {
@@ -594,6 +582,45 @@ public final class Norm {
                 }
             }
         }
+    }
+
+    // ---- row loops: the vector path ({@link NormVector}) takes whole vectors, the scalar loop the rest ----
+
+    /** The start of the scalar tail of a row of {@code n}: past the whole vectors on the vector path, else 0. */
+    private static int wholeVectors(boolean vector, int n) {
+        return vector ? n - n % NormVector.lanes() : 0;
+    }
+
+    /** {@code y = (float) ((x - mean) * scale + shift)} on {@code [off, off+n)}, in double; both paths give the same bits. */
+    static void affine(boolean vector, float[] x, float[] y, int off, int n, double mean, double scale, double shift) {
+        int whole = wholeVectors(vector, n);
+        if (whole > 0) {
+            NormVector.affine(x, y, off, whole, mean, scale, shift);
+        }
+        for (int i = off + whole; i < off + n; i++) {
+            y[i] = (float) ((x[i] - mean) * scale + shift);
+        }
+    }
+
+    /** {@code sum a[off..off+n)} in double. */
+    static double sum(boolean vector, float[] a, int off, int n) {
+        int whole = wholeVectors(vector, n);
+        double vectorPart = whole > 0 ? NormVector.sum(a, off, whole) : 0;
+        return vectorPart + sum(a, off + whole, n - whole);
+    }
+
+    /** {@code sum (a[i] - mean)^2} over {@code a[off..off+n)} in double. */
+    static double squaredDeviations(boolean vector, float[] a, int off, int n, double mean) {
+        int whole = wholeVectors(vector, n);
+        double vectorPart = whole > 0 ? NormVector.squaredDeviations(a, off, whole, mean) : 0;
+        return vectorPart + squaredDeviations(a, off + whole, n - whole, mean);
+    }
+
+    /** {@code sum g[i] * ((x[i] - mean) * r)} over {@code [off, off+n)}: float products (as everywhere in the backwards) summed in double. */
+    static double xhatDot(boolean vector, float[] g, float[] x, int off, int n, float mean, float r) {
+        int whole = wholeVectors(vector, n);
+        double vectorPart = whole > 0 ? NormVector.xhatDot(g, x, off, whole, mean, r) : 0;
+        return vectorPart + xhatDot(g, x, off + whole, n - whole, mean, r);
     }
 
     /** {@code sum a[off..off+n)} in double, four independent chains (a single one is latency-bound). */
@@ -635,6 +662,26 @@ public final class Norm {
         for (; i < n; i++) {
             double d = a[off + i] - mean;
             s0 += d * d;
+        }
+        return (s0 + s1) + (s2 + s3);
+    }
+
+    /** {@code sum g[i] * ((x[i] - mean) * r)} over {@code [off, off+n)} in double, four independent chains. */
+    private static double xhatDot(float[] g, float[] x, int off, int n, float mean, float r) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int i = off;
+        int end = off + n;
+        for (; i + 3 < end; i += 4) {
+            s0 += g[i] * ((x[i] - mean) * r);
+            s1 += g[i + 1] * ((x[i + 1] - mean) * r);
+            s2 += g[i + 2] * ((x[i + 2] - mean) * r);
+            s3 += g[i + 3] * ((x[i + 3] - mean) * r);
+        }
+        for (; i < end; i++) {
+            s0 += g[i] * ((x[i] - mean) * r);
         }
         return (s0 + s1) + (s2 + s3);
     }
