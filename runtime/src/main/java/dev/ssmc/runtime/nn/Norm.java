@@ -1,5 +1,6 @@
 package dev.ssmc.runtime.nn;
 
+import dev.ssmc.runtime.kernels.Parallel;
 import dev.ssmc.runtime.kernels.VectorSupport;
 import java.util.Arrays;
 
@@ -274,92 +275,139 @@ public final class Norm {
 
     // ---- batch ----
 
+    /*
+     * Batch norm's statistics sum over the batch and time of each channel. Every row (one batch
+     * element's channel) is summed on its own, rows in parallel, and a channel's row sums are then
+     * added in batch order: the same sums in the same order as one thread going channel by channel,
+     * so results do not depend on the thread count.
+     */
+
     private static void batchTrainForward(int batch, int channels, int length, float[] x, float[] y, float[] weight,
                                           float[] bias, float[] runningMean, float[] runningVar, float[] saved) {
         long count = (long) batch * length;
+        int rows = batch * channels;
+        double[] rowSums = new double[rows];
+        eachRow(rows, length, (r0, r1) -> {
+            for (int row = r0; row < r1; row++) {
+                rowSums[row] = sum(VECTOR, x, row * length, length);
+            }
+        });
+        // in double: x - mean from a float mean loses digits when sigma << |mean|
+        double[] mean = new double[channels];
         for (int c = 0; c < channels; c++) {
-            double sum = 0;
-            for (int b = 0; b < batch; b++) {
-                sum += sum(VECTOR, x, (b * channels + c) * length, length);
+            mean[c] = channelSum(rowSums, batch, channels, c) / count;
+        }
+        eachRow(rows, length, (r0, r1) -> {
+            for (int row = r0; row < r1; row++) {
+                rowSums[row] = squaredDeviations(VECTOR, x, row * length, length, mean[row % channels]);
             }
-            double mean = sum / count; // in double: x - mean from a float mean loses digits when sigma << |mean|
-            double ss = 0;
-            for (int b = 0; b < batch; b++) {
-                ss += squaredDeviations(VECTOR, x, (b * channels + c) * length, length, mean);
-            }
+        });
+        float[] scale = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            double ss = channelSum(rowSums, batch, channels, c);
             double var = ss / count;
             float r = (float) (1.0 / Math.sqrt(var + EPS));
-            saved[c] = (float) mean;
+            saved[c] = (float) mean[c];
             saved[channels + c] = r;
             if (runningMean != null) {
-                runningMean[c] = (float) ((1.0 - MOMENTUM) * runningMean[c] + (double) MOMENTUM * mean);
+                runningMean[c] = (float) ((1.0 - MOMENTUM) * runningMean[c] + (double) MOMENTUM * mean[c]);
             }
             if (runningVar != null) {
                 runningVar[c] = (float) ((1.0 - MOMENTUM) * runningVar[c] + (double) MOMENTUM * (ss / (count - 1)));
             }
-            affineChannel(batch, channels, length, c, x, y, mean, r * weight[c], bias[c]);
+            scale[c] = r * weight[c];
         }
+        eachRow(rows, length, (r0, r1) -> {
+            for (int row = r0; row < r1; row++) {
+                int c = row % channels;
+                affine(VECTOR, x, y, row * length, length, mean[c], scale[c], bias[c]);
+            }
+        });
     }
 
     private static void batchEvalForward(int batch, int channels, int length, float[] x, float[] y, float[] weight,
                                          float[] bias, float[] runningMean, float[] runningVar, float[] saved) {
+        float[] scale = new float[channels];
         for (int c = 0; c < channels; c++) {
-            float mean = runningMean[c];
             float r = (float) (1.0 / Math.sqrt((double) runningVar[c] + EPS));
-            saved[c] = mean;
+            saved[c] = runningMean[c];
             saved[channels + c] = r;
-            affineChannel(batch, channels, length, c, x, y, mean, r * weight[c], bias[c]);
+            scale[c] = r * weight[c];
         }
-    }
-
-    /** {@code y = (x - mean) * scale + shift} on channel {@code c} of every batch element, in double. */
-    private static void affineChannel(int batch, int channels, int length, int c, float[] x, float[] y, double mean,
-                                      double scale, double shift) {
-        for (int b = 0; b < batch; b++) {
-            affine(VECTOR, x, y, (b * channels + c) * length, length, mean, scale, shift);
-        }
+        eachRow(batch * channels, length, (r0, r1) -> {
+            for (int row = r0; row < r1; row++) {
+                int c = row % channels;
+                affine(VECTOR, x, y, row * length, length, runningMean[c], scale[c], bias[c]);
+            }
+        });
     }
 
     private static void batchBackward(int batch, int channels, int length, float[] x, float[] dy, float[] dx,
                                       float[] weight, float[] dWeight, float[] dBias, float[] saved, boolean training) {
         long count = (long) batch * length;
-        for (int c = 0; c < channels; c++) {
-            float mean = saved[c];
-            float r = saved[channels + c];
-            double sdy = 0;
-            double sdyx = 0;
-            for (int b = 0; b < batch; b++) {
-                int o = (b * channels + c) * length;
-                sdy += sum(VECTOR, dy, o, length);
-                sdyx += xhatDot(VECTOR, dy, x, o, length, mean, r);
+        int rows = batch * channels;
+        double[] rowDy = new double[rows];
+        double[] rowDyXhat = new double[rows];
+        eachRow(rows, length, (r0, r1) -> {
+            for (int row = r0; row < r1; row++) {
+                int c = row % channels;
+                int o = row * length;
+                rowDy[row] = sum(VECTOR, dy, o, length);
+                rowDyXhat[row] = xhatDot(VECTOR, dy, x, o, length, saved[c], saved[channels + c]);
             }
+        });
+        float[] scale = new float[channels];
+        float[] m1 = new float[channels];
+        float[] m2 = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            double sdy = channelSum(rowDy, batch, channels, c);
+            double sdyx = channelSum(rowDyXhat, batch, channels, c);
             if (dWeight != null) {
                 dWeight[c] += (float) sdyx;
             }
             if (dBias != null) {
                 dBias[c] += (float) sdy;
             }
-            float scale = weight[c] * r;
-            if (training) {
-                float m1 = (float) (sdy / count);
-                float m2 = (float) (sdyx / count);
-                // a float loop, which the JIT vectorizes itself (the Vector API's was no faster)
-                for (int b = 0; b < batch; b++) {
-                    int o = (b * channels + c) * length;
+            scale[c] = weight[c] * saved[channels + c];
+            m1[c] = (float) (sdy / count);
+            m2[c] = (float) (sdyx / count);
+        }
+        eachRow(rows, length, (r0, r1) -> {
+            for (int row = r0; row < r1; row++) {
+                int c = row % channels;
+                int o = row * length;
+                float s = scale[c];
+                if (training) {
+                    float mean = saved[c];
+                    float r = saved[channels + c];
+                    float a = m1[c];
+                    float b = m2[c];
+                    // a float loop, which the JIT vectorizes itself (the Vector API's was no faster)
                     for (int t = 0; t < length; t++) {
                         float xh = (x[o + t] - mean) * r;
-                        dx[o + t] = scale * (dy[o + t] - m1 - xh * m2);
+                        dx[o + t] = s * (dy[o + t] - a - xh * b);
                     }
-                }
-            } else {
-                for (int b = 0; b < batch; b++) {
-                    int o = (b * channels + c) * length;
+                } else {
                     for (int t = 0; t < length; t++) {
-                        dx[o + t] = scale * dy[o + t];
+                        dx[o + t] = s * dy[o + t];
                     }
                 }
             }
+        });
+    }
+
+    /** {@code sum_b rowValues[b * channels + c]}, in batch order from 0. */
+    private static double channelSum(double[] rowValues, int batch, int channels, int c) {
+        double s = 0;
+        for (int b = 0; b < batch; b++) {
+            s += rowValues[b * channels + c];
         }
+        return s;
+    }
+
+    /** Runs {@code body} over rows {@code [0, rows)} of {@code length} values, split between threads when long enough. */
+    private static void eachRow(int rows, int length, Parallel.Range body) {
+        Parallel.forRange(rows, 1, (long) rows * length, body);
     }
 
     // ---- layer-feature and rms: over the channels of each (b, t) ----

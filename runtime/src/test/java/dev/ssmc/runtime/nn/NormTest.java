@@ -18,6 +18,7 @@ import static org.quicktheories.generators.SourceDSL.booleans;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
 
+import dev.ssmc.runtime.kernels.Parallel;
 import dev.ssmc.runtime.tensor.ShapeException;
 import dev.ssmc.runtime.testing.Property;
 import java.util.Random;
@@ -473,6 +474,50 @@ class NormTest {
         // Missing scratch in backward.
         assertThrows(ShapeException.class, () -> Norm.backward(NormKind.LAYER_FEATURE, 2, 6, 3, x, y, y, w6, null,
                 null, new float[12], true, new float[5]));
+    }
+
+    /**
+     * Batch norm on a signal big enough to be split between threads gives, to the bit, what one
+     * thread gives: outputs, statistics, running statistics and every gradient, training and eval.
+     */
+    @Test
+    void batchNormSplitBetweenThreadsGivesWhatOneThreadGives() {
+        Random rnd = new Random(41);
+        int batch = 5;
+        int channels = 3;
+        int length = 20011;
+        float[] x = randn(rnd, batch * channels * length, 2, 0.5);
+        float[] dy = randn(rnd, x.length);
+        float[] weight = randn(rnd, channels);
+        float[] bias = randn(rnd, channels);
+        for (boolean training : new boolean[] {true, false}) {
+            float[][] split = batchPasses(batch, channels, length, x, dy, weight, bias, training);
+            float[][][] serial = new float[1][][];
+            Parallel.serially(() -> serial[0] = batchPasses(batch, channels, length, x, dy, weight, bias, training));
+            for (int i = 0; i < split.length; i++) {
+                assertArrayEquals(serial[0][i], split[i], "output " + i + (training ? " (training)" : " (eval)"));
+            }
+        }
+    }
+
+    /** {y, saved, runningMean, runningVar, dx, dWeight, dBias} of one batch-norm forward and backward. */
+    private static float[][] batchPasses(int batch, int channels, int length, float[] x, float[] dy, float[] weight,
+                                         float[] bias, boolean training) {
+        float[] y = new float[x.length];
+        float[] saved = new float[Norm.savedSize(NormKind.BATCH, batch, channels, length)];
+        float[] runningMean = prefill(new Random(1), channels);
+        float[] runningVar = prefill(new Random(2), channels);
+        for (int c = 0; c < channels; c++) {
+            runningVar[c] = Math.abs(runningVar[c]) + 0.5f;
+        }
+        Norm.forward(NormKind.BATCH, batch, channels, length, x, y, weight, bias, runningMean, runningVar, saved,
+                training);
+        float[] dx = new float[x.length];
+        float[] dWeight = prefill(new Random(3), channels);
+        float[] dBias = prefill(new Random(4), channels);
+        Norm.backward(NormKind.BATCH, batch, channels, length, x, dy, dx, weight, dWeight, dBias, saved, training,
+                new float[Norm.scratchSize(NormKind.BATCH, batch, channels, length)]);
+        return new float[][] {y, saved, runningMean, runningVar, dx, dWeight, dBias};
     }
 
     @Test
