@@ -92,9 +92,11 @@ public final class ActivationLayer implements Layer {
         }
         float[] dNormed = new float[x.x().length];
         Postact.backward(postact, x.batch(), channels, x.length(), s.normed(), dz, dNormed);
-        float[] dx = new float[x.x().length];
         float[] dWeight = weight == null ? null : grads.of(weightKey, weight.length);
         float[] dBias = bias == null ? null : grads.of(biasKey, bias.length);
+        // the norm's input gradient overwrites its output gradient (Norm.backward allows dx == dy):
+        // one signal-sized array fewer per pass
+        float[] dx = dNormed;
         Norm.backward(norm, x.batch(), channels, x.length(), x.x(), dNormed, dx, weight, dWeight, dBias, s.stats(), s.training(),
                 new float[Norm.scratchSize(norm, x.batch(), channels, x.length())]);
         return new Signal(x.batch(), channels, x.length(), dx);

@@ -55,7 +55,10 @@ import java.util.Arrays;
  * <p>Precision: statistics over many values (batch, layer, group) are accumulated in double;
  * the per-time-step channel sums of layer-feature and rms are float vectors (so the inner loops run
  * along time). Aliasing: forward {@code y} may be {@code x} when no backward follows (backward reads
- * {@code x}); backward {@code dx} may be {@code dy}. Nothing is allocated; single-threaded.
+ * {@code x}); backward {@code dx} may be {@code dy}. Batch norm splits its rows between threads
+ * (its sums added in the order one thread adds them, so the same bits on any thread count) and
+ * allocates a few arrays of per-row and per-channel sums; the other kinds allocate nothing and
+ * run on the calling thread.
  */
 public final class Norm {
     private Norm() {
