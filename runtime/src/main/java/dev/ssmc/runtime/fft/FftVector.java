@@ -91,50 +91,103 @@ final class FftVector {
                                float[] xr, float[] xi, float[] yr, float[] yi) {
         int sm = st * m;
         for (int j = 0; j < m; j++) {
-            int t = tw + 3 * j;
-            float w1r = twr[t];
-            float w1i = twi[t];
-            float w2r = twr[t + 1];
-            float w2i = twi[t + 1];
-            float w3r = twr[t + 2];
-            float w3i = twi[t + 2];
             int in = st * j;
             int out = 4 * st * j;
+            int t = tw + 3 * j;
             for (int q = 0; q < qEnd; q += W) {
-                int i0 = in + q;
-                FloatVector a0r = FloatVector.fromArray(S, xr, i0);
-                FloatVector a0i = FloatVector.fromArray(S, xi, i0);
-                FloatVector a1r = FloatVector.fromArray(S, xr, i0 + sm);
-                FloatVector a1i = FloatVector.fromArray(S, xi, i0 + sm);
-                FloatVector a2r = FloatVector.fromArray(S, xr, i0 + 2 * sm);
-                FloatVector a2i = FloatVector.fromArray(S, xi, i0 + 2 * sm);
-                FloatVector a3r = FloatVector.fromArray(S, xr, i0 + 3 * sm);
-                FloatVector a3i = FloatVector.fromArray(S, xi, i0 + 3 * sm);
-                FloatVector t0r = a0r.add(a2r);
-                FloatVector t0i = a0i.add(a2i);
-                FloatVector t1r = a0r.sub(a2r);
-                FloatVector t1i = a0i.sub(a2i);
-                FloatVector t2r = a1r.add(a3r);
-                FloatVector t2i = a1i.add(a3i);
-                FloatVector t3r = a1i.sub(a3i);
-                FloatVector t3i = a3r.sub(a1r);
-                int o = out + q;
-                t0r.add(t2r).intoArray(yr, o);
-                t0i.add(t2i).intoArray(yi, o);
-                FloatVector b1r = t1r.add(t3r);
-                FloatVector b1i = t1i.add(t3i);
-                b1r.mul(w1r).sub(b1i.mul(w1i)).intoArray(yr, o + st);
-                b1r.mul(w1i).add(b1i.mul(w1r)).intoArray(yi, o + st);
-                FloatVector b2r = t0r.sub(t2r);
-                FloatVector b2i = t0i.sub(t2i);
-                b2r.mul(w2r).sub(b2i.mul(w2i)).intoArray(yr, o + 2 * st);
-                b2r.mul(w2i).add(b2i.mul(w2r)).intoArray(yi, o + 2 * st);
-                FloatVector b3r = t1r.sub(t3r);
-                FloatVector b3i = t1i.sub(t3i);
-                b3r.mul(w3r).sub(b3i.mul(w3i)).intoArray(yr, o + 3 * st);
-                b3r.mul(w3i).add(b3i.mul(w3r)).intoArray(yi, o + 3 * st);
+                butterfly4(xr, xi, in + q, sm, yr, yi, out + q, st, twr, twi, t);
             }
         }
+    }
+
+    /**
+     * Two radix-4 stages in one pass over memory (a radix-16 step): the first on sub-transforms of
+     * length {@code 4*m2*4}, stride {@code st}, twiddles at {@code tw1}; the second on length
+     * {@code 4*m2}, stride {@code 4*st}, twiddles at {@code tw2}. Writes what the second stage
+     * would write, into {@code (yr, yi)}. Why: the stages are memory-bound once the interleaved
+     * buffers outgrow L2 (16 rows of complex 4096 are 1 MB), and this streams the buffers half as
+     * often. For each {@code j2 < m2} and vector of {@code q}, the 16 inputs
+     * {@code x[q + st*(j2 + m2*(r2 + 4*r))]} go through the first stage's four butterflies (one per
+     * {@code r2}, {@code j = j2 + r2*m2}) into a small scratch that stays in L1, then through the
+     * second stage's four (one per {@code u}); the operations are the same as the two stages', so
+     * are the results. Needs {@code st} a multiple of the vector's width ({@link #fusable}).
+     */
+    static void radix4x4(int m2, int st, float[] twr, float[] twi, int tw1, int tw2,
+                         float[] xr, float[] xi, float[] yr, float[] yi) {
+        float[][] scratch = SCRATCH.get();
+        float[] tr = scratch[0];
+        float[] ti = scratch[1];
+        int m1 = 4 * m2;
+        int sm1 = st * m1;
+        int st2 = 4 * st;
+        for (int j2 = 0; j2 < m2; j2++) {
+            int t2 = tw2 + 3 * j2;
+            int out = 4 * st2 * j2;
+            for (int q = 0; q < st; q += W) {
+                // First stage: butterfly r2 writes its u-th output at scratch W*(4*r2 + u).
+                for (int r2 = 0; r2 < 4; r2++) {
+                    int j = j2 + r2 * m2;
+                    butterfly4(xr, xi, q + st * j, sm1, tr, ti, 4 * W * r2, W, twr, twi, tw1 + 3 * j);
+                }
+                // Second stage: q' = q + st*u, its inputs r2 at scratch W*u + 4W*r2.
+                for (int u = 0; u < 4; u++) {
+                    butterfly4(tr, ti, W * u, 4 * W, yr, yi, out + q + st * u, st2, twr, twi, t2);
+                }
+            }
+        }
+    }
+
+    /** Whether {@link #radix4x4} can run at stride {@code st}. */
+    static boolean fusable(int st) {
+        return st % W == 0;
+    }
+
+    /** Scratch of {@link #radix4x4}: 16 vectors each of real and imaginary parts (2 KB at 16 lanes). */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[2][16 * W]);
+
+    /**
+     * One vector of radix-4 butterflies: inputs at {@code i0 + r*d}, outputs at {@code o + u*e},
+     * twiddles {@code w^u} at {@code t + u - 1}. Takes no vectors as arguments (see above), so the
+     * JIT has nothing to box when it does not inline it.
+     */
+    private static void butterfly4(float[] xr, float[] xi, int i0, int d, float[] yr, float[] yi, int o, int e,
+                                   float[] twr, float[] twi, int t) {
+        FloatVector a0r = FloatVector.fromArray(S, xr, i0);
+        FloatVector a0i = FloatVector.fromArray(S, xi, i0);
+        FloatVector a1r = FloatVector.fromArray(S, xr, i0 + d);
+        FloatVector a1i = FloatVector.fromArray(S, xi, i0 + d);
+        FloatVector a2r = FloatVector.fromArray(S, xr, i0 + 2 * d);
+        FloatVector a2i = FloatVector.fromArray(S, xi, i0 + 2 * d);
+        FloatVector a3r = FloatVector.fromArray(S, xr, i0 + 3 * d);
+        FloatVector a3i = FloatVector.fromArray(S, xi, i0 + 3 * d);
+        FloatVector t0r = a0r.add(a2r);
+        FloatVector t0i = a0i.add(a2i);
+        FloatVector t1r = a0r.sub(a2r);
+        FloatVector t1i = a0i.sub(a2i);
+        FloatVector t2r = a1r.add(a3r);
+        FloatVector t2i = a1i.add(a3i);
+        FloatVector t3r = a1i.sub(a3i);
+        FloatVector t3i = a3r.sub(a1r);
+        t0r.add(t2r).intoArray(yr, o);
+        t0i.add(t2i).intoArray(yi, o);
+        float w1r = twr[t];
+        float w1i = twi[t];
+        FloatVector b1r = t1r.add(t3r);
+        FloatVector b1i = t1i.add(t3i);
+        b1r.mul(w1r).sub(b1i.mul(w1i)).intoArray(yr, o + e);
+        b1r.mul(w1i).add(b1i.mul(w1r)).intoArray(yi, o + e);
+        float w2r = twr[t + 1];
+        float w2i = twi[t + 1];
+        FloatVector b2r = t0r.sub(t2r);
+        FloatVector b2i = t0i.sub(t2i);
+        b2r.mul(w2r).sub(b2i.mul(w2i)).intoArray(yr, o + 2 * e);
+        b2r.mul(w2i).add(b2i.mul(w2r)).intoArray(yi, o + 2 * e);
+        float w3r = twr[t + 2];
+        float w3i = twi[t + 2];
+        FloatVector b3r = t1r.sub(t3r);
+        FloatVector b3i = t1i.sub(t3i);
+        b3r.mul(w3r).sub(b3i.mul(w3i)).intoArray(yr, o + 3 * e);
+        b3r.mul(w3i).add(b3i.mul(w3r)).intoArray(yi, o + 3 * e);
     }
 
     private static void radix3(int m, int st, int qEnd, float[] twr, float[] twi, int tw,
