@@ -17,9 +17,9 @@ package dev.ssmc.runtime.fft;
  * The inner loop runs over {@code q}, contiguous in both buffers, which is where the vector path
  * ({@link FftVector}) works once {@code stride} reaches a vector's width; the radix-4 and radix-2
  * stages come first so the stride grows by powers of two and later stages vectorize without tails.
- * There, two radix-4 stages in a row run as one pass over the buffers ({@link FftVector#radix4x4},
- * a radix-16 step made of the same butterflies): the stages are memory-bound once the buffers
- * outgrow L2, and a size like 4096 then streams them 3 times instead of 6.
+ * There, stages run in pairs, each pair one pass over the buffers ({@link FftVector#fused}: e.g.
+ * a radix-16 step made of two radix-4 stages' butterflies): the stages are memory-bound once the
+ * buffers outgrow L2, and a size like 4096 then streams them 3 times instead of 6.
  * Twiddles are computed once in double and stored as float, per stage.
  */
 final class ComplexFft {
@@ -113,12 +113,13 @@ final class ComplexFft {
             int p = radix[s];
             int m = len / p;
             int tw = twiddleOffset[s];
-            if (vector && p == 4 && s + 1 < radix.length && radix[s + 1] == 4 && FftVector.fusable(stride)) {
-                // Two radix-4 stages in one pass over the buffers: the same results, half the traffic.
-                FftVector.radix4x4(m / 4, stride, twRe, twIm, tw, twiddleOffset[s + 1], xr, xi, yr, yi);
+            if (vector && s + 1 < radix.length && FftVector.fusable(stride)) {
+                // Two stages in one pass over the buffers: the same results, half the traffic.
+                int p2 = radix[s + 1];
+                FftVector.fused(p, p2, m / p2, stride, twRe, twIm, tw, twiddleOffset[s + 1], xr, xi, yr, yi);
                 s++;
-                len = m / 4;
-                stride *= 16;
+                len = m / p2;
+                stride *= p * p2;
             } else {
                 int q0 = 0;
                 if (vector && stride >= FftVector.width()) {
