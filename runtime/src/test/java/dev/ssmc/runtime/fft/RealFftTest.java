@@ -308,6 +308,24 @@ class RealFftTest {
         }
     }
 
+    @Test
+    void partialGroupsOfRowsMatchTheNaiveDft() {
+        // Rows left over from whole groups, few enough to go one by one or enough for a partial
+        // group (its other lanes computed from copies of its last row and dropped; the checks
+        // see that nothing past the rows is written); alone and after whole groups.
+        Random rnd = new Random(13);
+        int width = VectorSupport.available() ? FftVector.width() : 4;
+        for (boolean vector : paths()) {
+            for (int n : new int[] {8, 15, 270, 343, 512, 1000}) {
+                for (int rows : new int[] {width - 1, width / 2 + 1, width + width - 2, 2 * width + 6}) {
+                    int len = n - rnd.nextInt(Math.min(n, 5));
+                    checkForward(n, len, rows, vector, rnd);
+                    checkInverse(n, len, rows, vector, rnd);
+                }
+            }
+        }
+    }
+
     /**
      * Even sizes whose half-size bins {@code m = n/2} put the vector path's tiles of bin pairs
      * (128 pairs each) just below, at and above a tile's end, with the middle bin {@code m/2}
