@@ -32,12 +32,9 @@ class ComplexFftTest {
 
     /** Sequence {@code b} of the batch transformed, in double: {re, im}. */
     private static double[][] naive(int n, float[] re, float[] im, int b, int batch) {
-        double[] cos = new double[n];
-        double[] sin = new double[n];
-        for (int i = 0; i < n; i++) {
-            cos[i] = Math.cos(-2 * Math.PI * i / n);
-            sin[i] = Math.sin(-2 * Math.PI * i / n);
-        }
+        double[][] roots = RealFftTest.unitRoots(n);
+        double[] cos = roots[0];
+        double[] sin = roots[1];
         double[] yr = new double[n];
         double[] yi = new double[n];
         for (int k = 0; k < n; k++) {
@@ -46,7 +43,7 @@ class ComplexFftTest {
             for (int t = 0; t < n; t++) {
                 int idx = (int) ((long) k * t % n);
                 double c = cos[idx];
-                double s = sin[idx];
+                double s = -sin[idx];
                 float xr = re[b + batch * t];
                 float xi = im[b + batch * t];
                 sr += xr * c - xi * s;

@@ -50,14 +50,22 @@ class RealFftTest {
 
     // ---- naive transforms in double ----
 
-    /** Naive forward DFT of x[0..len) zero-padded to n; returns {re, im} of bins n/2+1. */
-    static double[][] naiveForward(int n, float[] x, int off, int len) {
+    /** {cos, sin} of {@code 2 pi i / n} for {@code i < n}, in double: the naive transforms' tables. */
+    static double[][] unitRoots(int n) {
         double[] cos = new double[n];
         double[] sin = new double[n];
         for (int i = 0; i < n; i++) {
             cos[i] = Math.cos(2 * Math.PI * i / n);
             sin[i] = Math.sin(2 * Math.PI * i / n);
         }
+        return new double[][] {cos, sin};
+    }
+
+    /** Naive forward DFT of x[0..len) zero-padded to n; returns {re, im} of bins n/2+1. */
+    static double[][] naiveForward(int n, float[] x, int off, int len) {
+        double[][] roots = unitRoots(n);
+        double[] cos = roots[0];
+        double[] sin = roots[1];
         int bins = n / 2 + 1;
         double[] re = new double[bins];
         double[] im = new double[bins];
@@ -89,12 +97,9 @@ class RealFftTest {
 
     /** Naive inverse of a half spectrum (Hermitian extension, imaginary parts of 0 and n/2 ignored). */
     static double[] naiveInverse(int n, float[] re, float[] im, int off) {
-        double[] cos = new double[n];
-        double[] sin = new double[n];
-        for (int i = 0; i < n; i++) {
-            cos[i] = Math.cos(2 * Math.PI * i / n);
-            sin[i] = Math.sin(2 * Math.PI * i / n);
-        }
+        double[][] roots = unitRoots(n);
+        double[] cos = roots[0];
+        double[] sin = roots[1];
         double[] y = new double[n];
         int bins = n / 2 + 1;
         for (int t = 0; t < n; t++) {
