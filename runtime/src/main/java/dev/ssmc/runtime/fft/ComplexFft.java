@@ -17,6 +17,9 @@ package dev.ssmc.runtime.fft;
  * The inner loop runs over {@code q}, contiguous in both buffers, which is where the vector path
  * ({@link FftVector}) works once {@code stride} reaches a vector's width; the radix-4 and radix-2
  * stages come first so the stride grows by powers of two and later stages vectorize without tails.
+ * There, stages run in pairs, each pair one pass over the buffers ({@link FftVector#fused}: e.g.
+ * a radix-16 step made of two radix-4 stages' butterflies): the stages are memory-bound once the
+ * buffers outgrow L2, and a size like 4096 then streams them 3 times instead of 6.
  * Twiddles are computed once in double and stored as float, per stage.
  */
 final class ComplexFft {
@@ -105,16 +108,28 @@ final class ComplexFft {
         float[] yi = im1;
         int len = n;
         int stride = batch;
+        boolean inOne = false;
         for (int s = 0; s < radix.length; s++) {
             int p = radix[s];
             int m = len / p;
             int tw = twiddleOffset[s];
-            int q0 = 0;
-            if (vector && stride >= FftVector.width()) {
-                q0 = FftVector.stage(p, m, stride, twRe, twIm, tw, xr, xi, yr, yi);
-            }
-            if (q0 < stride) {
-                stage(p, m, stride, q0, twRe, twIm, tw, xr, xi, yr, yi);
+            if (vector && s + 1 < radix.length && FftVector.fusable(stride)) {
+                // Two stages in one pass over the buffers: the same results, half the traffic.
+                int p2 = radix[s + 1];
+                FftVector.fused(p, p2, m / p2, stride, twRe, twIm, tw, twiddleOffset[s + 1], xr, xi, yr, yi);
+                s++;
+                len = m / p2;
+                stride *= p * p2;
+            } else {
+                int q0 = 0;
+                if (vector && stride >= FftVector.width()) {
+                    q0 = FftVector.stage(p, m, stride, twRe, twIm, tw, xr, xi, yr, yi);
+                }
+                if (q0 < stride) {
+                    stage(p, m, stride, q0, twRe, twIm, tw, xr, xi, yr, yi);
+                }
+                len = m;
+                stride *= p;
             }
             float[] t = xr;
             xr = yr;
@@ -122,10 +137,9 @@ final class ComplexFft {
             t = xi;
             xi = yi;
             yi = t;
-            len = m;
-            stride *= p;
+            inOne = !inOne;
         }
-        return (radix.length & 1) == 1;
+        return inOne;
     }
 
     /** One scalar stage over {@code q} in {@code [q0, stride)}; the vector path calls it for tails. */

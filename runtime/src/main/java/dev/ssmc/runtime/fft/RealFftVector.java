@@ -50,23 +50,24 @@ final class RealFftVector {
     }
 
     /**
-     * Forward transform of rows {@code row0 .. row0+W-1}; the buffers are {@link RealFft}'s
+     * Forward transform of rows {@code row0 .. row0+rows-1}, {@code rows <= W} (the lanes past a
+     * partial group's rows are transformed too, from copies of its last row, and dropped); the buffers are {@link RealFft}'s
      * scratch, each at least {@code (complex.n + 1) * W} long (bin {@code m} of an even size is
      * made next to the half-size transform's {@code m} values).
      */
     static void forwardGroup(RealFft plan, float[] x, int xOff, int xStride, int len, float[] re, float[] im,
-                             int outOff, int outStride, int row0, float[][] buf) {
+                             int outOff, int outStride, int row0, int rows, float[][] buf) {
         int cn = plan.complex.n;
         float[] r0 = buf[0];
         float[] i0 = buf[1];
         int xo = xOff + row0 * xStride;
         int used;
         if (plan.even) {
-            packPairs(x, xo, xStride, len, r0, i0);
+            packPairs(x, xo, xStride, rows, len, r0, i0);
             used = (len + 1) / 2;
             java.util.Arrays.fill(i0, used * W, cn * W, 0f);
         } else {
-            toInterleaved(x, xo, xStride, 0, len, r0);
+            toInterleaved(x, xo, xStride, rows, 0, len, r0);
             used = len;
             java.util.Arrays.fill(i0, 0, cn * W, 0f);
         }
@@ -76,27 +77,27 @@ final class RealFftVector {
         float[] zi = inOne ? buf[3] : i0;
         int o = outOff + row0 * outStride;
         if (plan.even) {
-            separate(plan.n / 2, plan.wRe, plan.wIm, zr, zi, re, im, o, outStride);
+            separate(plan.n / 2, plan.wRe, plan.wIm, zr, zi, re, im, o, outStride, rows);
         } else {
             java.util.Arrays.fill(zi, 0, W, 0f);
-            toRows(zr, 0, plan.bins(), 1f, re, o, outStride);
-            toRows(zi, 0, plan.bins(), 1f, im, o, outStride);
+            toRows(zr, 0, plan.bins(), 1f, re, o, outStride, rows);
+            toRows(zi, 0, plan.bins(), 1f, im, o, outStride, rows);
         }
     }
 
-    /** Inverse transform of rows {@code row0 .. row0+W-1}; buffers as for {@link #forwardGroup}. */
+    /** Inverse transform of rows {@code row0 .. row0+rows-1}; rows and buffers as for {@link #forwardGroup}. */
     static void inverseGroup(RealFft plan, float[] re, float[] im, int inOff, int inStride, float[] y, int yOff,
-                             int yStride, int len, int row0, float[][] buf) {
+                             int yStride, int len, int row0, int rows, float[][] buf) {
         int n = plan.n;
         float[] r0 = buf[0];
         float[] i0 = buf[1];
         int in = inOff + row0 * inStride;
         if (plan.even) {
-            combine(n / 2, plan.wRe, plan.wIm, re, im, in, inStride, r0, i0);
+            combine(n / 2, plan.wRe, plan.wIm, re, im, in, inStride, rows, r0, i0);
         } else {
             int bins = plan.bins();
-            toInterleaved(re, in, inStride, 0, bins, r0);
-            toInterleaved(im, in, inStride, 0, bins, i0);
+            toInterleaved(re, in, inStride, rows, 0, bins, r0);
+            toInterleaved(im, in, inStride, rows, 0, bins, i0);
             java.util.Arrays.fill(i0, 0, W, 0f);
             // The other half of the Hermitian spectrum: bin n-k is conj X[k].
             for (int k = 1; k < bins; k++) {
@@ -115,9 +116,9 @@ final class RealFftVector {
         float scale = 1f / n;
         int yo = yOff + row0 * yStride;
         if (plan.even) {
-            unpackPairs(zr, zi, scale, y, yo, yStride, len);
+            unpackPairs(zr, zi, scale, y, yo, yStride, rows, len);
         } else {
-            toRows(zr, 0, len, scale, y, yo, yStride);
+            toRows(zr, 0, len, scale, y, yo, yStride, rows);
         }
     }
 
@@ -127,7 +128,7 @@ final class RealFftVector {
      * values), each tile of bin pairs unpacked to the rows as soon as it is made.
      */
     private static void separate(int m, float[] wRe, float[] wIm, float[] zr, float[] zi,
-                                 float[] re, float[] im, int o, int outStride) {
+                                 float[] re, float[] im, int o, int outStride, int rows) {
         FloatVector z0r = FloatVector.fromArray(S, zr, 0);
         FloatVector z0i = FloatVector.fromArray(S, zi, 0);
         z0r.add(z0i).intoArray(zr, 0);
@@ -160,10 +161,10 @@ final class RealFftVector {
                 pi.sub(ei).intoArray(zi, ic);
             }
             // Bins k0..k1-1 and their mirrors m-k1+1..m-k0 (bin m with the first tile).
-            toRows(zr, k0, k1, 1f, re, o, outStride);
-            toRows(zi, k0, k1, 1f, im, o, outStride);
-            toRows(zr, m - k1 + 1, m - k0 + 1, 1f, re, o, outStride);
-            toRows(zi, m - k1 + 1, m - k0 + 1, 1f, im, o, outStride);
+            toRows(zr, k0, k1, 1f, re, o, outStride, rows);
+            toRows(zi, k0, k1, 1f, im, o, outStride, rows);
+            toRows(zr, m - k1 + 1, m - k0 + 1, 1f, re, o, outStride, rows);
+            toRows(zi, m - k1 + 1, m - k0 + 1, 1f, im, o, outStride, rows);
         }
     }
 
@@ -173,14 +174,14 @@ final class RealFftVector {
      * combined there in place.
      */
     private static void combine(int m, float[] wRe, float[] wIm, float[] re, float[] im, int in, int inStride,
-                                float[] zr, float[] zi) {
+                                int rows, float[] zr, float[] zi) {
         int half = m / 2;
         for (int k0 = 0; k0 <= half; k0 += TILE) {
             int k1 = Math.min(k0 + TILE, half + 1);
-            toInterleaved(re, in, inStride, k0, k1, zr);
-            toInterleaved(im, in, inStride, k0, k1, zi);
-            toInterleaved(re, in, inStride, m - k1 + 1, m - k0 + 1, zr);
-            toInterleaved(im, in, inStride, m - k1 + 1, m - k0 + 1, zi);
+            toInterleaved(re, in, inStride, rows, k0, k1, zr);
+            toInterleaved(im, in, inStride, rows, k0, k1, zi);
+            toInterleaved(re, in, inStride, rows, m - k1 + 1, m - k0 + 1, zr);
+            toInterleaved(im, in, inStride, rows, m - k1 + 1, m - k0 + 1, zi);
             if (k0 == 0) {
                 FloatVector x0 = FloatVector.fromArray(S, zr, 0);
                 FloatVector xm = FloatVector.fromArray(S, zr, W * m);
@@ -211,8 +212,8 @@ final class RealFftVector {
     }
 
     /** The rows' samples as pairs {@code z[j] = x[2j] + i x[2j+1]} (an odd length's last with 0). */
-    private static void packPairs(float[] x, int xo, int xStride, int len, float[] zr, float[] zi) {
-        int[] rows = rowOffsets(xStride);
+    private static void packPairs(float[] x, int xo, int xStride, int count, int len, float[] zr, float[] zi) {
+        int[] rows = rowOffsets(xStride, count);
         int pairs = len / 2;
         for (int j = 0, e = 0; j < pairs; j++, e += W) {
             FloatVector.fromArray(S, x, xo + 2 * j, rows, 0).intoArray(zr, e);
@@ -229,11 +230,12 @@ final class RealFftVector {
      * of scalar moves: a gather of each row's pairs with a scatter (or a zip) of the two halves
      * was no faster here.
      */
-    private static void unpackPairs(float[] zr, float[] zi, float scale, float[] y, int yo, int yStride, int len) {
+    private static void unpackPairs(float[] zr, float[] zi, float scale, float[] y, int yo, int yStride, int rows,
+                                    int len) {
         int pairs = len / 2;
         for (int j0 = 0; j0 < pairs; j0 += TILE) {
             int j1 = Math.min(j0 + TILE, pairs);
-            for (int b = 0, row = yo; b < W; b++, row += yStride) {
+            for (int b = 0, row = yo; b < rows; b++, row += yStride) {
                 for (int j = j0, e = b + W * j0; j < j1; j++, e += W) {
                     y[row + 2 * j] = zr[e] * scale;
                     y[row + 2 * j + 1] = zi[e] * scale;
@@ -241,26 +243,26 @@ final class RealFftVector {
             }
         }
         if ((len & 1) == 1) {
-            for (int b = 0, row = yo; b < W; b++, row += yStride) {
+            for (int b = 0, row = yo; b < rows; b++, row += yStride) {
                 y[row + len - 1] = zr[b + W * pairs] * scale;
             }
         }
     }
 
     /** Elements {@code from..to-1} of {@code W} rows ({@code src[so + b*stride + e]}) into interleaved {@code dst}. */
-    private static void toInterleaved(float[] src, int so, int stride, int from, int to, float[] dst) {
-        int[] rows = rowOffsets(stride);
+    private static void toInterleaved(float[] src, int so, int stride, int count, int from, int to, float[] dst) {
+        int[] rows = rowOffsets(stride, count);
         for (int e = from; e < to; e++) {
             FloatVector.fromArray(S, src, so + e, rows, 0).intoArray(dst, W * e);
         }
     }
 
     /** Elements {@code from..to-1} of interleaved {@code src}, times {@code scale}, into {@code W} rows of {@code dst}. */
-    private static void toRows(float[] src, int from, int to, float scale, float[] dst, int o, int stride) {
+    private static void toRows(float[] src, int from, int to, float scale, float[] dst, int o, int stride, int rows) {
         for (int e0 = from; e0 < to; e0 += TILE) {
             int e1 = Math.min(e0 + TILE, to);
             int vectorEnd = e0 + (e1 - e0) / W * W;
-            for (int b = 0, row = o; b < W; b++, row += stride) {
+            for (int b = 0, row = o; b < rows; b++, row += stride) {
                 int e = e0;
                 for (; e < vectorEnd; e += W) {
                     FloatVector.fromArray(S, src, b + W * e, ACROSS_ELEMENTS, 0).mul(scale).intoArray(dst, row + e);
@@ -273,10 +275,11 @@ final class RealFftVector {
     }
 
     /** Lane b at row b of rows {@code stride} apart: the gather of one element of every row. */
-    private static int[] rowOffsets(int stride) {
+    private static int[] rowOffsets(int stride, int rows) {
         int[] offsets = ROW_OFFSETS.get();
         for (int b = 0; b < W; b++) {
-            offsets[b] = b * stride;
+            // Lanes past a partial group's rows read its last row again (their results are dropped).
+            offsets[b] = Math.min(b, rows - 1) * stride;
         }
         return offsets;
     }
