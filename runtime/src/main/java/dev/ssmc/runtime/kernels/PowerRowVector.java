@@ -25,6 +25,10 @@ final class PowerRowVector {
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     private static final int H = D.length();
     private static final VectorMask<Float> UPPER = S.indexInRange(-H, H);
+    /** The lanes' offsets 0 .. W-1. */
+    private static final double[] LAGS = java.util.stream.IntStream.range(0, W).asDoubleStream().toArray();
+    /** Each thread's lanes' starting powers (re, im): a kernel makes thousands of rows, none allocates. */
+    private static final ThreadLocal<double[][]> STARTS = ThreadLocal.withInitial(() -> new double[2][W]);
 
     private PowerRowVector() {
     }
@@ -36,11 +40,17 @@ final class PowerRowVector {
 
     /**
      * Writes the whole vectors of lags of {@code out[o + l]}, {@code l < length}, and returns the
-     * first lag left to the caller (fewer than W at the row's end). {@code block} is the restart
+     * first lag left to the caller (fewer than W at the row's end): {@code (takeRe Re p + takeIm
+     * Im p) (lagScale l + 1 - lagScale)} for the power {@code p} at lag {@code l}, the part wanted
+     * given as 0 or 1 factors ({@link SsmKernels.Component}). {@code block} is the restart
      * interval, a multiple of W.
+     *
+     * <p>The part is chosen by arithmetic, not by branches: a branch the JIT had seen go one way
+     * only (the forward's kernels before the gradient's) sent the compiled loop back to the
+     * interpreter, where every vector operation allocates.
      */
-    static int powerRow(double logMag, double arg, int length, int block, boolean imaginary, boolean timesLag,
-                        float[] out, int o) {
+    static int powerRow(double logMag, double arg, int length, int block, double takeRe, double takeIm,
+                        double lagScale, float[] out, int o) {
         double stepRe = Math.exp(logMag) * Math.cos(arg);
         double stepIm = Math.exp(logMag) * Math.sin(arg);
         // a^W by squaring (W is a power of two), every lane's step
@@ -51,12 +61,10 @@ final class PowerRowVector {
             wi = 2 * wr * wi;
             wr = t;
         }
-        double[] startRe = new double[W];
-        double[] startIm = new double[W];
-        double[] lags = new double[W];
-        for (int j = 0; j < W; j++) {
-            lags[j] = j;
-        }
+        double[][] scratch = STARTS.get();
+        double[] startRe = scratch[0];
+        double[] startIm = scratch[1];
+        double lagStep = W * lagScale;
         int whole = length - length % W;
         for (int l0 = 0; l0 < whole; l0 += block) {
             // lane j starts at lag l0 + j: the exact power at l0, then a^j by multiplication
@@ -71,18 +79,16 @@ final class PowerRowVector {
             DoubleVector loIm = DoubleVector.fromArray(D, startIm, 0);
             DoubleVector hiRe = DoubleVector.fromArray(D, startRe, H);
             DoubleVector hiIm = DoubleVector.fromArray(D, startIm, H);
-            DoubleVector loLag = DoubleVector.fromArray(D, lags, 0).add(l0);
-            DoubleVector hiLag = DoubleVector.fromArray(D, lags, H).add(l0);
+            // lane factors: the lag (lagScale 1), or 1 stepping by 0 (lagScale 0)
+            DoubleVector loLag = DoubleVector.fromArray(D, LAGS, 0).add(l0).mul(lagScale).add(1 - lagScale);
+            DoubleVector hiLag = DoubleVector.fromArray(D, LAGS, H).add(l0).mul(lagScale).add(1 - lagScale);
             int end = Math.min(whole, l0 + block);
             for (int l = l0; l < end; l += W) {
-                DoubleVector lo = imaginary ? loIm : loRe;
-                DoubleVector hi = imaginary ? hiIm : hiRe;
-                if (timesLag) {
-                    lo = lo.mul(loLag);
-                    hi = hi.mul(hiLag);
-                    loLag = loLag.add(W);
-                    hiLag = hiLag.add(W);
-                }
+                // re * takeRe + im * takeIm is exactly the part wanted (the other times 0 adds 0)
+                DoubleVector lo = loRe.mul(takeRe).add(loIm.mul(takeIm)).mul(loLag);
+                DoubleVector hi = hiRe.mul(takeRe).add(hiIm.mul(takeIm)).mul(hiLag);
+                loLag = loLag.add(lagStep);
+                hiLag = hiLag.add(lagStep);
                 FloatVector fLo = (FloatVector) lo.convertShape(VectorOperators.D2F, S, 0);
                 FloatVector fHi = (FloatVector) hi.convertShape(VectorOperators.D2F, S, -1);
                 fLo.blend(fHi, UPPER).intoArray(out, o + l);

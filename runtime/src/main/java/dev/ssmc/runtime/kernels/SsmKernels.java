@@ -114,10 +114,17 @@ public final class SsmKernels {
 
         final boolean imaginary;
         final boolean timesLag;
+        /** The same as factors of 0 or 1, for code that chooses by arithmetic ({@link PowerRowVector}). */
+        final double takeRe;
+        final double takeIm;
+        final double lagScale;
 
         Component(boolean imaginary, boolean timesLag) {
             this.imaginary = imaginary;
             this.timesLag = timesLag;
+            this.takeRe = imaginary ? 0 : 1;
+            this.takeIm = imaginary ? 1 : 0;
+            this.lagScale = timesLag ? 1 : 0;
         }
     }
 
@@ -134,7 +141,7 @@ public final class SsmKernels {
     static void powerRow(double zRe, double zIm, int length, Component part, float[] out, int o, boolean vector) {
         int l = 0;
         if (vector && PowerRowVector.applies()) {
-            l = PowerRowVector.powerRow(zRe, zIm, length, BLOCK, part.imaginary, part.timesLag, out, o);
+            l = PowerRowVector.powerRow(zRe, zIm, length, BLOCK, part.takeRe, part.takeIm, part.lagScale, out, o);
             for (; l < length; l++) { // fewer lags than a vector: each exactly
                 double mag = Math.exp(l * zRe);
                 double v = mag * (part.imaginary ? Math.sin(l * zIm) : Math.cos(l * zIm));
