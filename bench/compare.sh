@@ -13,15 +13,15 @@
 # channels in and out and 16 states, 4 blocks for s5 and neck; full: 16 channels and 8 states;
 # activations off) at batch 8 and length 4096 for the train (forward + backward) and forward
 # passes, and streamed with batch 1 over 4096 samples in chunks of 64 and over 256 samples in
-# chunks of 1. Every case gets the same warm-up (at least 5 runs and 2 s) and timed runs (10) on
-# every side.
+# chunks of 1. Every case gets the same warm-up (at least 5 runs and 5 s, in which the JIT
+# compiles every one of ssmc's vector kernels) and timed runs (10) on every side.
 #
 # Usage: bench/compare.sh [--quick] [--no-djl] [MODE...]
 #   --quick: fewer timed runs; --no-djl: leave the DJL column empty; default modes: all four
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-RUNS=10 WARMUP=2 WARMUP_RUNS=5 DJL=1
+RUNS=10 WARMUP=5 WARMUP_RUNS=5 DJL=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) RUNS=3 WARMUP=0.5 WARMUP_RUNS=2; shift ;;
