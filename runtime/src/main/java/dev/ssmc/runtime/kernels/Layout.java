@@ -161,34 +161,46 @@ public final class Layout {
         // pieces: each joint position of the other letters, times blocks of TILE of b; split between threads
         int blocks = (sizeB + TILE - 1) / TILE;
         int[] rows = vector ? LayoutVector.rows(strideAinX) : null;
-        Parallel.forRange(count * blocks, 1, (long) count * sizeA * sizeB, (p0, p1) -> {
-            for (int p = p0; p < p1; p++) {
-                int q = p / blocks;
-                int baseX = 0;
-                int baseOut = 0;
-                for (int d = others - 1; d >= 0; d--) {
-                    int i = q % oSize[d];
-                    q /= oSize[d];
-                    baseX += i * oX[d];
-                    baseOut += i * oOut[d];
-                }
-                int b0 = p % blocks * TILE;
-                int b1 = Math.min(sizeB, b0 + TILE);
-                int aStart = vector ? LayoutVector.transpose(x, baseX, strideAinX, sizeA, b0, b1, out, baseOut,
-                        strideBinOut, rows) : 0;
-                for (int a0 = aStart; a0 < sizeA; a0 += TILE) {
-                    int a1 = Math.min(sizeA, a0 + TILE);
-                    for (int j = b0; j < b1; j++) {
-                        int o = baseOut + j * strideBinOut;
-                        int xi = baseX + j;
-                        for (int i = a0; i < a1; i++) {
-                            out[o + i] = x[xi + i * strideAinX];
-                        }
+        long work = (long) count * sizeA * sizeB;
+        if (Parallel.splits(count * blocks, 1, work)) {
+            Parallel.forRange(count * blocks, 1, work, (p0, p1) -> transposePieces(p0, p1, blocks, others, oSize, oX,
+                    oOut, sizeA, sizeB, strideAinX, strideBinOut, vector, rows, x, out));
+        } else {
+            transposePieces(0, count * blocks, blocks, others, oSize, oX, oOut, sizeA, sizeB, strideAinX, strideBinOut,
+                    vector, rows, x, out); // allocates nothing
+        }
+        return true;
+    }
+
+    /** Pieces {@code [p0, p1)} of {@link #transposeTiled}: a joint position of the other letters times a block of b. */
+    private static void transposePieces(int p0, int p1, int blocks, int others, int[] oSize, int[] oX, int[] oOut,
+                                        int sizeA, int sizeB, int strideAinX, int strideBinOut, boolean vector,
+                                        int[] rows, float[] x, float[] out) {
+        for (int p = p0; p < p1; p++) {
+            int q = p / blocks;
+            int baseX = 0;
+            int baseOut = 0;
+            for (int d = others - 1; d >= 0; d--) {
+                int i = q % oSize[d];
+                q /= oSize[d];
+                baseX += i * oX[d];
+                baseOut += i * oOut[d];
+            }
+            int b0 = p % blocks * TILE;
+            int b1 = Math.min(sizeB, b0 + TILE);
+            int aStart = vector ? LayoutVector.transpose(x, baseX, strideAinX, sizeA, b0, b1, out, baseOut,
+                    strideBinOut, rows) : 0;
+            for (int a0 = aStart; a0 < sizeA; a0 += TILE) {
+                int a1 = Math.min(sizeA, a0 + TILE);
+                for (int j = b0; j < b1; j++) {
+                    int o = baseOut + j * strideBinOut;
+                    int xi = baseX + j;
+                    for (int i = a0; i < a1; i++) {
+                        out[o + i] = x[xi + i * strideAinX];
                     }
                 }
             }
-        });
-        return true;
+        }
     }
 
     /**

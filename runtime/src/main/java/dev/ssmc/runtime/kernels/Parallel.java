@@ -53,6 +53,15 @@ public final class Parallel {
     }
 
     /**
+     * Whether {@link #forRange} with these arguments would split the work between threads. Callers
+     * that must not allocate when it does not (streams: a capturing lambda is an object) call their
+     * body directly otherwise.
+     */
+    public static boolean splits(int n, int grain, long work) {
+        return parts(n, grain, work) > 1 && !INSIDE.get()[0];
+    }
+
+    /**
      * Runs {@code body} on the calling thread as if it were a part of split work, so the kernels it
      * calls do not split: what one thread does (calibration measures single-thread speeds).
      */

@@ -36,21 +36,29 @@ public final class ChannelMix {
         Checks.size("x", x, Checks.volume(batch, cin, length));
         Checks.size("y", y, Checks.volume(batch, cout, length));
         Checks.sizeOrNull("bias", bias, cout);
-        Parallel.forRange(batch, 1, (long) batch * cin * cout * length, (b0, b1) -> {
-            for (int b = b0; b < b1; b++) {
-                int yo = b * cout * length;
-                Gemm.gemm(cout, length, cin, w, 0, cin, x, b * cin * length, length, y, yo, length, false);
-                if (bias != null) {
-                    for (int d = 0; d < cout; d++) {
-                        float v = bias[d];
-                        int o = yo + d * length;
-                        for (int t = 0; t < length; t++) {
-                            y[o + t] += v;
-                        }
+        long work = (long) batch * cin * cout * length;
+        if (Parallel.splits(batch, 1, work)) {
+            Parallel.forRange(batch, 1, work, (b0, b1) -> forwardBatches(b0, b1, cin, cout, length, x, y, w, bias));
+        } else {
+            forwardBatches(0, batch, cin, cout, length, x, y, w, bias); // allocates nothing
+        }
+    }
+
+    private static void forwardBatches(int b0, int b1, int cin, int cout, int length, float[] x, float[] y, float[] w,
+                                       float[] bias) {
+        for (int b = b0; b < b1; b++) {
+            int yo = b * cout * length;
+            Gemm.gemm(cout, length, cin, w, 0, cin, x, b * cin * length, length, y, yo, length, false);
+            if (bias != null) {
+                for (int d = 0; d < cout; d++) {
+                    float v = bias[d];
+                    int o = yo + d * length;
+                    for (int t = 0; t < length; t++) {
+                        y[o + t] += v;
                     }
                 }
             }
-        });
+        }
     }
 
     /**

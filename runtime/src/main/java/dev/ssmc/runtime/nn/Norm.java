@@ -330,19 +330,30 @@ public final class Norm {
 
     private static void batchEvalForward(int batch, int channels, int length, float[] x, float[] y, float[] weight,
                                          float[] bias, float[] runningMean, float[] runningVar, float[] saved) {
-        float[] scale = new float[channels];
         for (int c = 0; c < channels; c++) {
-            float r = (float) (1.0 / Math.sqrt((double) runningVar[c] + EPS));
             saved[c] = runningMean[c];
-            saved[channels + c] = r;
-            scale[c] = r * weight[c];
+            saved[channels + c] = (float) (1.0 / Math.sqrt((double) runningVar[c] + EPS));
         }
-        eachRow(batch * channels, length, (r0, r1) -> {
-            for (int row = r0; row < r1; row++) {
-                int c = row % channels;
-                affine(VECTOR, x, y, row * length, length, runningMean[c], scale[c], bias[c]);
-            }
-        });
+        int rows = batch * channels;
+        if (Parallel.splits(rows, 1, (long) rows * length)) {
+            Parallel.forRange(rows, 1, (long) rows * length,
+                    (r0, r1) -> evalRows(r0, r1, channels, length, x, y, weight, bias, saved));
+        } else {
+            evalRows(0, rows, channels, length, x, y, weight, bias, saved); // allocates nothing: streams run this
+        }
+    }
+
+    /**
+     * Rows {@code [r0, r1)} of {@link #batchEvalForward}, with the statistics already in {@code saved}.
+     * On the scalar path always: streams run this chunk by chunk and promise to allocate nothing
+     * after their first call, JIT or not, and the Vector API's code allocates until it is compiled.
+     */
+    private static void evalRows(int r0, int r1, int channels, int length, float[] x, float[] y, float[] weight,
+                                 float[] bias, float[] saved) {
+        for (int row = r0; row < r1; row++) {
+            int c = row % channels;
+            affine(false, x, y, row * length, length, saved[c], saved[channels + c] * weight[c], bias[c]);
+        }
     }
 
     private static void batchBackward(int batch, int channels, int length, float[] x, float[] dy, float[] dx,

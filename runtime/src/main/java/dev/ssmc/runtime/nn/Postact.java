@@ -232,12 +232,20 @@ public final class Postact {
 
     private static void elementwiseSplit(PostactKind kind, int n, float[] x, float[] y) {
         requireElementwise(kind);
-        Parallel.forRange(n, GRAIN, cost(kind) * n, (from, to) -> elementwise(kind, from, to, x, y));
+        if (Parallel.splits(n, GRAIN, cost(kind) * n)) {
+            Parallel.forRange(n, GRAIN, cost(kind) * n, (from, to) -> elementwise(kind, from, to, x, y));
+        } else {
+            elementwise(kind, 0, n, x, y); // allocates nothing (streams call this per chunk)
+        }
     }
 
     private static void elementwiseBackwardSplit(PostactKind kind, int n, float[] x, float[] dy, float[] dx) {
         requireElementwise(kind);
-        Parallel.forRange(n, GRAIN, cost(kind) * n, (from, to) -> elementwiseBackward(kind, from, to, x, dy, dx));
+        if (Parallel.splits(n, GRAIN, cost(kind) * n)) {
+            Parallel.forRange(n, GRAIN, cost(kind) * n, (from, to) -> elementwiseBackward(kind, from, to, x, dy, dx));
+        } else {
+            elementwiseBackward(kind, 0, n, x, dy, dx);
+        }
     }
 
     private static void requireElementwise(PostactKind kind) {

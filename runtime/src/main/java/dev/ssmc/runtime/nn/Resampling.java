@@ -104,8 +104,13 @@ public final class Resampling {
             System.arraycopy(x, 0, y, 0, batch * cin * t0);
             return;
         }
-        Parallel.forRange(batch, 1, work(mode, batch, cin, cout, t0, r),
-                (b0, b1) -> forwardBatches(mode, r, b0, b1, cin, cout, t0, lo, x, y, weight, bias));
+        long work = work(mode, batch, cin, cout, t0, r);
+        if (Parallel.splits(batch, 1, work)) {
+            Parallel.forRange(batch, 1, work,
+                    (b0, b1) -> forwardBatches(mode, r, b0, b1, cin, cout, t0, lo, x, y, weight, bias));
+        } else {
+            forwardBatches(mode, r, 0, batch, cin, cout, t0, lo, x, y, weight, bias); // allocates nothing
+        }
     }
 
     /** {@link #forward} of batch elements {@code [b0, b1)}. */
