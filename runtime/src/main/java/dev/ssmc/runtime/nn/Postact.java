@@ -1,7 +1,5 @@
 package dev.ssmc.runtime.nn;
 
-import dev.ssmc.runtime.kernels.Parallel;
-
 /**
  * The postacts ({@link PostactKind}), forward and backward, in float32.
  *
@@ -60,7 +58,7 @@ public final class Postact {
         Checks.size("x", x, n);
         if (kind != PostactKind.GLU) {
             Checks.size("y", y, n);
-            elementwiseSplit(kind, n, x, y);
+            elementwise(kind, n, x, y);
             return;
         }
         int half = outChannels(kind, channels);
@@ -91,7 +89,7 @@ public final class Postact {
         Checks.size("dx", dx, n);
         if (kind != PostactKind.GLU) {
             Checks.size("dy", dy, n);
-            elementwiseBackwardSplit(kind, n, x, dy, dx);
+            elementwiseBackward(kind, n, x, dy, dx);
             return;
         }
         int half = outChannels(kind, channels);
@@ -121,7 +119,7 @@ public final class Postact {
         }
         Checks.size("x", x, n);
         Checks.size("y", y, n);
-        elementwiseSplit(kind, n, x, y);
+        elementwise(kind, n, x, y);
     }
 
     /**
@@ -136,7 +134,7 @@ public final class Postact {
         Checks.size("x", x, n);
         Checks.size("dy", dy, n);
         Checks.size("dx", dx, n);
-        elementwiseBackwardSplit(kind, n, x, dy, dx);
+        elementwiseBackward(kind, n, x, dy, dx);
     }
 
     /** The value of the elementwise {@code kind} at one point (for generated scalar code and tests). */
@@ -227,82 +225,47 @@ public final class Postact {
 
     private static final int SIX_BITS = Float.floatToRawIntBits(6f);
 
-    /** Elements per piece when a signal is split between threads: whole cache lines, many of them. */
-    private static final int GRAIN = 4096;
-
-    private static void elementwiseSplit(PostactKind kind, int n, float[] x, float[] y) {
-        requireElementwise(kind);
-        if (Parallel.splits(n, GRAIN, cost(kind) * n)) {
-            Parallel.forRange(n, GRAIN, cost(kind) * n, (from, to) -> elementwise(kind, from, to, x, y));
-        } else {
-            elementwise(kind, 0, n, x, y); // allocates nothing (streams call this per chunk)
-        }
-    }
-
-    private static void elementwiseBackwardSplit(PostactKind kind, int n, float[] x, float[] dy, float[] dx) {
-        requireElementwise(kind);
-        if (Parallel.splits(n, GRAIN, cost(kind) * n)) {
-            Parallel.forRange(n, GRAIN, cost(kind) * n, (from, to) -> elementwiseBackward(kind, from, to, x, dy, dx));
-        } else {
-            elementwiseBackward(kind, 0, n, x, dy, dx);
-        }
-    }
-
-    private static void requireElementwise(PostactKind kind) {
-        if (kind == PostactKind.GLU) {
-            throw new IllegalArgumentException(kind + " is not elementwise: use the (batch, channels, length) form");
-        }
-    }
-
-    /** Rough operations per element: what decides whether splitting pays (exp and tanh cost tens). */
-    private static long cost(PostactKind kind) {
-        return switch (kind) {
-            case IDENTITY, RELU, RELU6, LELU -> 1;
-            default -> 20;
-        };
-    }
-
     // One loop per kind, so each loop body is branch-free for the JIT.
-    private static void elementwise(PostactKind kind, int from, int to, float[] x, float[] y) {
+    private static void elementwise(PostactKind kind, int n, float[] x, float[] y) {
         switch (kind) {
             case IDENTITY:
                 if (x != y) {
-                    System.arraycopy(x, from, y, from, to - from);
+                    System.arraycopy(x, 0, y, 0, n);
                 }
                 break;
             case RELU:
-                for (int i = from; i < to; i++) {
+                for (int i = 0; i < n; i++) {
                     y[i] = Math.max(x[i], 0f);
                 }
                 break;
             case RELU6:
-                for (int i = from; i < to; i++) {
+                for (int i = 0; i < n; i++) {
                     y[i] = Math.min(Math.max(x[i], 0f), 6f);
                 }
                 break;
             case LELU:
-                for (int i = from; i < to; i++) {
+                for (int i = 0; i < n; i++) {
                     float v = x[i];
                     y[i] = Math.max(v, LEAKY_SLOPE * v); // v for v > 0, 0.1 v otherwise
                 }
                 break;
             case SIGMOID:
-                for (int i = from; i < to; i++) {
+                for (int i = 0; i < n; i++) {
                     y[i] = (float) sigmoid(x[i]);
                 }
                 break;
             case TANH:
-                for (int i = from; i < to; i++) {
+                for (int i = 0; i < n; i++) {
                     y[i] = (float) tanh(x[i]);
                 }
                 break;
             case GELU:
-                for (int i = from; i < to; i++) {
+                for (int i = 0; i < n; i++) {
                     y[i] = (float) gelu(x[i]);
                 }
                 break;
             case SILU:
-                for (int i = from; i < to; i++) {
+                for (int i = 0; i < n; i++) {
                     double v = x[i];
                     y[i] = (float) (v * sigmoid(v));
                 }
@@ -312,21 +275,21 @@ public final class Postact {
         }
     }
 
-    private static void elementwiseBackward(PostactKind kind, int from, int to, float[] x, float[] dy, float[] dx) {
+    private static void elementwiseBackward(PostactKind kind, int n, float[] x, float[] dy, float[] dx) {
         switch (kind) {
             case IDENTITY:
                 if (dy != dx) {
-                    System.arraycopy(dy, from, dx, from, to - from);
+                    System.arraycopy(dy, 0, dx, 0, n);
                 }
                 break;
             case RELU:
-                for (int i = from; i < to; i++) {
+                for (int i = 0; i < n; i++) {
                     int keep = positiveMask(x[i]);
                     dx[i] = Float.intBitsToFloat(Float.floatToRawIntBits(dy[i]) & keep);
                 }
                 break;
             case RELU6:
-                for (int i = from; i < to; i++) {
+                for (int i = 0; i < n; i++) {
                     int bits = Float.floatToRawIntBits(x[i]);
                     // 0 < x < 6: positive, and below 6 in the (monotone) bit order of positive floats.
                     int keep = positiveMask(x[i]) & ((bits - SIX_BITS) >> 31);
@@ -334,7 +297,7 @@ public final class Postact {
                 }
                 break;
             case LELU:
-                for (int i = from; i < to; i++) {
+                for (int i = 0; i < n; i++) {
                     int keep = positiveMask(x[i]);
                     float g = dy[i];
                     dx[i] = Float.intBitsToFloat((Float.floatToRawIntBits(g) & keep)
@@ -342,24 +305,24 @@ public final class Postact {
                 }
                 break;
             case SIGMOID:
-                for (int i = from; i < to; i++) {
+                for (int i = 0; i < n; i++) {
                     double s = sigmoid(x[i]);
                     dx[i] = (float) (dy[i] * s * (1.0 - s));
                 }
                 break;
             case TANH:
-                for (int i = from; i < to; i++) {
+                for (int i = 0; i < n; i++) {
                     double t = tanh(x[i]);
                     dx[i] = (float) (dy[i] * (1.0 - t * t));
                 }
                 break;
             case GELU:
-                for (int i = from; i < to; i++) {
+                for (int i = 0; i < n; i++) {
                     dx[i] = (float) (dy[i] * geluDerivative(x[i]));
                 }
                 break;
             case SILU:
-                for (int i = from; i < to; i++) {
+                for (int i = 0; i < n; i++) {
                     double v = x[i];
                     double s = sigmoid(v);
                     dx[i] = (float) (dy[i] * s * (1.0 + v * (1.0 - s)));

@@ -15,7 +15,6 @@ import static org.quicktheories.generators.SourceDSL.arbitrary;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
 
-import dev.ssmc.runtime.kernels.Parallel;
 import dev.ssmc.runtime.testing.Property;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -275,30 +274,6 @@ class PostactTest {
             Postact.backward(kind, 2, 5, 5, x, dy, dx);
             Postact.backward(kind, 2, 5, 5, x, dy, dy);
             assertArrayEquals(dx, dy, kind + " backward");
-        }
-    }
-
-    /** Signals big enough to be split between threads: every element as the one-point functions give it. */
-    @Test
-    void splitSignalsMatchThePointwiseFunctions() {
-        Random rnd = new Random(10);
-        int n = 3 * 65537;
-        for (PostactKind kind : PostactKind.values()) {
-            if (!kind.isElementwise()) {
-                continue;
-            }
-            float[] x = randn(rnd, n, 4, 0);
-            float[] dy = randn(rnd, n);
-            float[] y = nans(n);
-            float[] dx = nans(n);
-            Postact.forward(kind, 1, 3, 65537, x, y);
-            Postact.backward(kind, 1, 3, 65537, x, dy, dx);
-            float[] dxSerial = nans(n);
-            Parallel.serially(() -> Postact.backward(kind, 1, 3, 65537, x, dy, dxSerial));
-            for (int i = 0; i < n; i++) {
-                assertEquals(Postact.apply(kind, x[i]), y[i], kind + " y at " + i);
-            }
-            assertArrayEquals(dxSerial, dx, kind + " dx");
         }
     }
 
