@@ -146,7 +146,7 @@ public final class RealFft {
             }
         }
         for (; r < rows; r++) {
-            forwardGroup(x, xOff, xStride, len, re, im, outOff, outStride, r, 1, vector);
+            forwardRow(x, xOff, xStride, len, re, im, outOff, outStride, r, vector);
         }
     }
 
@@ -167,7 +167,7 @@ public final class RealFft {
             }
         }
         for (; r < rows; r++) {
-            inverseGroup(re, im, inOff, inStride, y, yOff, yStride, len, r, 1, vector);
+            inverseRow(re, im, inOff, inStride, y, yOff, yStride, len, r, vector);
         }
     }
 
@@ -185,102 +185,89 @@ public final class RealFft {
     }
 
     /**
-     * Rows {@code row0 .. row0+batch-1}, interleaved: element e of row b at {@code b + batch*e}.
-     * Called with one row at a time (the scalar path, and the vector path's rows left over from
-     * whole groups); groups of rows go to {@link RealFftVector}, whose results are the same.
+     * One row: the scalar path, and the vector path's rows left over from groups; groups of rows
+     * go to {@link RealFftVector}, whose results are the same.
      */
-    private void forwardGroup(float[] x, int xOff, int xStride, int len, float[] re, float[] im,
-                              int outOff, int outStride, int row0, int batch, boolean vector) {
+    private void forwardRow(float[] x, int xOff, int xStride, int len, float[] re, float[] im,
+                            int outOff, int outStride, int row, boolean vector) {
         int cn = complex.n;
-        float[][] buf = scratch(cn * batch);
+        float[][] buf = scratch(cn);
         float[] r0 = buf[0];
         float[] i0 = buf[1];
         float[] r1 = buf[2];
         float[] i1 = buf[3];
-        // Elements set per row; the rest of the buffers is the zero padding.
+        // Elements set; the rest of the buffers is the zero padding.
         int used = even ? (len + 1) / 2 : len;
-        for (int b = 0; b < batch; b++) {
-            int xo = xOff + (row0 + b) * xStride;
-            if (even) {
-                int pairs = len / 2;
-                for (int j = 0; j < pairs; j++) {
-                    r0[b + batch * j] = x[xo + 2 * j];
-                    i0[b + batch * j] = x[xo + 2 * j + 1];
-                }
-                if ((len & 1) == 1) {
-                    r0[b + batch * pairs] = x[xo + len - 1];
-                    i0[b + batch * pairs] = 0f;
-                }
-            } else {
-                for (int t = 0; t < len; t++) {
-                    r0[b + batch * t] = x[xo + t];
-                }
+        int xo = xOff + row * xStride;
+        if (even) {
+            int pairs = len / 2;
+            for (int j = 0; j < pairs; j++) {
+                r0[j] = x[xo + 2 * j];
+                i0[j] = x[xo + 2 * j + 1];
             }
+            if ((len & 1) == 1) {
+                r0[pairs] = x[xo + len - 1];
+                i0[pairs] = 0f;
+            }
+        } else {
+            System.arraycopy(x, xo, r0, 0, len);
         }
-        java.util.Arrays.fill(r0, used * batch, cn * batch, 0f);
-        java.util.Arrays.fill(i0, even ? used * batch : 0, cn * batch, 0f);
-        boolean inOne = complex.forward(r0, i0, r1, i1, batch, vector);
+        java.util.Arrays.fill(r0, used, cn, 0f);
+        java.util.Arrays.fill(i0, even ? used : 0, cn, 0f);
+        boolean inOne = complex.forward(r0, i0, r1, i1, 1, vector);
         float[] zr = inOne ? r1 : r0;
         float[] zi = inOne ? i1 : i0;
-        for (int b = 0; b < batch; b++) {
-            int o = outOff + (row0 + b) * outStride;
-            if (even) {
-                separate(zr, zi, b, batch, re, im, o);
-            } else {
-                for (int k = 0, bins = bins(); k < bins; k++) {
-                    re[o + k] = zr[b + batch * k];
-                    im[o + k] = zi[b + batch * k];
-                }
-                im[o] = 0f;
-            }
+        int o = outOff + row * outStride;
+        if (even) {
+            separate(zr, zi, re, im, o);
+        } else {
+            System.arraycopy(zr, 0, re, o, bins());
+            System.arraycopy(zi, 0, im, o, bins());
+            im[o] = 0f;
         }
     }
 
-    private void inverseGroup(float[] re, float[] im, int inOff, int inStride, float[] y, int yOff, int yStride,
-                              int len, int row0, int batch, boolean vector) {
+    private void inverseRow(float[] re, float[] im, int inOff, int inStride, float[] y, int yOff, int yStride,
+                            int len, int row, boolean vector) {
         int cn = complex.n;
-        float[][] buf = scratch(cn * batch);
+        float[][] buf = scratch(cn);
         float[] r0 = buf[0];
         float[] i0 = buf[1];
         float[] r1 = buf[2];
         float[] i1 = buf[3];
-        for (int b = 0; b < batch; b++) {
-            int in = inOff + (row0 + b) * inStride;
-            if (even) {
-                combine(re, im, in, r0, i0, b, batch);
-            } else {
-                r0[b] = re[in];
-                i0[b] = 0f;
-                for (int k = 1, bins = bins(); k < bins; k++) {
-                    float xr = re[in + k];
-                    float xi = im[in + k];
-                    r0[b + batch * k] = xr;
-                    i0[b + batch * k] = xi;
-                    r0[b + batch * (n - k)] = xr;
-                    i0[b + batch * (n - k)] = -xi;
-                }
+        int in = inOff + row * inStride;
+        if (even) {
+            combine(re, im, in, r0, i0);
+        } else {
+            r0[0] = re[in];
+            i0[0] = 0f;
+            for (int k = 1, bins = bins(); k < bins; k++) {
+                float xr = re[in + k];
+                float xi = im[in + k];
+                r0[k] = xr;
+                i0[k] = xi;
+                r0[n - k] = xr;
+                i0[n - k] = -xi;
             }
         }
         // The inverse is the forward transform with real and imaginary parts swapped.
-        boolean inOne = complex.forward(i0, r0, i1, r1, batch, vector);
+        boolean inOne = complex.forward(i0, r0, i1, r1, 1, vector);
         float[] zr = inOne ? r1 : r0;
         float[] zi = inOne ? i1 : i0;
         float scale = 1f / n;
-        for (int b = 0; b < batch; b++) {
-            int yo = yOff + (row0 + b) * yStride;
-            if (even) {
-                int pairs = len / 2;
-                for (int j = 0; j < pairs; j++) {
-                    y[yo + 2 * j] = zr[b + batch * j] * scale;
-                    y[yo + 2 * j + 1] = zi[b + batch * j] * scale;
-                }
-                if ((len & 1) == 1) {
-                    y[yo + len - 1] = zr[b + batch * pairs] * scale;
-                }
-            } else {
-                for (int t = 0; t < len; t++) {
-                    y[yo + t] = zr[b + batch * t] * scale;
-                }
+        int yo = yOff + row * yStride;
+        if (even) {
+            int pairs = len / 2;
+            for (int j = 0; j < pairs; j++) {
+                y[yo + 2 * j] = zr[j] * scale;
+                y[yo + 2 * j + 1] = zi[j] * scale;
+            }
+            if ((len & 1) == 1) {
+                y[yo + len - 1] = zr[pairs] * scale;
+            }
+        } else {
+            for (int t = 0; t < len; t++) {
+                y[yo + t] = zr[t] * scale;
             }
         }
     }
@@ -292,17 +279,17 @@ public final class RealFft {
      * {@code X[k] = E[k] + W^k O[k]} and {@code X[m-k] = conj(E[k]) - conj(W^k) conj(O[k])},
      * so each pair (k, m-k) is made from the same two inputs.
      */
-    private void separate(float[] zr, float[] zi, int base, int stride, float[] re, float[] im, int o) {
+    private void separate(float[] zr, float[] zi, float[] re, float[] im, int o) {
         int m = n / 2;
-        re[o] = zr[base] + zi[base];
+        re[o] = zr[0] + zi[0];
         im[o] = 0f;
-        re[o + m] = zr[base] - zi[base];
+        re[o + m] = zr[0] - zi[0];
         im[o + m] = 0f;
         for (int k = 1, kc = m - 1; k <= kc; k++, kc--) {
-            float ar = zr[base + stride * k];
-            float ai = zi[base + stride * k];
-            float br = zr[base + stride * kc];
-            float bi = zi[base + stride * kc];
+            float ar = zr[k];
+            float ai = zi[k];
+            float br = zr[kc];
+            float bi = zi[kc];
             float er = 0.5f * (ar + br);
             float ei = 0.5f * (ai - bi);
             float or = 0.5f * (ai + bi);
@@ -323,12 +310,12 @@ public final class RealFft {
      * {@code E' = X[k] + conj X[m-k]} and {@code O' = (X[k] - conj X[m-k]) conj(W^k)} (twice the
      * even/odd spectra, which with the unnormalized inverse gives {@code n} times the samples).
      */
-    private void combine(float[] re, float[] im, int in, float[] zr, float[] zi, int base, int stride) {
+    private void combine(float[] re, float[] im, int in, float[] zr, float[] zi) {
         int m = n / 2;
         float x0 = re[in];
         float xm = re[in + m];
-        zr[base] = x0 + xm;
-        zi[base] = x0 - xm;
+        zr[0] = x0 + xm;
+        zi[0] = x0 - xm;
         for (int k = 1, kc = m - 1; k <= kc; k++, kc--) {
             float ar = re[in + k];
             float ai = im[in + k];
@@ -342,10 +329,10 @@ public final class RealFft {
             float wi = wIm[k];
             float or = dr * wr + di * wi;
             float oi = di * wr - dr * wi;
-            zr[base + stride * k] = er - oi;
-            zi[base + stride * k] = ei + or;
-            zr[base + stride * kc] = er + oi;
-            zi[base + stride * kc] = or - ei;
+            zr[k] = er - oi;
+            zi[k] = ei + or;
+            zr[kc] = er + oi;
+            zi[kc] = or - ei;
         }
     }
 
