@@ -109,6 +109,9 @@ public final class NetworkGenerator {
         type.addField(FieldSpec.builder(Poet.NETWORK_FINGERPRINT, "fingerprint", Modifier.PRIVATE, Modifier.VOLATILE)
                 .addJavadoc("The weights' fingerprint that streams put in their snapshots: made at the first stream, again after {@link #prepare}.\n")
                 .build());
+        type.addField(FieldSpec.builder(Poet.STREAM_WEIGHTS, "streamWeights", Modifier.PRIVATE, Modifier.VOLATILE)
+                .addJavadoc("The weights every stream shares (copies, derived as the streams use them): made at the first stream, again after {@link #prepare}.\n")
+                .build());
         type.addField(FieldSpec.builder(ParameterizedTypeName.get(Poet.LIST, Poet.SSM_BLOCK), "blocks", Modifier.PRIVATE,
                 Modifier.FINAL).build());
         type.addMethod(constructor());
@@ -417,6 +420,17 @@ public final class NetworkGenerator {
                 .addJavadoc("Recomputes what the SSM blocks derive from the stored tensors (after they changed).\n")
                 .addStatement("blocks.forEach($T::prepare)", Poet.SSM_BLOCK)
                 .addStatement("fingerprint = null")
+                .addStatement("streamWeights = null")
+                .build());
+        out.add(MethodSpec.methodBuilder("streamWeights").addModifiers(Modifier.PRIVATE).returns(Poet.STREAM_WEIGHTS)
+                .addJavadoc("The weights as streams made now share them (two threads making the first streams at once may\n"
+                        + "each make a copy: both are right).\n")
+                .addStatement("$T w = streamWeights", Poet.STREAM_WEIGHTS)
+                .beginControlFlow("if (w == null)")
+                .addStatement("w = new $T(key -> require(params, key))", Poet.STREAM_WEIGHTS)
+                .addStatement("streamWeights = w")
+                .endControlFlow()
+                .addStatement("return w")
                 .build());
         out.add(MethodSpec.methodBuilder("fingerprint").addModifiers(Modifier.PUBLIC).returns(Poet.NETWORK_FINGERPRINT)
                 .addJavadoc("The network's name and a digest of each stored tensor as they are now: what a stream's snapshot\n"
@@ -495,8 +509,8 @@ public final class NetworkGenerator {
                 .returns(stream)
                 .addJavadoc("A new stream at the start of a sequence, on the Vector API path when this JVM has the module\n"
                         + "(and {@code -Dssmc.vector=false} does not turn it off), else on the scalar path. Thread-safe;\n"
-                        + "the stream copies the weights as they are now.\n")
-                .addStatement("return new Stream(key -> require(params, key), $T.enabled(), fingerprint())", Poet.VECTOR_SUPPORT)
+                        + "the stream shares the network's streams' copy of the weights as they are now.\n")
+                .addStatement("return new Stream(streamWeights(), $T.enabled(), fingerprint())", Poet.VECTOR_SUPPORT)
                 .build());
         out.add(MethodSpec.methodBuilder("newStream").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
                 .returns(stream)
@@ -507,7 +521,7 @@ public final class NetworkGenerator {
                 .addStatement("throw new $T($S)", IllegalStateException.class,
                         "the Vector API module is not in this JVM (--add-modules jdk.incubator.vector)")
                 .endControlFlow()
-                .addStatement("return new Stream(key -> require(params, key), vector, fingerprint())")
+                .addStatement("return new Stream(streamWeights(), vector, fingerprint())")
                 .build());
         return out;
     }

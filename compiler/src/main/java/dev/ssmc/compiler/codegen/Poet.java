@@ -56,6 +56,7 @@ final class Poet {
     static final ClassName RESIDUAL_FRAMES = ClassName.get(RUNTIME + ".stream", "ResidualFrames");
     static final ClassName HEAD_FRAMES = ClassName.get(RUNTIME + ".stream", "HeadFrames");
     static final ClassName NETWORK_FINGERPRINT = ClassName.get(RUNTIME + ".stream", "NetworkFingerprint");
+    static final ClassName STREAM_WEIGHTS = ClassName.get(RUNTIME + ".stream", "StreamWeights");
     static final ClassName STATE_WRITER = ClassName.get(RUNTIME + ".stream", "StateWriter");
     static final ClassName STATE_READER = ClassName.get(RUNTIME + ".stream", "StateReader");
     static final ClassName FLOAT_VECTOR = ClassName.get("jdk.incubator.vector", "FloatVector");
@@ -112,6 +113,11 @@ final class Poet {
     static FieldSpec floats(String name, String size, String doc) {
         return FieldSpec.builder(FLOATS, name, Modifier.PRIVATE,
                 Modifier.FINAL).addJavadoc(doc + "\n").initializer("new float[$L]", size).build();
+    }
+
+    /** A private final float array field that the constructor assigns. */
+    static FieldSpec floats(String name, String doc) {
+        return FieldSpec.builder(FLOATS, name, Modifier.PRIVATE, Modifier.FINAL).addJavadoc(doc + "\n").build();
     }
 
     /** A Java identifier in upper camel case from a network name ("keyword-spotter" to KeywordSpotter). */

@@ -81,18 +81,24 @@ final class StepEmitter {
                 .initializer("new $T($T.$L, CIN, $L, N, $L)", Poet.BLOCK_SHAPE, Poet.BLOCK_MODE, layer.mode().name(),
                         layer.ssmOutChannels(), blocks)
                 .build());
-        t.addField(Poet.floats("dr", "STATES", "{@code Re(a - 1)}, {@code a = exp(dtA)}, per state, in this step's layout ("
-                + layoutDoc() + "): states step {@code x += (a - 1) x + v}, whose pole a float {@code a} would move."));
-        t.addField(Poet.floats("di", "STATES", "{@code Im(a - 1)} per state."));
+        t.addField(Poet.floats("dr", "{@code Re(a - 1)}, {@code a = exp(dtA)}, per state, in this step's layout ("
+                + layoutDoc() + "): states step {@code x += (a - 1) x + v}, whose pole a float {@code a} would move. "
+                + "Like every weight array here, shared by the network's streams (read only)."));
+        t.addField(Poet.floats("di", "{@code Im(a - 1)} per state."));
         t.addField(Poet.floats("xr", "STATES", "The state, real parts."));
         t.addField(Poet.floats("xi", "STATES", "The state, imaginary parts."));
         weightFields(t);
         t.addField(FieldSpec.builder(TypeName.BOOLEAN, "vector", Modifier.PRIVATE, Modifier.FINAL)
                 .addJavadoc("Whether frames take the Vector API path ({@link Lanes}).\n").build());
         t.addMethod(constructor());
+        t.addMethod(weights());
         t.addMethod(MethodSpec.methodBuilder("resetState").addAnnotation(Override.class).addModifiers(Modifier.PROTECTED)
                 .addStatement("$T.fill(xr, 0f)", java.util.Arrays.class)
                 .addStatement("$T.fill(xi, 0f)", java.util.Arrays.class)
+                .build());
+        t.addMethod(MethodSpec.methodBuilder("flushTinyState").addAnnotation(Override.class).addModifiers(Modifier.PROTECTED)
+                .addStatement("flushTiny(xr, vector)")
+                .addStatement("flushTiny(xi, vector)")
                 .build());
         t.addMethod(MethodSpec.methodBuilder("saveSsmState").addAnnotation(Override.class).addModifiers(Modifier.PROTECTED)
                 .addParameter(Poet.STATE_WRITER, "out")
@@ -185,16 +191,16 @@ final class StepEmitter {
 
     private void weightFields(TypeSpec.Builder t) {
         switch (layer.mode()) {
-            case DWS, FULL -> t.addField(Poet.floats("e", "STATES", "Ehat = E dt per state, in the states' layout."));
+            case DWS, FULL -> t.addField(Poet.floats("e", "Ehat = E dt per state, in the states' layout."));
             case S5 -> {
-                t.addField(Poet.floats("bIn", "CIN * STATES", "Bhat = B dt as {@code [c][s]}."));
-                t.addField(Poet.floats("cOut", "STATES * COUT", "C as {@code [s][d]}."));
+                t.addField(Poet.floats("bIn", "Bhat = B dt as {@code [c][s]}."));
+                t.addField(Poet.floats("cOut", "C as {@code [s][d]}."));
                 t.addField(Poet.floats("v", "STATES", "Scalar path: {@code v = Bhat u} of the frame."));
             }
             case NECK -> {
-                t.addField(Poet.floats("bIn", "BLOCKS * CIN", "Bhat = B dt as {@code [j][c]}."));
-                t.addField(Poet.floats("e", "STATES", "E as {@code [j][m]}."));
-                t.addField(Poet.floats("cOut", "BLOCKS * COUT", "C as {@code [j][d]}."));
+                t.addField(Poet.floats("bIn", "Bhat = B dt as {@code [j][c]}."));
+                t.addField(Poet.floats("e", "E as {@code [j][m]}."));
+                t.addField(Poet.floats("cOut", "C as {@code [j][d]}."));
                 t.addField(Poet.floats("v", "BLOCKS", "{@code v[j]} of the frame, then {@code q[j]}."));
             }
         }
@@ -203,37 +209,70 @@ final class StepEmitter {
         }
     }
 
+    /** The weight arrays of this mode, in the order {@link #weights()} returns them. */
+    private java.util.List<String> weightArrays() {
+        return switch (layer.mode()) {
+            case DWS, FULL -> java.util.List.of("dr", "di", "e");
+            case S5 -> java.util.List.of("dr", "di", "bIn", "cOut");
+            case NECK -> java.util.List.of("dr", "di", "bIn", "e", "cOut");
+        };
+    }
+
     private MethodSpec constructor() {
         Code c = new Code()
                 .s("super(SHAPE, KEY, in, out, p, vector)")
                 .s("this.vector = vector")
-                .s("$T d = discretization(SHAPE, KEY, p)", Poet.DISCRETIZATION);
+                .s("float[][] w = p.shared($S, () -> weights(p))", "step of " + layer.key());
+        java.util.List<String> arrays = weightArrays();
+        for (int i = 0; i < arrays.size(); i++) {
+            c.s("this.$L = w[$L]", arrays.get(i), i);
+        }
+        return MethodSpec.constructorBuilder()
+                .addJavadoc("Takes the step's weights from {@code p}: the network's shared copy, or made here.\n")
+                .addParameter(Poet.ACTIVATION_FRAMES, "in").addParameter(Poet.ACTIVATION_FRAMES, "out")
+                .addParameter(Poet.PARAMS, "p").addParameter(boolean.class, "vector")
+                .addCode(c.build())
+                .build();
+    }
+
+    /** The static method that discretizes the block's stored tensors into the step's weight arrays. */
+    private MethodSpec weights() {
+        java.util.List<String> arrays = weightArrays();
+        Code c = new Code();
+        for (String a : arrays) {
+            c.s("float[] $L = new float[$L]", a, switch (a) {
+                case "bIn" -> layer.mode() == SsmMode.S5 ? "CIN * STATES" : "BLOCKS * CIN";
+                case "cOut" -> layer.mode() == SsmMode.S5 ? "STATES * COUT" : "BLOCKS * COUT";
+                default -> "STATES";
+            });
+        }
+        c.s("$T d = discretization(SHAPE, KEY, p)", Poet.DISCRETIZATION);
         switch (layer.mode()) {
             case DWS -> {
                 c.s("float[] eHat = d.weights().get($S)", "E");
                 if (form.lanesOverStates()) { // the reference's own order [c][n]
                     c.s("$T.arraycopy(eHat, 0, e, 0, STATES)", System.class)
-                            .open("for (int s = 0; s < STATES; s++)").s("multiplier(d, s, s)").close();
+                            .open("for (int s = 0; s < STATES; s++)").s("multiplier(d, s, s, dr, di)").close();
                 } else {
                     c.open("for (int c = 0; c < CIN; c++)").open("for (int k = 0; k < N; k++)")
                             .s("int s = c * N + k").s("int i = k * CIN + c")
-                            .s("multiplier(d, s, i)").s("e[i] = eHat[s]").close().close();
+                            .s("multiplier(d, s, i, dr, di)").s("e[i] = eHat[s]").close().close();
                 }
             }
             case FULL -> {
                 c.s("float[] eHat = d.weights().get($S)", "E");
                 if (form.lanesOverStates()) { // the reference's own order [d][c][n]
                     c.s("$T.arraycopy(eHat, 0, e, 0, STATES)", System.class)
-                            .open("for (int s = 0; s < STATES; s++)").s("multiplier(d, s, s)").close();
+                            .open("for (int s = 0; s < STATES; s++)").s("multiplier(d, s, s, dr, di)").close();
                 } else {
                     c.open("for (int o = 0; o < COUT; o++)").open("for (int q = 0; q < PAIRS; q++)")
                             .s("int s = o * PAIRS + q").s("int i = q * COUT + o")
-                            .s("multiplier(d, s, i)").s("e[i] = eHat[s]").close().close();
+                            .s("multiplier(d, s, i, dr, di)").s("e[i] = eHat[s]").close().close();
                 }
             }
             case S5 -> {
                 c.s("float[] bHat = d.weights().get($S)", "B").s("float[] cw = d.weights().get($S)", "C");
-                c.open("for (int s = 0; s < STATES; s++)").s("multiplier(d, s, s)")
+                c.open("for (int s = 0; s < STATES; s++)").s("multiplier(d, s, s, dr, di)")
                         .open("for (int ch = 0; ch < CIN; ch++)").s("bIn[ch * STATES + s] = bHat[s * CIN + ch]").close()
                         .open("for (int o = 0; o < COUT; o++)").s("cOut[s * COUT + o] = cw[o * STATES + s]").close()
                         .close();
@@ -242,15 +281,17 @@ final class StepEmitter {
                 c.s("float[] bHat = d.weights().get($S)", "B").s("float[] cw = d.weights().get($S)", "C")
                         .s("$T.arraycopy(bHat, 0, bIn, 0, BLOCKS * CIN)", System.class)
                         .s("$T.arraycopy(d.weights().get($S), 0, e, 0, STATES)", System.class, "E");
-                c.open("for (int s = 0; s < STATES; s++)").s("multiplier(d, s, s)").close();
+                c.open("for (int s = 0; s < STATES; s++)").s("multiplier(d, s, s, dr, di)").close();
                 c.open("for (int j = 0; j < BLOCKS; j++)").open("for (int o = 0; o < COUT; o++)")
                         .s("cOut[j * COUT + o] = cw[o * BLOCKS + j]").close().close();
             }
         }
-        return MethodSpec.constructorBuilder()
-                .addJavadoc("Discretizes the block's stored tensors (read through {@code p}) into this step's layout.\n")
-                .addParameter(Poet.ACTIVATION_FRAMES, "in").addParameter(Poet.ACTIVATION_FRAMES, "out")
-                .addParameter(Poet.PARAMS, "p").addParameter(boolean.class, "vector")
+        c.s("return new float[][] {$L}", String.join(", ", arrays));
+        return MethodSpec.methodBuilder("weights").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+                .addJavadoc("Discretizes the block's stored tensors (read through {@code p}) into this step's layout: {@code {$L}}.\n",
+                        String.join(", ", arrays))
+                .returns(float[][].class)
+                .addParameter(Poet.PARAMS, "p")
                 .addCode(c.build())
                 .build();
     }
@@ -319,10 +360,11 @@ final class StepEmitter {
     }
 
     private void scalarMethods(TypeSpec.Builder t) {
-        t.addMethod(MethodSpec.methodBuilder("multiplier").addModifiers(Modifier.PRIVATE)
+        t.addMethod(MethodSpec.methodBuilder("multiplier").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
                 .addJavadoc("{@code a - 1 = exp(dtA) - 1} of the reference's state {@code s} at index {@code i}: in double, "
                         + "without cancellation, rounded once.\n")
                 .addParameter(Poet.DISCRETIZATION, "d").addParameter(int.class, "s").addParameter(int.class, "i")
+                .addParameter(float[].class, "dr").addParameter(float[].class, "di")
                 .addStatement("dr[i] = (float) $T.decayRe(d.dtARe()[s], d.dtAIm()[s])", Poet.SSM_KERNELS)
                 .addStatement("di[i] = (float) $T.decayIm(d.dtARe()[s], d.dtAIm()[s])", Poet.SSM_KERNELS)
                 .build());

@@ -20,7 +20,8 @@ import dev.ssmc.runtime.nn.PostactKind;
  * ({@code layer} also needs every call to be at most its {@code F} frames long). {@code glu}
  * halves the channels ({@code a * sigmoid(b)} of the frame's two halves).
  *
- * <p>The parameters are copied at construction; rebuild the node after a training step.
+ * <p>The parameters are copied at construction (or shared with the other streams of the network,
+ * see {@link StreamWeights}); rebuild the node after a training step.
  * Stateless between calls: no frame is held back.
  */
 public final class ActivationFrames implements FrameNode {
@@ -54,6 +55,25 @@ public final class ActivationFrames implements FrameNode {
         this.outChannels = Postact.outChannels(postact, channels);
         NormKind kind = Norm.isIdentity(norm, channels) ? NormKind.NONE : norm;
         this.norm = kind;
+        float[][] msh = kind == NormKind.NONE ? new float[3][]
+                : p.shared(key + " " + kind + " norm of " + channels, () -> normWeights(kind, key, channels, p));
+        this.mean = msh[0];
+        this.scale = msh[1];
+        this.shift = msh[2];
+        this.groups = switch (kind) {
+            case LAYER, INSTANCE -> channels;
+            case GROUP -> Norm.groups(kind, channels);
+            default -> 0;
+        };
+        this.groupMean = new double[groups];
+        this.groupR = new float[groups];
+    }
+
+    /** {@code {mean, scale, shift}} (see the fields) of a norm, copied from the stored tensors. */
+    private static float[][] normWeights(NormKind kind, String key, int channels, Params p) {
+        float[] mean;
+        float[] scale;
+        float[] shift;
         String weightKey = Params.join(key, kind == NormKind.RMS ? "rms_norm.weight" : "weight");
         String biasKey = Params.join(key, "bias");
         switch (kind) {
@@ -95,13 +115,7 @@ public final class ActivationFrames implements FrameNode {
                 shift = null;
             }
         }
-        this.groups = switch (kind) {
-            case LAYER, INSTANCE -> channels;
-            case GROUP -> Norm.groups(kind, channels);
-            default -> 0;
-        };
-        this.groupMean = new double[groups];
-        this.groupR = new float[groups];
+        return new float[][] {mean, scale, shift};
     }
 
     private static float[] exact(Params p, String key, int size) {

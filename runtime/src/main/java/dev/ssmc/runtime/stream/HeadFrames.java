@@ -58,7 +58,7 @@ public final class HeadFrames {
         if (a.length != size) {
             throw new IllegalArgumentException(key + " has " + a.length + " floats, expected " + size);
         }
-        return a.clone();
+        return p.shared(key + " of a head", a::clone);
     }
 
     /** Feature channels per frame. */
@@ -112,12 +112,7 @@ public final class HeadFrames {
             float[] w = weights[i];
             float[] b = biases[i];
             for (int o = 0; o < l.out(); o++) {
-                double s = b[o];
-                int row = o * l.in();
-                for (int k = 0; k < l.in(); k++) {
-                    s += w[row + k] * x[k];
-                }
-                y[o] = (float) s;
+                y[o] = (float) (b[o] + dot(w, o * l.in(), x, l.in()));
             }
             if (i == last) {
                 postact(l, y, out, off);
@@ -125,6 +120,29 @@ public final class HeadFrames {
                 postact(l, y, x, 0);
             }
         }
+    }
+
+    /**
+     * {@code sum_k w[row + k] x[k]} in double, in four interleaved partial sums: one sum would chain
+     * every addition on the one before (four cycles each), and a keyword spotter's 4,900 products
+     * per chunk were then a tenth of its stream's time.
+     */
+    private static double dot(float[] w, int row, float[] x, int n) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int k = 0;
+        for (; k + 3 < n; k += 4) {
+            s0 += w[row + k] * x[k];
+            s1 += w[row + k + 1] * x[k + 1];
+            s2 += w[row + k + 2] * x[k + 2];
+            s3 += w[row + k + 3] * x[k + 3];
+        }
+        for (; k < n; k++) {
+            s0 += w[row + k] * x[k];
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     private static void postact(ClassifierHead.Linear l, float[] pre, float[] to, int off) {

@@ -216,6 +216,12 @@ public class RecurrentSsmFrames extends SsmFrames {
     }
 
     @Override
+    protected void flushTinyState() {
+        flushTiny(xr, vector);
+        flushTiny(xi, vector);
+    }
+
+    @Override
     protected void saveSsmState(StateWriter out) {
         out.writeFloats(xr);
         out.writeFloats(xi);

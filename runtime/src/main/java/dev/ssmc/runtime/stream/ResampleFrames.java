@@ -55,11 +55,13 @@ public final class ResampleFrames implements FrameNode {
             throw new IllegalArgumentException(key + ".weight has " + w.length + " floats, expected "
                     + Resampling.weightSize(kind, ratio, cin, cout));
         }
-        this.bias = kind.hasBias() ? p.get(Params.join(key, "bias")).clone() : null;
-        if (bias != null && bias.length != cout) {
-            throw new IllegalArgumentException(key + ".bias has " + bias.length + " floats, expected " + cout);
+        float[] b = kind.hasBias() ? p.get(Params.join(key, "bias")) : null;
+        if (b != null && b.length != cout) {
+            throw new IllegalArgumentException(key + ".bias has " + b.length + " floats, expected " + cout);
         }
-        this.taps = w == null ? null : rearrange(kind, ratio, cin, cout, w);
+        String name = key + " resampled " + kind + " " + ratio + " " + cin + ">" + cout;
+        this.bias = b == null ? null : p.shared(name + " bias", b::clone);
+        this.taps = w == null ? null : p.shared(name + " taps", () -> rearrange(kind, ratio, cin, cout, w));
         this.window = new float[shortening ? cout : 0];
     }
 

@@ -163,4 +163,14 @@ final class StreamVector {
         }
         return acc.reduceLanes(VectorOperators.ADD);
     }
+
+    /** Zeroes the values of {@code a} smaller in magnitude than {@code tiny} over whole vectors; returns the first index left. */
+    static int flushTiny(float[] a, float tiny) {
+        int i = 0;
+        for (; i + W <= a.length; i += W) {
+            FloatVector v = FloatVector.fromArray(S, a, i);
+            v.blend(0f, v.abs().compare(VectorOperators.LT, tiny)).intoArray(a, i);
+        }
+        return i;
+    }
 }

@@ -6,8 +6,9 @@ package dev.ssmc.runtime.stream;
  * reflection.
  *
  * <p>Thread-safe: any number of threads may make streams from one network at once, each using its
- * own. A stream copies what it needs of the weights when it is made; after the weights change
- * (training), make new streams.
+ * own. The streams share one copy of what they need of the weights ({@link StreamWeights}), made
+ * by the first stream after the weights last changed; a stream keeps the weights it was made with,
+ * so after the weights change (training, then the network's {@code prepare()}), make new streams.
  */
 public interface StreamingNetwork {
     /** A new stream at the start of a sequence, on the path chosen at start-up ({@code VectorSupport.enabled()}). */

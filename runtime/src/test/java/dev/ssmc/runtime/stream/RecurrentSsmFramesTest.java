@@ -187,4 +187,51 @@ class RecurrentSsmFramesTest {
             assertClose(vector ? "vector" : "scalar", exact, stream(node, u, new int[] {length}), 4e-6);
         }
     }
+
+    /**
+     * A state whose input stops decays to zero and is flushed there, never left subnormal (where a
+     * state can stop decaying and every step costs a microcode assist): after an impulse and
+     * 600 silent frames (|a| = exp(-0.25)), every part of the state is exactly zero, on both paths
+     * and over a vector's worth of states and a tail; and the output still equals the model layer's,
+     * which flushes nothing.
+     */
+    @Test
+    void aDecayedStateIsFlushedToZero() {
+        int n = 40;
+        BlockShape shape = new BlockShape(BlockMode.FULL, 1, 1, n, 1);
+        MapParams p = new MapParams(new Random(3));
+        Ssm ssm = Ssm.of(p, shape, "l", NormKind.NONE, PostactKind.IDENTITY, false);
+        float[] a = new float[2 * n];
+        float[] logDt = new float[n];
+        for (int m = 0; m < n; m++) {
+            a[2 * m] = (float) Math.log(Math.expm1(0.5)); // Re A = -0.5
+            a[2 * m + 1] = (float) (Math.PI * m);
+            logDt[m] = (float) Math.log(0.5);
+        }
+        p.map.put("l.A", a);
+        p.map.put("l.log_dt", logDt);
+        int length = 640;
+        float[] u = new float[length];
+        Random rnd = new Random(4);
+        for (int t = 0; t < 40; t++) {
+            u[t] = (float) rnd.nextGaussian();
+        }
+        float[] ref = frames(ssm.layer(p).apply(new Signal(1, 1, length, u)));
+        for (boolean vector : VectorSupport.available() ? new boolean[] {true, false} : new boolean[] {false}) {
+            RecurrentSsmFrames node = new RecurrentSsmFrames(shape, "l", null, null, p, vector);
+            int[] chunks = new int[length / 16];
+            java.util.Arrays.fill(chunks, 16);
+            assertClose(vector ? "vector" : "scalar", ref, stream(node, u, chunks));
+            StateWriter w = new StateWriter();
+            node.saveState(w);
+            java.nio.ByteBuffer state = java.nio.ByteBuffer.wrap(w.toByteArray());
+            for (int part = 0; part < 2; part++) {
+                assertEquals(n, state.getInt(), "state length");
+                for (int s = 0; s < n; s++) {
+                    float v = state.getFloat();
+                    assertEquals(0f, v, (vector ? "vector" : "scalar") + " state part " + part + " of state " + s);
+                }
+            }
+        }
+    }
 }

@@ -330,4 +330,42 @@ class GeneratedStreamTest {
         check(c, length, rnd, List.of(split(rnd, length, longest), ones(length), steady(length, net.planning().chunk()),
                 steady(length, odd)));
     }
+
+    /**
+     * The streams of a network share one copy of the weights, made from the weights as they were
+     * when the first of them was made: a stream made before the weights change (in place, then
+     * {@code prepare()}, as training does) streams on with the old weights, one made after with the
+     * new, and a stream made after the change from the same network equals one of a network built
+     * with the new weights from the start.
+     */
+    @Test
+    void streamsKeepTheWeightsTheyWereMadeWith() throws IOException {
+        Compiled c = Compiled.of(example("kws/kws-trained.ssm"), 5);
+        Trainable net = (Trainable) c.instance();
+        float[] in = randn(new Random(6), 4000);
+        NetworkStream before = c.streams().newStream();
+        float[] old = run(c.streams().newStream(), in);
+        float[] w = net.parameters().get("layers.8.weight");
+        for (int i = 0; i < w.length; i++) {
+            w[i] *= 1.5f;
+        }
+        net.prepare();
+        NetworkStream after = c.streams().newStream();
+        assertTrue(Arrays.equals(old, run(before, in)), "a stream made before the change keeps the old weights");
+        float[] changed = run(after, in);
+        assertTrue(!Arrays.equals(old, changed), "a stream made after the change has the new weights");
+        Compiled fresh = Compiled.of(example("kws/kws-trained.ssm"), 5);
+        float[] w2 = ((Trainable) fresh.instance()).parameters().get("layers.8.weight");
+        for (int i = 0; i < w2.length; i++) {
+            w2[i] *= 1.5f;
+        }
+        ((Trainable) fresh.instance()).prepare();
+        assertTrue(Arrays.equals(changed, run(fresh.streams().newStream(), in)), "the new weights, as a fresh network's");
+    }
+
+    private static float[] run(NetworkStream s, float[] in) {
+        float[] out = new float[s.maxOutput(in.length)];
+        int n = s.process(in, 0, in.length, out);
+        return Arrays.copyOf(out, n);
+    }
 }
