@@ -1,5 +1,6 @@
 package dev.ssmc.runtime.stream;
 
+import dev.ssmc.runtime.kernels.VectorSupport;
 import dev.ssmc.runtime.model.Params;
 import dev.ssmc.runtime.nn.Norm;
 import dev.ssmc.runtime.nn.NormKind;
@@ -38,6 +39,8 @@ public final class ActivationFrames implements FrameNode {
     private final float[] shift;
     /** Channel groups of the time-spanning norms (channels for layer and instance, 4 for group); else 0. */
     private final int groups;
+    /** Whether batch norm's frames take the Vector API path (the same roundings, so the same bits). */
+    private final boolean vector = VectorSupport.enabled();
     private final double[] groupMean;
     private final float[] groupR;
     /** The normalized frames of the current call, before the postact. */
@@ -228,10 +231,11 @@ public final class ActivationFrames implements FrameNode {
 
     private void batch(float[] x, int xo, int frames, float[] y, int yo) {
         int cs = channels;
+        int from = vector ? StreamVector.batchNorm(frames, cs, x, xo, mean, scale, shift, y, yo) : 0;
         for (int f = 0; f < frames; f++) {
             int i = xo + f * cs;
             int o = yo + f * cs;
-            for (int c = 0; c < cs; c++) {
+            for (int c = from; c < cs; c++) {
                 y[o + c] = (x[i + c] - mean[c]) * scale[c] + shift[c];
             }
         }

@@ -1,6 +1,7 @@
 package dev.ssmc.runtime.stream;
 
 import dev.ssmc.runtime.io.InvalidInputException;
+import dev.ssmc.runtime.kernels.VectorSupport;
 import dev.ssmc.runtime.model.ClassifierHead;
 import dev.ssmc.runtime.model.Params;
 import dev.ssmc.runtime.nn.Postact;
@@ -10,12 +11,14 @@ import java.util.List;
 /**
  * The classifier head on a stream: a running sum of the feature frames ({@link #accumulate}), and
  * at any moment the logits of all frames so far ({@link #logits}): their mean, then each linear
- * layer and its postact, as {@link ClassifierHead} computes them on the whole feature sequence. The sums
- * are in double, so a long stream loses nothing to rounding; nothing is allocated after
+ * layer and its postact, as {@link ClassifierHead} computes them on the whole feature sequence. The running
+ * sums are in double, so a long stream loses nothing to rounding (the layers' products are in float, as
+ * there); the weights are shared between streams ({@link StreamWeights}); nothing is allocated after
  * construction. Checkpoint keys as for {@link ClassifierHead} ({@code key.weight}, {@code key.bias}).
  */
 public final class HeadFrames {
     private final ClassifierHead.Linear[] layers;
+    /** Each layer's weight as {@code [in][out]}. */
     private final float[][] weights;
     private final float[][] biases;
     private final int channels;
@@ -25,6 +28,8 @@ public final class HeadFrames {
     /** The input and pre-activation of the layer being computed. */
     private final float[] x;
     private final float[] y;
+    /** Whether the layers' products take the Vector API path. */
+    private final boolean vector = VectorSupport.enabled();
 
     /** @param layers the linear layers in order: the first takes the feature channels */
     public HeadFrames(List<ClassifierHead.Linear> layers, Params p) {
@@ -41,7 +46,7 @@ public final class HeadFrames {
             if (l.in() != width) {
                 throw new IllegalArgumentException("head layer " + l.key() + " takes " + l.in() + " features, gets " + width);
             }
-            weights[i] = sized(p, Params.join(l.key(), "weight"), l.in() * l.out());
+            weights[i] = transposed(p, Params.join(l.key(), "weight"), l.in(), l.out());
             biases[i] = sized(p, Params.join(l.key(), "bias"), l.out());
             width = Postact.outChannels(l.after(), l.out());
             widest = Math.max(widest, l.out());
@@ -59,6 +64,20 @@ public final class HeadFrames {
             throw new IllegalArgumentException(key + " has " + a.length + " floats, expected " + size);
         }
         return p.shared(key + " of a head", a::clone);
+    }
+
+    /** A linear layer's weight {@code [out][in]} as {@code [in][out]}, so that its products run along the outputs. */
+    private static float[] transposed(Params p, String key, int in, int out) {
+        float[] w = sized(p, key, in * out);
+        return p.shared(key + " of a head as [in][out]", () -> {
+            float[] t = new float[w.length];
+            for (int o = 0; o < out; o++) {
+                for (int k = 0; k < in; k++) {
+                    t[k * out + o] = w[o * in + k];
+                }
+            }
+            return t;
+        });
     }
 
     /** Feature channels per frame. */
@@ -111,8 +130,17 @@ public final class HeadFrames {
             ClassifierHead.Linear l = layers[i];
             float[] w = weights[i];
             float[] b = biases[i];
+            int from = vector ? StreamVector.matVec(l.in(), l.out(), x, 0, w, y, 0) : 0;
+            Arrays.fill(y, from, l.out(), 0f);
+            for (int k = 0; k < l.in(); k++) {
+                float v = x[k];
+                int row = k * l.out();
+                for (int o = from; o < l.out(); o++) {
+                    y[o] += w[row + o] * v;
+                }
+            }
             for (int o = 0; o < l.out(); o++) {
-                y[o] = (float) (b[o] + dot(w, o * l.in(), x, l.in()));
+                y[o] += b[o]; // after the products, as the whole-sequence head adds its bias
             }
             if (i == last) {
                 postact(l, y, out, off);
@@ -120,29 +148,6 @@ public final class HeadFrames {
                 postact(l, y, x, 0);
             }
         }
-    }
-
-    /**
-     * {@code sum_k w[row + k] x[k]} in double, in four interleaved partial sums: one sum would chain
-     * every addition on the one before (four cycles each), and a keyword spotter's 4,900 products
-     * per chunk were then a tenth of its stream's time.
-     */
-    private static double dot(float[] w, int row, float[] x, int n) {
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
-        int k = 0;
-        for (; k + 3 < n; k += 4) {
-            s0 += w[row + k] * x[k];
-            s1 += w[row + k + 1] * x[k + 1];
-            s2 += w[row + k + 2] * x[k + 2];
-            s3 += w[row + k + 3] * x[k + 3];
-        }
-        for (; k < n; k++) {
-            s0 += w[row + k] * x[k];
-        }
-        return (s0 + s1) + (s2 + s3);
     }
 
     private static void postact(ClassifierHead.Linear l, float[] pre, float[] to, int off) {

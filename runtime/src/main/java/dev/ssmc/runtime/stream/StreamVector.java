@@ -164,6 +164,26 @@ final class StreamVector {
         return acc.reduceLanes(VectorOperators.ADD);
     }
 
+    /**
+     * Eval batch norm of {@code frames} frames, {@code (x - mean) * scale + shift} rounded after each
+     * operation as the scalar loop rounds it, over the whole vectors of each frame's {@code cs}
+     * channels; returns the first channel left.
+     */
+    static int batchNorm(int frames, int cs, float[] x, int xo, float[] mean, float[] scale, float[] shift,
+                         float[] y, int yo) {
+        int upper = covered(cs);
+        for (int f = 0; f < frames; f++) {
+            int i = xo + f * cs;
+            int o = yo + f * cs;
+            for (int c = 0; c < upper; c += W) {
+                FloatVector.fromArray(S, x, i + c).sub(FloatVector.fromArray(S, mean, c))
+                        .mul(FloatVector.fromArray(S, scale, c)).add(FloatVector.fromArray(S, shift, c))
+                        .intoArray(y, o + c);
+            }
+        }
+        return upper;
+    }
+
     /** Zeroes the values of {@code a} smaller in magnitude than {@code tiny} over whole vectors; returns the first index left. */
     static int flushTiny(float[] a, float tiny) {
         int i = 0;

@@ -437,9 +437,9 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Hold --count streams of the network in FILE at once (its generated newStream(), initialized "
                 + "weights), each fed one chunk so that every buffer is sized, and report the heap they keep "
                 + "(heap in use after a full collection while held, less the same once dropped) and the time "
-                + "one thread takes to "
-                + "feed every stream one more chunk. Prints streams_heap_mb, kb_per_stream, "
-                + "ms_per_round, realtime_streams_per_thread.")
+                + "--threads threads, each feeding its own share of the streams, take to feed every stream one more "
+                + "chunk. Prints streams_heap_mb, kb_per_stream, ms_per_round, realtime_streams_per_thread and "
+                + "realtime_streams (all threads).")
     public static final class Streams implements Callable<Integer> {
         @Parameters(paramLabel = "FILE", description = "A .ssm file.")
         Path file;
@@ -456,6 +456,10 @@ public final class BenchCommand implements Callable<Integer> {
         @Option(names = "--time", paramLabel = "SECONDS", description = "Seconds of timed rounds, at least (default: ${DEFAULT-VALUE}).")
         double seconds = 3;
 
+        @Option(names = "--threads", paramLabel = "N", description = "Threads feeding the streams, each its own share "
+                + "of them (default: ${DEFAULT-VALUE}).")
+        int threads = 1;
+
         @Option(names = "--seed", description = "Seed of the weights and the input (default: ${DEFAULT-VALUE}).")
         long seed = 1;
 
@@ -464,6 +468,9 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
+            if (threads < 1) {
+                throw new UserError("--threads must be at least 1");
+            }
             Frontend.Compilation c = NetworkChoice.compiled(file);
             Network network = NetworkChoice.pick(c, file, networkName);
             int t = chunk != null ? chunk : network.planning().chunk();
@@ -479,14 +486,16 @@ public final class BenchCommand implements Callable<Integer> {
             Object instance = InMemoryCompiler.networkClass(network, Profiles.load(null), file.getFileName().toString())
                     .getMethod("init", long.class).invoke(null, seed);
             ConcurrentStreams.Result r = ConcurrentStreams.measure((StreamingNetwork) instance, count, t,
-                    network.inChannels(), network.sampleRate(), seconds, seed);
+                    network.inChannels(), network.sampleRate(), seconds, seed, threads);
             PrintWriter out = spec.commandLine().getOut();
-            out.printf(Locale.ROOT, "bench streams: %d streams of network %s (%s), chunks of %d samples (%.1f ms)%n", count,
-                    network.name(), file, t, 1000.0 * t / network.sampleRate());
+            out.printf(Locale.ROOT, "bench streams: %d streams of network %s (%s), chunks of %d samples (%.1f ms), "
+                    + "%d thread%s%n", count, network.name(), file, t, 1000.0 * t / network.sampleRate(), r.threads(),
+                    r.threads() == 1 ? "" : "s");
             out.printf(Locale.ROOT, "streams_heap_mb=%.2f%n", r.heapMb());
             out.printf(Locale.ROOT, "kb_per_stream=%.2f%n", r.kbPerStream());
             out.printf(Locale.ROOT, "ms_per_round=%.3f%n", r.msPerRound());
-            out.printf(Locale.ROOT, "realtime_streams_per_thread=%.0f%n", r.realtimeStreams());
+            out.printf(Locale.ROOT, "realtime_streams_per_thread=%.0f%n", r.realtimeStreamsPerThread());
+            out.printf(Locale.ROOT, "realtime_streams=%.0f%n", r.realtimeStreams());
             out.flush();
             return 0;
         }

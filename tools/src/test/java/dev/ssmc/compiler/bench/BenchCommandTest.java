@@ -270,7 +270,14 @@ class BenchCommandTest {
         assertTrue(v.get("streams_heap_mb") > 0 && v.get("kb_per_stream") < 1024, r.out());
         assertEquals(v.get("streams_heap_mb") * 1024 / 200, v.get("kb_per_stream"), 0.05, r.out());
         assertTrue(v.get("ms_per_round") > 0 && v.get("realtime_streams_per_thread") > 0, r.out());
+        assertEquals(v.get("realtime_streams"), v.get("realtime_streams_per_thread"), 1, r.out());
+        Run two = streams(src.toString(), "--count", "201", "--time", "0", "--threads", "2");
+        assertEquals(0, two.status(), two.err() + two.out());
+        assertTrue(two.lines().get(0).endsWith(", 2 threads"), two.out());
+        Map<String, Double> t = two.values();
+        assertEquals(t.get("realtime_streams") / 2, t.get("realtime_streams_per_thread"), 1, two.out());
         assertUserError(streams(src.toString(), "--count", "0"), "--count and --chunk must be at least 1");
+        assertUserError(streams(src.toString(), "--threads", "0"), "--threads must be at least 1");
         Files.writeString(src, NET.replace(" @ 8 kHz", ""));
         assertUserError(streams(src.toString()), "has no sample rate");
     }

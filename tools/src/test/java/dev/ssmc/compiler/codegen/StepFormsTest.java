@@ -193,6 +193,33 @@ class StepFormsTest {
         }
     }
 
+    /**
+     * A full layer with lanes over output channels takes blocks of frames at once on the vector
+     * path (its state in registers): the same bits as one frame per call, for output channels that
+     * fill whole vectors on any machine and leave a tail, with E on either side.
+     */
+    @Test
+    void blocksOfFramesAreFrameByFrameToTheBit() throws Exception {
+        Random rnd = new Random(13);
+        for (boolean eOnInput : new boolean[] {false, true}) {
+            NetworkPlan.BlockPlan b = block(SsmMode.FULL, 3, 67, 5, 1);
+            SsmLayer layer = b.layer();
+            StepForm planned = StepForm.of(layer, b.passes().get(Pass.STREAM_STEP), Profile.defaults());
+            StepForm form = new StepForm(SsmMode.FULL, eOnInput, false, false, planned.plan(), planned.chosen(), null);
+            Params p = params(layer, rnd);
+            int length = 23;
+            float[] in = randn(rnd, 3 * length);
+            int[] ones = new int[length];
+            Arrays.fill(ones, 1);
+            for (boolean vector : VectorSupport.available() ? new boolean[] {true, false} : new boolean[] {false}) {
+                float[] byFrame = stream(step(layer, form, p, vector), in, ones);
+                float[] blocked = stream(step(layer, form, p, vector), in, new int[] {length});
+                org.junit.jupiter.api.Assertions.assertArrayEquals(byFrame, blocked,
+                        (eOnInput ? "E on the input" : "E on the readout") + (vector ? " vector" : " scalar"));
+            }
+        }
+    }
+
     @Test
     void formsAreReadOffThePlannersStepPlans() {
         // s5: Bhat u first, then the update, then C x: the planner's step plan exactly
