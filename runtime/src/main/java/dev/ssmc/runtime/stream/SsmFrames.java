@@ -37,6 +37,8 @@ public abstract class SsmFrames implements FrameNode {
     /** dws with an output activation: the pointwise conv's frames. */
     private float[] m = new float[0];
     private int reserved;
+    /** Frames since the state was last flushed ({@link #flushTinyState}): part of the state. */
+    private int framesSinceFlush;
 
     /**
      * @param inputAct  dws: the activation before the pointwise conv ({@code Cin} channels); null otherwise
@@ -119,17 +121,25 @@ public abstract class SsmFrames implements FrameNode {
 
     /**
      * Sets every state part smaller in magnitude than {@link #TINY} to zero (with
-     * {@link #flushTiny}), after each call's frames. Must not allocate.
+     * {@link #flushTiny}), after the call that completes {@link #FLUSH_EVERY} frames. Must not allocate.
      */
     protected abstract void flushTinyState();
 
     /**
-     * Below this magnitude ({@code 2^-100}) a state part is flushed to zero after each call. A
+     * Frames between two flushes of the state: often enough that a state spends next to no time
+     * subnormal, seldom enough that a stream fed one frame per call does not pay a pass over its
+     * whole state per frame (flushing after every call made a dws block's one-frame calls 50% slower).
+     */
+    static final int FLUSH_EVERY = 64;
+
+    /**
+     * Below this magnitude ({@code 2^-100}) a state part is flushed to zero, every
+     * {@link #FLUSH_EVERY} frames. A
      * state whose input has stopped (a channel a ReLU keeps at zero, silence) decays towards zero
      * and, in float, ends in the subnormal range, where a state can stop decaying (its update
      * rounds to nothing) and where every multiplication costs a microcode assist on x86: a trained
-     * keyword spotter's stream slowed from 23 to 50 µs per chunk over a minute of input as its dws
-     * states went subnormal one by one. At {@code 2^-100} the products with the step's multipliers
+     * keyword spotter's stream slowed from 28 to 51 µs per 8 ms chunk over eight minutes of input
+     * as its dws states went subnormal one by one. At {@code 2^-100} the products with the step's multipliers
      * stay normal, and what is dropped is {@code 2^-77} of float32's resolution of any output of
      * magnitude one (the whole-sequence passes underflow the same decays to zero too, only later).
      */
@@ -212,16 +222,23 @@ public abstract class SsmFrames implements FrameNode {
     @Override
     public final void reset() {
         resetState();
+        framesSinceFlush = 0;
     }
 
-    /** The SSM's state; the mixer's activations hold none between calls. */
+    /**
+     * The SSM's state and the frames since it was last flushed (a restored stream flushes when the
+     * uninterrupted one would, so that it continues to the bit); the mixer's activations hold none
+     * between calls.
+     */
     @Override
     public final void saveState(StateWriter out) {
+        out.writeInt(framesSinceFlush);
         saveSsmState(out);
     }
 
     @Override
     public final void restoreState(StateReader in) {
+        framesSinceFlush = in.readInt(FLUSH_EVERY - 1, key + "'s frames since its state was flushed");
         restoreSsmState(in);
     }
 
@@ -255,7 +272,11 @@ public abstract class SsmFrames implements FrameNode {
         } else {
             steps(in, inOff, frames, out, outOff); // no mixer: the SSM writes the output itself
         }
-        flushTinyState();
+        framesSinceFlush += frames;
+        if (framesSinceFlush >= FLUSH_EVERY) {
+            flushTinyState();
+            framesSinceFlush = 0;
+        }
         return frames;
     }
 

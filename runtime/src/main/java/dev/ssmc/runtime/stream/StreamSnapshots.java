@@ -7,7 +7,8 @@ import java.util.Locale;
 import java.util.zip.CRC32;
 
 /**
- * The byte format of a stream's snapshot ({@link NetworkStream#snapshot}), version 1:
+ * The byte format of a stream's snapshot ({@link NetworkStream#snapshot}), version 2 (version 1 had
+ * no count of frames since an SSM layer's state was flushed):
  * <pre>
  * int    magic "SSMS"
  * int    format version
@@ -23,7 +24,7 @@ import java.util.zip.CRC32;
  */
 final class StreamSnapshots {
     static final int MAGIC = 0x53534D53; // "SSMS"
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     private StreamSnapshots() {
     }

@@ -191,7 +191,8 @@ class RecurrentSsmFramesTest {
     /**
      * A state whose input stops decays to zero and is flushed there, never left subnormal (where a
      * state can stop decaying and every step costs a microcode assist): after an impulse and
-     * 600 silent frames (|a| = exp(-0.25)), every part of the state is exactly zero, on both paths
+     * 600 silent frames (|a| = exp(-0.25)), in calls of 16 frames, the flush every 64 frames has
+     * just run and every part of the state is exactly zero, on both paths
      * and over a vector's worth of states and a tail; and the output still equals the model layer's,
      * which flushes nothing.
      */
@@ -225,6 +226,7 @@ class RecurrentSsmFramesTest {
             StateWriter w = new StateWriter();
             node.saveState(w);
             java.nio.ByteBuffer state = java.nio.ByteBuffer.wrap(w.toByteArray());
+            assertEquals(0, state.getInt(), "frames since the last flush: 640 is ten times 64");
             for (int part = 0; part < 2; part++) {
                 assertEquals(n, state.getInt(), "state length");
                 for (int s = 0; s < n; s++) {
