@@ -134,14 +134,14 @@ public abstract class SsmFrames implements FrameNode {
 
     /**
      * Below this magnitude ({@code 2^-100}) a state part is flushed to zero, every
-     * {@link #FLUSH_EVERY} frames. A
-     * state whose input has stopped (a channel a ReLU keeps at zero, silence) decays towards zero
-     * and, in float, ends in the subnormal range, where a state can stop decaying (its update
-     * rounds to nothing) and where every multiplication costs a microcode assist on x86: a trained
-     * keyword spotter's stream slowed from 28 to 51 µs per 8 ms chunk over eight minutes of input
-     * as its dws states went subnormal one by one. At {@code 2^-100} the products with the step's multipliers
-     * stay normal, and what is dropped is {@code 2^-77} of float32's resolution of any output of
-     * magnitude one (the whole-sequence passes underflow the same decays to zero too, only later).
+     * {@link #FLUSH_EVERY} frames. A state whose input has stopped (a channel a ReLU keeps at zero,
+     * silence) decays towards zero and, in float, ends in the subnormal range, where a state can
+     * stop decaying (its update rounds to nothing) and where every multiplication costs a microcode
+     * assist on x86: a trained keyword spotter's stream slowed from 28 to 51 µs per 8 ms chunk over
+     * eight minutes of input as its dws states went subnormal one by one. At {@code 2^-100} the
+     * products with the step's multipliers stay normal, and what is dropped is {@code 2^-77} of
+     * float32's resolution of any output of magnitude one (the whole-sequence passes underflow the
+     * same decays to zero too, only later).
      */
     protected static final float TINY = 0x1p-100f;
 
