@@ -720,7 +720,18 @@ final class StepEmitter {
         Code c = new Code();
         locals(c, "dr", "di", "xr", "xi", "bIn", "e", "v");
         c.open("for (int j = 0; j < BLOCKS; j++)");
-        neckInput(c);
+        if (form.bAfter()) {
+            neckInput(c);
+        } else {
+            // Bhat u on whole vectors of input channels: summed one channel after another, every
+            // addition waits for the one before, and that chain was most of a streamed neck's time
+            bound(t, "UPPER_CIN", "CIN");
+            c.s("int row = j * CIN").s("$T bu = $T.zero(S)", FV, FV).s("int ch = 0")
+                    .open("for (; ch < UPPER_CIN; ch += S.length())")
+                    .s("bu = $T.fromArray(S, bIn, row + ch).fma($T.fromArray(S, u, uo + ch), bu)", FV, FV).close()
+                    .s("float vj = bu.reduceLanes($T.ADD)", Poet.VECTOR_OPERATORS)
+                    .open("for (; ch < CIN; ch++)").s("vj += bIn[row + ch] * u[uo + ch]").close();
+        }
         c.s("$T in = $T.broadcast(S, vj)", FV, FV).s("$T acc = $T.zero(S)", FV, FV).s("int base = j * N").s("int m = 0")
                 .open("for (; m < UPPER; m += S.length())").s("int i = base + m");
         vectorUpdateAndAdd(c, "in").close()
