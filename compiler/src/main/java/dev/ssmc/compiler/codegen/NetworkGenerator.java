@@ -422,26 +422,15 @@ public final class NetworkGenerator {
                 .addStatement("fingerprint = null")
                 .addStatement("streamWeights = null")
                 .build());
-        out.add(MethodSpec.methodBuilder("streamWeights").addModifiers(Modifier.PRIVATE).returns(Poet.STREAM_WEIGHTS)
-                .addJavadoc("The weights as streams made now share them (two threads making the first streams at once may\n"
-                        + "each make a copy: both are right).\n")
-                .addStatement("$T w = streamWeights", Poet.STREAM_WEIGHTS)
-                .beginControlFlow("if (w == null)")
-                .addStatement("w = new $T(key -> require(params, key))", Poet.STREAM_WEIGHTS)
-                .addStatement("streamWeights = w")
-                .endControlFlow()
-                .addStatement("return w")
-                .build());
-        out.add(MethodSpec.methodBuilder("fingerprint").addModifiers(Modifier.PUBLIC).returns(Poet.NETWORK_FINGERPRINT)
-                .addJavadoc("The network's name and a digest of each stored tensor as they are now: what a stream's snapshot\n"
-                        + "must match to be restored.\n")
-                .addStatement("$T f = fingerprint", Poet.NETWORK_FINGERPRINT)
-                .beginControlFlow("if (f == null)")
-                .addStatement("f = $T.of($S, PARAMETERS, params)", Poet.NETWORK_FINGERPRINT, network.name())
-                .addStatement("fingerprint = f")
-                .endControlFlow()
-                .addStatement("return f")
-                .build());
+        out.add(lazily("streamWeights", Modifier.PRIVATE,
+                "The weights as streams made now share them (two threads making the first streams at once may\n"
+                        + "each make a copy: both are right).\n",
+                Poet.STREAM_WEIGHTS, CodeBlock.of("new $T(key -> require(params, key))", Poet.STREAM_WEIGHTS)));
+        out.add(lazily("fingerprint", Modifier.PUBLIC,
+                "The network's name and a digest of each stored tensor as they are now: what a stream's snapshot\n"
+                        + "must match to be restored.\n",
+                Poet.NETWORK_FINGERPRINT, CodeBlock.of("$T.of($S, PARAMETERS, params)", Poet.NETWORK_FINGERPRINT,
+                        network.name())));
         out.add(MethodSpec.methodBuilder("model").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC).returns(Poet.MODEL)
                 .addJavadoc("The network as the runtime's layers: forward, streaming in chunks, gradients.\n")
                 .addStatement("return model")
@@ -494,6 +483,21 @@ public final class NetworkGenerator {
                 .addStatement("return v")
                 .build());
         return out;
+    }
+
+    /**
+     * A getter of the volatile field of its own name, made by {@code make} when it is null (at first
+     * use, and again after {@code prepare()} clears it).
+     */
+    private static MethodSpec lazily(String field, Modifier visibility, String doc, ClassName type, CodeBlock make) {
+        return MethodSpec.methodBuilder(field).addModifiers(visibility).returns(type).addJavadoc(doc)
+                .addStatement("$T v = $N", type, field)
+                .beginControlFlow("if (v == null)")
+                .addStatement("v = $L", make)
+                .addStatement("$N = v", field)
+                .endControlFlow()
+                .addStatement("return v")
+                .build();
     }
 
     // ---- streaming ----

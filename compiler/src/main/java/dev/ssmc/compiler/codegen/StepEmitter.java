@@ -9,6 +9,7 @@ import com.palantir.javapoet.TypeSpec;
 import dev.ssmc.compiler.codegen.Poet.Code;
 import dev.ssmc.compiler.ir.SsmLayer;
 import dev.ssmc.compiler.ir.SsmMode;
+import java.util.List;
 import java.util.Locale;
 import javax.lang.model.element.Modifier;
 
@@ -240,11 +241,11 @@ final class StepEmitter {
     }
 
     /** The weight arrays of this mode, in the order {@link #weights()} returns them. */
-    private java.util.List<String> weightArrays() {
+    private List<String> weightArrays() {
         return switch (layer.mode()) {
-            case DWS, FULL -> java.util.List.of("dr", "di", "e");
-            case S5 -> java.util.List.of("dr", "di", "bIn", "cOut");
-            case NECK -> java.util.List.of("dr", "di", "bIn", "e", "cOut");
+            case DWS, FULL -> List.of("dr", "di", "e");
+            case S5 -> List.of("dr", "di", "bIn", "cOut");
+            case NECK -> List.of("dr", "di", "bIn", "e", "cOut");
         };
     }
 
@@ -253,7 +254,7 @@ final class StepEmitter {
                 .s("super(SHAPE, KEY, in, out, p, vector)")
                 .s("this.vector = vector")
                 .s("float[][] w = p.shared($S, () -> weights(p))", "step of " + layer.key());
-        java.util.List<String> arrays = weightArrays();
+        List<String> arrays = weightArrays();
         for (int i = 0; i < arrays.size(); i++) {
             c.s("this.$L = w[$L]", arrays.get(i), i);
         }
@@ -267,7 +268,7 @@ final class StepEmitter {
 
     /** The static method that discretizes the block's stored tensors into the step's weight arrays. */
     private MethodSpec weights() {
-        java.util.List<String> arrays = weightArrays();
+        List<String> arrays = weightArrays();
         Code c = new Code();
         for (String a : arrays) {
             c.s("float[] $L = new float[$L]", a, switch (a) {
