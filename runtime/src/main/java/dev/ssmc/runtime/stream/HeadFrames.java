@@ -58,17 +58,23 @@ public final class HeadFrames {
         this.y = new float[widest];
     }
 
-    private static float[] sized(Params p, String key, int size) {
+    /** The stored tensor {@code key}, checked to have {@code size} floats (the live array: read, not kept). */
+    private static float[] checked(Params p, String key, int size) {
         float[] a = p.get(key);
         if (a.length != size) {
             throw new IllegalArgumentException(key + " has " + a.length + " floats, expected " + size);
         }
-        return p.shared(key + " of a head", a::clone);
+        return a;
+    }
+
+    /** A copy of the stored tensor {@code key}, shared between streams. */
+    private static float[] sized(Params p, String key, int size) {
+        return p.shared(key + " of a head", checked(p, key, size)::clone);
     }
 
     /** A linear layer's weight {@code [out][in]} as {@code [in][out]}, so that its products run along the outputs. */
     private static float[] transposed(Params p, String key, int in, int out) {
-        float[] w = sized(p, key, in * out);
+        float[] w = checked(p, key, in * out);
         return p.shared(key + " of a head as [in][out]", () -> {
             float[] t = new float[w.length];
             for (int o = 0; o < out; o++) {
