@@ -28,7 +28,16 @@ public final class CtcDecoder {
 
     /** The prefix beam search over the whole utterance with a {@link PrefixBeamSearch log threshold} as well. */
     public static List<PrefixBeamSearch.Hypothesis> beamSearch(FrameLogits logits, int width, double logThreshold) {
-        PrefixBeamSearch search = new PrefixBeamSearch(logits.classes(), width, logThreshold);
+        return beamSearch(logits, width, logThreshold, null);
+    }
+
+    /**
+     * The prefix beam search among the labellings that {@code lexicon}'s words make (any if it is
+     * null): the hypotheses that end on a whole word, the most probable first.
+     */
+    public static List<PrefixBeamSearch.Hypothesis> beamSearch(FrameLogits logits, int width, double logThreshold,
+            Lexicon lexicon) {
+        PrefixBeamSearch search = new PrefixBeamSearch(logits.classes(), width, logThreshold, lexicon);
         search.advance(logits);
         return search.hypotheses();
     }

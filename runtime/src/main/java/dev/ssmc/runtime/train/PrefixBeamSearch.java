@@ -37,6 +37,13 @@ import java.util.Map;
  * the best path has probability above 1/2, since then the prefix on that path holds more than
  * half of all the mass at every frame; below that the two can differ either way.
  *
+ * <p><b>With a lexicon</b> ({@link Lexicon}), a prefix grows only into labellings made of the
+ * lexicon's words separated by single spaces: a label that no word goes on with is not tried.
+ * The labelling an utterance decodes to ({@link #best()}, the first of {@link #hypotheses()}) is
+ * then the most probable kept prefix that ends on a whole word, since one that ends inside a word
+ * spells none; so that there always is one, the most probable such prefix is kept after every
+ * frame even when the width or the threshold would drop it (the beam then holds one more).
+ *
  * <p>Prefixes are nodes linked to their parent (one label shorter), so the kept prefixes share
  * their common part and a frame costs {@code width * classes} updates whatever the length of the
  * utterance; pruned prefixes are garbage. Not thread-safe.
@@ -49,6 +56,8 @@ public final class PrefixBeamSearch implements StreamingDecoder {
         final int length;
         /** The order of creation: the tie-break between equal totals. */
         final long id;
+        /** Where the prefix's last word is in the lexicon ({@link Lexicon#ROOT} without one). */
+        final int node;
         double blank = Double.NEGATIVE_INFINITY;
         double nonBlank = Double.NEGATIVE_INFINITY;
         /** {@code logAdd(blank, nonBlank)}, kept since sorting asks for it again and again. */
@@ -57,11 +66,12 @@ public final class PrefixBeamSearch implements StreamingDecoder {
         double nextBlank = Double.NEGATIVE_INFINITY;
         double nextNonBlank = Double.NEGATIVE_INFINITY;
 
-        Prefix(Prefix parent, int label, long id) {
+        Prefix(Prefix parent, int label, long id, int node) {
             this.parent = parent;
             this.label = label;
             this.length = parent == null ? 0 : parent.length + 1;
             this.id = id;
+            this.node = node;
         }
 
         int[] labels() {
@@ -79,6 +89,8 @@ public final class PrefixBeamSearch implements StreamingDecoder {
     private final int classes;
     private final int width;
     private final double logThreshold;
+    /** The words a prefix may spell, or null for any labelling. */
+    private final Lexicon lexicon;
     private final double[] logp;
     private List<Prefix> beam;
     private long created;
@@ -96,6 +108,21 @@ public final class PrefixBeamSearch implements StreamingDecoder {
      *     dropped; {@code +Infinity} for none
      */
     public PrefixBeamSearch(int classes, int width, double logThreshold) {
+        this(classes, width, logThreshold, null);
+    }
+
+    /**
+     * A search among the labellings that {@code lexicon}'s words make (any labelling if it is
+     * null).
+     *
+     * @throws IllegalArgumentException as the other constructor, and if the lexicon's alphabet has
+     *     other than {@code classes} classes
+     */
+    public PrefixBeamSearch(int classes, int width, double logThreshold, Lexicon lexicon) {
+        if (lexicon != null && lexicon.alphabet().classes() != classes) {
+            throw new IllegalArgumentException("a lexicon over " + lexicon.alphabet().classes() + " classes for a"
+                    + " search over " + classes);
+        }
         if (classes < 1) {
             throw new IllegalArgumentException("at least the blank class is needed, not " + classes + " classes");
         }
@@ -108,6 +135,7 @@ public final class PrefixBeamSearch implements StreamingDecoder {
         this.classes = classes;
         this.width = width;
         this.logThreshold = logThreshold;
+        this.lexicon = lexicon;
         this.logp = new double[classes];
         reset();
     }
@@ -117,7 +145,7 @@ public final class PrefixBeamSearch implements StreamingDecoder {
     public void reset() {
         created = 0;
         frames = 0;
-        Prefix empty = new Prefix(null, Alphabet.BLANK, created++);
+        Prefix empty = new Prefix(null, Alphabet.BLANK, created++, Lexicon.ROOT);
         empty.blank = 0;
         empty.total = 0;
         beam = List.of(empty);
@@ -179,7 +207,11 @@ public final class PrefixBeamSearch implements StreamingDecoder {
                 }
                 Prefix q = extensions.get(key(p, c));
                 if (q == null) {
-                    q = new Prefix(p, c, created++);
+                    int node = lexicon == null ? Lexicon.ROOT : lexicon.next(p.node, c);
+                    if (node == Lexicon.NONE) {
+                        continue;
+                    }
+                    q = new Prefix(p, c, created++, node);
                     extensions.put(key(p, c), q);
                     candidates.add(q);
                 }
@@ -200,7 +232,12 @@ public final class PrefixBeamSearch implements StreamingDecoder {
                 || candidates.get(kept - 1).total < floor)) {
             kept--;
         }
-        beam = List.copyOf(candidates.subList(0, kept));
+        List<Prefix> next = new ArrayList<>(candidates.subList(0, kept));
+        if (lexicon != null && next.stream().noneMatch(this::complete)) {
+            // one is always there: a kept complete prefix stays a candidate (by a blank) with finite mass
+            candidates.stream().skip(kept).filter(this::complete).findFirst().ifPresent(next::add);
+        }
+        beam = List.copyOf(next);
         frames++;
     }
 
@@ -208,20 +245,31 @@ public final class PrefixBeamSearch implements StreamingDecoder {
         return parent.id * classes + label;
     }
 
-    /** The kept prefixes as hypotheses, the most probable first. */
+    /**
+     * The kept prefixes that could end the utterance as hypotheses, the most probable first: all
+     * of them without a lexicon; with one, those that end on a whole word (at least one).
+     */
     public List<Hypothesis> hypotheses() {
-        return beam.stream().map(p -> new Hypothesis(p.labels(), p.total)).toList();
+        return beam.stream().filter(this::complete).map(p -> new Hypothesis(p.labels(), p.total)).toList();
     }
 
-    /** The most probable prefix so far. */
+    /** The first of {@link #hypotheses()}: what the utterance decodes to if it ends now. */
     public Hypothesis best() {
-        Prefix p = beam.get(0);
+        Prefix p = bestPrefix();
         return new Hypothesis(p.labels(), p.total);
     }
 
     @Override
     public int[] bestLabels() {
-        return beam.get(0).labels();
+        return bestPrefix().labels();
+    }
+
+    private Prefix bestPrefix() {
+        return beam.stream().filter(this::complete).findFirst().orElseThrow();
+    }
+
+    private boolean complete(Prefix p) {
+        return lexicon == null || lexicon.complete(p.node);
     }
 
     /**

@@ -45,6 +45,16 @@ public final class StreamingTranscriber {
     }
 
     /**
+     * A transcriber by prefix beam search that says only {@code lexicon}'s words: its words are
+     * those of {@link CtcDecoder#beamSearch(FrameLogits, int, double, Lexicon)} over the utterance.
+     */
+    public static StreamingTranscriber of(Lexicon lexicon, int beamWidth, double logThreshold) {
+        Alphabet alphabet = lexicon.alphabet();
+        return new StreamingTranscriber(alphabet, new PrefixBeamSearch(alphabet.classes(), beamWidth, logThreshold,
+                lexicon));
+    }
+
+    /**
      * A transcriber by {@code decoder}, which it resets and then owns.
      *
      * @throws IllegalArgumentException if the decoder's classes are not the alphabet's

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -88,6 +89,84 @@ class CtcDecoderTest {
             assumeTrue(ranked.size() == 1 || ranked.get(0).getValue() > ranked.get(1).getValue() * (1 + 1e-9),
                     "a unique most probable labelling");
             assertEquals(ranked.get(0).getKey(), boxed(beam.get(0).labels()));
+        });
+    }
+
+    @Test
+    void aLexiconTurnsANearMissIntoTheWordItKnows() {
+        // "siv": the third frame's v (.5) beats x (.4), so the best path misspells; "six" is the only
+        // word of the lexicon that starts "si"
+        Alphabet letters = Alphabet.of(List.of("six seven"));
+        int s = letters.encode("s")[0];
+        int i = letters.encode("i")[0];
+        int v = letters.encode("v")[0];
+        int x = letters.encode("x")[0];
+        double[][] frames = new double[4][letters.classes()];
+        for (double[] f : frames) {
+            Arrays.fill(f, 0.01);
+        }
+        frames[0][s] = 0.9;
+        frames[1][i] = 0.9;
+        frames[2][v] = 0.5;
+        frames[2][x] = 0.4;
+        frames[3][Alphabet.BLANK] = 0.9;
+        FrameLogits logits = fromProbabilities(frames);
+        assertEquals("siv", letters.decode(CtcDecoder.greedy(logits)));
+        assertEquals("siv", letters.decode(CtcDecoder.beamSearch(logits, 8).get(0).labels()));
+        Lexicon words = Lexicon.of(letters, List.of("six", "seven"));
+        List<PrefixBeamSearch.Hypothesis> constrained = CtcDecoder.beamSearch(logits, 8, Double.POSITIVE_INFINITY, words);
+        assertEquals("six", letters.decode(constrained.get(0).labels()));
+        for (PrefixBeamSearch.Hypothesis h : constrained) {
+            String text = letters.decode(h.labels());
+            assertTrue(text.isEmpty() || words.words().containsAll(List.of(text.strip().split(" "))), text);
+        }
+        assertThrows(IllegalArgumentException.class, () -> new PrefixBeamSearch(letters.classes() + 1, 4, 8, words));
+    }
+
+    /** A tiny case with a lexicon over the alphabet " ab" (blank, space, a, b): which words it has. */
+    record TinyWords(Tiny logits, int words) {
+    }
+
+    private static final List<String> WORDS = List.of("a", "b", "ab", "ba", "aa");
+
+    /** Whether {@code labels} spell words of {@code lexicon}, each followed by one space at most. */
+    private static boolean spellsWords(Alphabet letters, List<Integer> labels, Set<String> lexicon) {
+        String text = letters.decode(labels.stream().mapToInt(Integer::intValue).toArray());
+        if (text.isEmpty()) {
+            return true;
+        }
+        String[] words = (text.endsWith(" ") ? text.substring(0, text.length() - 1) : text).split(" ", -1);
+        return Arrays.stream(words).allMatch(lexicon::contains);
+    }
+
+    @Test
+    void anUnprunedLexiconSearchFindsTheMostProbableLabellingOfItsWords() {
+        Alphabet letters = Alphabet.of(List.of("ab"));
+        Property.forAll(200, in -> new TinyWords(new Tiny(integers().between(1, 5).generate(in), 4,
+                integers().between(1, 4).generate(in), longs().all().generate(in)),
+                integers().between(1, (1 << WORDS.size()) - 1).generate(in)), c -> {
+            Tiny t = c.logits();
+            FrameLogits x = FrameLogits.frameMajor(Gradients.random(new SplittableRandom(t.seed()),
+                    t.frames() * t.classes(), t.scale()), 0, t.frames(), t.classes());
+            Set<String> chosen = new java.util.TreeSet<>();
+            for (int k = 0; k < WORDS.size(); k++) {
+                if ((c.words() & 1 << k) != 0) {
+                    chosen.add(WORDS.get(k));
+                }
+            }
+            Lexicon lexicon = Lexicon.of(letters, chosen);
+            // every labelling that spells the lexicon's words, by brute force over every path
+            List<Map.Entry<List<Integer>, Double>> ranked = CtcCases.labellingProbabilities(x).entrySet().stream()
+                    .filter(e -> spellsWords(letters, e.getKey(), chosen))
+                    .sorted(Map.Entry.<List<Integer>, Double>comparingByValue(Comparator.reverseOrder())).toList();
+            List<PrefixBeamSearch.Hypothesis> beam = CtcDecoder.beamSearch(x, 1000, Double.POSITIVE_INFINITY, lexicon);
+            for (PrefixBeamSearch.Hypothesis h : beam) {
+                assertTrue(spellsWords(letters, boxed(h.labels()), chosen), h::toString);
+            }
+            assumeTrue(ranked.size() == 1 || ranked.get(0).getValue() > ranked.get(1).getValue() * (1 + 1e-9),
+                    "a unique most probable labelling");
+            assertEquals(ranked.get(0).getKey(), boxed(beam.get(0).labels()));
+            assertEquals(Math.log(ranked.get(0).getValue()), beam.get(0).logProbability(), 1e-9);
         });
     }
 

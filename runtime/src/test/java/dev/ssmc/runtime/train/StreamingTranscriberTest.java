@@ -58,6 +58,17 @@ class StreamingTranscriberTest {
 
     @Test
     void streamingInAnyChunksGivesTheWholeUtterancesTranscript() {
+        streamsAsTheWholeUtterance(null);
+    }
+
+    @Test
+    void aStreamThatSaysOnlyALexiconsWordsGivesTheWholeUtterancesTranscript() {
+        // "tee" and "on" of the spoken words are not in it: the search must say something else
+        streamsAsTheWholeUtterance(Lexicon.of(ALPHABET, List.of("one", "two", "three", "to")));
+    }
+
+    /** Streams spelled utterances in random chunks, by a beam search with {@code lexicon} (or none). */
+    private static void streamsAsTheWholeUtterance(Lexicon lexicon) {
         Property.forAll(200, in -> new Stream(integers().between(0, 8).generate(in) * 0.5,
                 integers().between(1, 6).generate(in), THRESHOLDS.get(integers().between(0, 3).generate(in)),
                 longs().all().generate(in)), s -> {
@@ -66,8 +77,9 @@ class StreamingTranscriberTest {
             int classes = ALPHABET.classes();
             int frames = logits.length / classes;
             PrefixBeamSearch.Hypothesis whole = CtcDecoder.beamSearch(
-                    FrameLogits.frameMajor(logits, 0, frames, classes), s.width(), s.threshold()).get(0);
-            StreamingTranscriber streaming = new StreamingTranscriber(ALPHABET, s.width(), s.threshold());
+                    FrameLogits.frameMajor(logits, 0, frames, classes), s.width(), s.threshold(), lexicon).get(0);
+            StreamingTranscriber streaming = lexicon == null ? new StreamingTranscriber(ALPHABET, s.width(), s.threshold())
+                    : StreamingTranscriber.of(lexicon, s.width(), s.threshold());
             List<String> words = new ArrayList<>();
             for (int t = 0; t < frames; ) {
                 int chunk = Math.min(frames - t, rnd.nextBoolean() ? 1 : 1 + rnd.nextInt(8));
@@ -80,6 +92,9 @@ class StreamingTranscriberTest {
             assertEquals(expected, streaming.transcript());
             assertEquals(words, streaming.words());
             assertEquals(frames, streaming.frames());
+            if (lexicon != null) {
+                assertTrue(lexicon.words().containsAll(words), words::toString);
+            }
         });
     }
 

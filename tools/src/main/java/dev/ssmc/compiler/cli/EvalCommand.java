@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
                 + "whole; per file and on average the SI-SNR of input and output against the clean speech, then "
                 + "si_snri=X dB over N items (X the mean improvement, in dB).",
             "- recognizer, folder with train/, validation/, test/ and their transcripts.tsv: per split the word and "
-                + "character error rates of greedy decoding (and of --beam W), then wer=X cer=Y over N items (X and "
+                + "character error rates of greedy decoding (and of --beam W, with --lexicon FILE), then wer=X cer=Y over N items (X and "
                 + "Y percentages, of every split evaluated, by --beam W if given, else greedy)."})
 public final class EvalCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "The .ssm file of the network.")
@@ -60,6 +60,11 @@ public final class EvalCommand implements Callable<Integer> {
             + "prefixes (those e^8 times less probable than the best are dropped), and score that on the last line.")
     Integer beam;
 
+    @Option(names = "--lexicon", paramLabel = "FILE", description = "Recognizer, with --beam: the beam search spells only"
+            + " the words of FILE (one or more a line, or a transcripts.tsv: file, tab, words), such as"
+            + " train/transcripts.tsv.")
+    Path lexicon;
+
     @Option(names = "--plots", paramLabel = "DIR", description = "Denoiser: write a PNG per pictured file to DIR, the "
             + "spectrograms of the noisy, denoised and clean speech side by side.")
     Path plots;
@@ -78,7 +83,6 @@ public final class EvalCommand implements Callable<Integer> {
         if (batch < 1) {
             throw new UserError("--batch must be at least 1, not " + batch);
         }
-        CtcDecoding decoding = CtcDecoding.of(beam);
         if (plotCount != null && plotCount < 1) {
             throw new UserError("--plot-count must be at least 1, not " + plotCount);
         }
@@ -90,11 +94,13 @@ public final class EvalCommand implements Callable<Integer> {
         switch (kind) {
             case TrainingData.Classification.TASK -> {
                 refuse(kind, "--beam", beam != null);
+                refuse(kind, "--lexicon", lexicon != null);
                 refuse(kind, "--plots", plots != null || plotCount != null);
                 ClassifierEvaluation.run(target, split(false), predictions, out);
             }
             case TrainingData.Enhancement.TASK -> {
                 refuse(kind, "--beam", beam != null);
+                refuse(kind, "--lexicon", lexicon != null);
                 refuse(kind, "--predictions", predictions != null);
                 if (!split.equals("test")) {
                     throw new UserError("--split " + split + ": a denoiser is evaluated on the test pairs (test/noisy and"
@@ -104,8 +110,9 @@ public final class EvalCommand implements Callable<Integer> {
             }
             default -> {
                 refuse(kind, "--plots", plots != null || plotCount != null);
+                CtcDecoding.check(beam, lexicon);
                 RecognizerEvaluation.run(target, split.equals(RecognizerEvaluation.ALL) ? split
-                        : split(true).name().toLowerCase(Locale.ROOT), decoding, predictions, out);
+                        : split(true).name().toLowerCase(Locale.ROOT), beam, lexicon, predictions, out);
             }
         }
         out.flush();

@@ -20,7 +20,7 @@ import java.util.Locale;
 
 /**
  * {@code ssmc eval} of a recognizer on a folder of transcribed utterances: per split, the word and
- * character error rates of greedy decoding and, with {@code --beam W}, of the prefix beam search
+ * character error rates of greedy decoding and, with {@code --beam W} (and {@code --lexicon}), of the prefix beam search
  * beside them ({@link CtcDecoding}); last {@code wer=X cer=Y over N items}, percentages of every
  * split evaluated together, by the decoding asked for. Utterances run through the network's
  * full-sequence pass in batches padded to their longest, each decoded over its own frames, as
@@ -41,11 +41,12 @@ final class RecognizerEvaluation {
     private record Decoded(String source, String text, String recognized) {
     }
 
-    static void run(Evaluated e, String split, CtcDecoding decoding, Path predictions, PrintWriter out) {
+    static void run(Evaluated e, String split, Integer beamWidth, Path lexicon, Path predictions, PrintWriter out) {
         int rate = TrainingData.Recognition.sampleRate(e.network());
         TrainingData.checkMono(e.network(), rate);
         TranscribedSpeech speech = open(e, rate);
         Alphabet alphabet = speech.alphabet();
+        CtcDecoding decoding = CtcDecoding.of(beamWidth, lexicon, alphabet);
         TrainingData.Recognition.checkRecognizer(e.network(), e.shapes(), alphabet);
         List<Split> splits = splits(speech, split);
         List<List<Utterance>> items = new ArrayList<>();

@@ -63,6 +63,10 @@ public final class RunCommand implements Callable<Integer> {
             + "(those e^8 times less probable than the best are dropped) instead of greedily.")
     Integer beam;
 
+    @Option(names = "--lexicon", paramLabel = "FILE", description = "Recognizer, with --beam: say only the words of FILE"
+            + " (one or more a line, or a transcripts.tsv: file, tab, words), such as the training transcripts'.")
+    Path lexicon;
+
     @Option(names = "--warmup", paramLabel = "N", description = "Stream the input N times before the timed pass, so "
             + "that the real-time factor is the JIT-compiled code's (default: ${DEFAULT-VALUE}).")
     int warmup = 0;
@@ -81,7 +85,6 @@ public final class RunCommand implements Callable<Integer> {
         if (warmup < 0) {
             throw new UserError("--warmup must be at least 0, not " + warmup);
         }
-        CtcDecoding decoding = CtcDecoding.of(beam);
         UserFiles.input(checkpoint, "--checkpoint");
         UserFiles.input(input, "--input");
         if (output != null) {
@@ -92,9 +95,12 @@ public final class RunCommand implements Callable<Integer> {
         SafeTensorsFile metadata = readCheckpoint();
         String alphabet = metadata.metadata().get(TrainingData.Recognition.ALPHABET);
         boolean recognizer = shapes.classes() == 0 && alphabet != null;
-        if (beam != null && !recognizer) {
-            throw new UserError("--beam is for recognizers (a network without a classifier head whose checkpoint has 'alphabet'"
+        if ((beam != null || lexicon != null) && !recognizer) {
+            throw new UserError((beam != null ? "--beam" : "--lexicon") + " is for recognizers (a network without a classifier head whose checkpoint has 'alphabet'"
                     + " metadata); network " + network.name() + " is not one");
+        }
+        if (recognizer) {
+            CtcDecoding.check(beam, lexicon); // before the audio is read
         }
         if (recognizer && output != null) {
             throw new UserError("network " + network.name() + " is a recognizer (its checkpoint has 'alphabet' metadata):"
@@ -116,6 +122,7 @@ public final class RunCommand implements Callable<Integer> {
                 MemoryNeeds.describe(network) + " streaming " + input, "run a shorter file");
         PrintWriter w = spec.commandLine().getOut();
         Alphabet letters = recognizer ? recognizerAlphabet(network, shapes, alphabet) : null;
+        CtcDecoding decoding = recognizer ? CtcDecoding.of(beam, lexicon, letters) : CtcDecoding.GREEDY;
         List<String> labels = shapes.classes() > 0 ? labels(network, shapes.classes(), metadata) : List.of();
         // a fresh output per pass: warm-up passes print nothing (null)
         Function<PrintWriter, StreamOutput> outputs = live -> shapes.classes() > 0

@@ -17,6 +17,7 @@ import dev.ssmc.runtime.train.CtcDecoder;
 import dev.ssmc.runtime.train.EnhancementScore;
 import dev.ssmc.runtime.train.ErrorRates;
 import dev.ssmc.runtime.train.FrameLogits;
+import dev.ssmc.runtime.train.Lexicon;
 import dev.ssmc.runtime.train.LogitsLayout;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -282,7 +283,16 @@ class TaskEvalRunTest {
     }
 
     private static Function<FrameLogits, int[]> beam(int width) {
-        return l -> CtcDecoder.beamSearch(l, width, CtcDecoding.LOG_THRESHOLD).get(0).labels();
+        return beam(width, null);
+    }
+
+    private static Function<FrameLogits, int[]> beam(int width, Lexicon lexicon) {
+        return l -> CtcDecoder.beamSearch(l, width, CtcDecoding.LOG_THRESHOLD, lexicon).get(0).labels();
+    }
+
+    /** The words of the training transcripts: one, two. */
+    private static Lexicon trainingWords() {
+        return Lexicon.of(alphabet, List.of("one", "two"));
     }
 
     private static String summary(ErrorRates rates) {
@@ -321,6 +331,13 @@ class TaskEvalRunTest {
         assertEquals(List.of("test/t0.wav", "one two"), List.of(first[0], first[1]));
         assertEquals(Alphabet.normalize(alphabet.decode(beam(3).apply(logits(net, mono(speech.resolve("test/t0.wav")))))),
                 first[2]);
+
+        // the beam search restricted to the training transcripts' words
+        CliFixture.Run words = run("eval", s(recognizer), "--checkpoint", s(recognizerCheckpoint), "--data", s(speech),
+                "--batch", "1", "--beam", "3", "--lexicon", s(speech.resolve("train/transcripts.tsv"))).assertOk();
+        ErrorRates restricted = rates(net, "test", beam(3, trainingWords()), new ErrorRates());
+        assertTrue(words.out().contains(rateLine("test", "beam 3, lexicon of 2 words", restricted)), words::toString);
+        assertEquals(summary(restricted), words.lastLine(), words::toString);
     }
 
     @Test
@@ -330,13 +347,22 @@ class TaskEvalRunTest {
         Wav.write(in, Audio.mono(8000, samples), WavEncoding.PCM16);
         samples = mono(in);
         FrameLogits whole = logits(CliFixture.network(recognizer, recognizerCheckpoint), samples);
-        for (String beam : new String[] {null, "3"}) {
-            CliFixture.Run r = beam == null
-                    ? run("run", s(recognizer), "--checkpoint", s(recognizerCheckpoint), "--input", s(in)).assertOk()
-                    : run("run", s(recognizer), "--checkpoint", s(recognizerCheckpoint), "--input", s(in), "--beam",
-                            beam).assertOk();
-            String expected = Alphabet.normalize(alphabet.decode(beam == null ? CtcDecoder.greedy(whole)
-                    : beam(3).apply(whole)));
+        Path lexicon = speech.resolve("train/transcripts.tsv");
+        for (String decoding : new String[] {"greedy", "beam", "lexicon"}) {
+            List<String> args = new ArrayList<>(List.of("run", s(recognizer), "--checkpoint", s(recognizerCheckpoint),
+                    "--input", s(in)));
+            if (!decoding.equals("greedy")) {
+                args.addAll(List.of("--beam", "3"));
+            }
+            if (decoding.equals("lexicon")) {
+                args.addAll(List.of("--lexicon", s(lexicon)));
+            }
+            CliFixture.Run r = run(args.toArray(String[]::new)).assertOk();
+            String expected = Alphabet.normalize(alphabet.decode(switch (decoding) {
+                case "greedy" -> CtcDecoder.greedy(whole);
+                case "beam" -> beam(3).apply(whole);
+                default -> beam(3, trainingWords()).apply(whole);
+            }));
             assertEquals("transcript: " + expected, r.lastLine(), r::toString);
             List<String> words = new ArrayList<>();
             List<Double> times = new ArrayList<>();
@@ -390,6 +416,20 @@ class TaskEvalRunTest {
                 .assertUserError("has no validation/ folder (it has train/, test/)");
         run("eval", s(recognizer), "--checkpoint", s(recognizerCheckpoint), "--data", s(enhancement))
                 .assertUserError("network Rec does not give audio");
+        // lexicons: without a beam, a word the recognizer cannot spell, no words, for another task
+        Path lexicon = Files.write(dir.resolve("words.txt"), List.of("one two", "", "twenty"));
+        run("eval", s(recognizer), "--checkpoint", s(recognizerCheckpoint), "--data", s(speech), "--lexicon", s(lexicon))
+                .assertUserError("--lexicon restricts the beam search: give --beam W too");
+        run("eval", s(recognizer), "--checkpoint", s(recognizerCheckpoint), "--data", s(speech), "--beam", "2",
+                "--lexicon", s(lexicon)).assertUserError(lexicon + ":3: the word \"twenty\" cannot be spelled by this"
+                        + " recognizer: character 'y' (U+0079) at column 6 of \"twenty\" is not in the alphabet \" enotw\"");
+        Path empty = Files.write(dir.resolve("no-words.tsv"), List.of("a.wav\t", ""));
+        run("eval", s(recognizer), "--checkpoint", s(recognizerCheckpoint), "--data", s(speech), "--beam", "2",
+                "--lexicon", s(empty)).assertUserError(empty + ": no words in it");
+        run("eval", s(recognizer), "--checkpoint", s(recognizerCheckpoint), "--data", s(speech), "--beam", "2",
+                "--lexicon", s(dir.resolve("absent.txt"))).assertUserError("--lexicon");
+        run("eval", s(denoiser), "--checkpoint", s(denoiserCheckpoint), "--data", s(enhancement), "--lexicon", s(lexicon))
+                .assertUserError("--lexicon is not for the enhance task");
 
         // run: stereo, another rate, an alphabet the network cannot spell, a recognizer asked for audio
         Path twoChannels = dir.resolve("stereo.wav");
@@ -411,6 +451,8 @@ class TaskEvalRunTest {
                 s(dir.resolve("y.wav"))).assertUserError("is a recognizer");
         run("run", s(denoiser), "--checkpoint", s(denoiserCheckpoint), "--input", s(f.wav), "--output",
                 s(dir.resolve("z.wav")), "--beam", "2").assertUserError("--beam is for recognizers");
+        run("run", s(recognizer), "--checkpoint", s(recognizerCheckpoint), "--input", s(utterance), "--lexicon",
+                s(speech.resolve("train/transcripts.tsv"))).assertUserError("--lexicon restricts the beam search");
     }
 
     private static Path copyOf(Path from, String name) throws IOException {
