@@ -106,9 +106,9 @@ activation
     : ACTIVATION optionList?
     ;
 
-// y = postact(x + norm(body(x)))
+// residual: y = postact(x + norm(body(x))); mask: y = x * sigmoid(norm(body(x)))
 residualBlock
-    : RESIDUAL optionList? LBRACE seqStmt* RBRACE
+    : kind=(RESIDUAL | MASK) optionList? LBRACE seqStmt* RBRACE
     ;
 
 seqStmt
@@ -192,6 +192,7 @@ LET         : 'let';
 STAGE       : 'stage';
 SKIP_MARK   : 'skip';
 RESIDUAL    : 'residual';
+MASK        : 'mask';
 ACTIVATION  : 'activation';
 TO          : 'to';
 WITH        : 'with';

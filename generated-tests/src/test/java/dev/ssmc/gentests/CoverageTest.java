@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the properties run on covers the language: every SSM mode, norm, postact and resampling
- * mode, residual blocks, encoder/decoders, classifier and frame heads, bare layers; the fixtures also hold
+ * mode, residual blocks, masks, encoder/decoders, classifier and frame heads, bare layers; the fixtures also hold
  * both examples. Read from the checked IR, so a fixture or generator that stops producing a
  * construct fails here rather than quietly testing less.
  */
@@ -62,7 +62,7 @@ class CoverageTest {
             assertEquals(EnumSet.allOf(NormKind.class), norms, "norms");
             assertEquals(EnumSet.allOf(Postact.class), postacts, "postacts");
             assertEquals(EnumSet.allOf(ResampleMode.class), resampling, "resampling modes");
-            assertEquals(Set.of("residual block", "encoder/decoder", "head", "frame head", "bare layer",
+            assertEquals(Set.of("residual block", "mask", "encoder/decoder", "head", "frame head", "bare layer",
                     "streaming-exact", "norms over time"), shapes, "network shapes");
         }
 
@@ -95,7 +95,7 @@ class CoverageTest {
                         c.resampling.add(r.mode());
                     } else if (n instanceof Residual r) {
                         // a skip addition of a U-Net level has no norm key; a residual block has one
-                        c.shapes.add(r.normKey().isEmpty() ? "encoder/decoder" : "residual block");
+                        c.shapes.add(r.mask() ? "mask" : r.normKey().isEmpty() ? "encoder/decoder" : "residual block");
                         c.postacts.add(r.postact());
                     }
                 }

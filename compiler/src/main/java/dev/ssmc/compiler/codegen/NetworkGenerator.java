@@ -274,8 +274,9 @@ public final class NetworkGenerator {
         }
         Residual r = (Residual) n;
         int c = r.inChannels();
-        return CodeBlock.builder().add("new $T($T.of(\n", stream ? Poet.RESIDUAL_FRAMES : Poet.RESIDUAL_LAYER,
-                        stream ? Poet.FRAME_CHAIN : Poet.LIST).indent()
+        // a mask is made by the classes' factory, a residual block by their constructor
+        return CodeBlock.builder().add(r.mask() ? "$T.mask($T.of(\n" : "new $T($T.of(\n",
+                        stream ? Poet.RESIDUAL_FRAMES : Poet.RESIDUAL_LAYER, stream ? Poet.FRAME_CHAIN : Poet.LIST).indent()
                 .add(nodes(r.body(), stream)).unindent()
                 .add("), $L, $L)", activation(new Activation(r.norm(), Postact.IDENTITY, 0), r.normKey(), c, stream),
                         activation(new Activation(NormKind.NONE, r.postact(), 0), "", c, stream))

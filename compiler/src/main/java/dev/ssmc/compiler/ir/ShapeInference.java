@@ -65,13 +65,15 @@ public final class ShapeInference {
                 for (Node b : r.body()) {
                     bodyRatio = bodyRatio.times(b.timeRatio());
                 }
+                String block = r.mask() ? "a mask" : "a residual block";
+                String use = r.mask() ? "scale its input" : "be added to its input";
                 if (!bodyRatio.isOne()) {
-                    throw new IrException(r.origin(), "the body of a residual block must keep the sample rate, but it changes it by "
-                            + bodyRatio + "; its output could not be added to its input");
+                    throw new IrException(r.origin(), "the body of " + block + " must keep the sample rate, but it changes it by "
+                            + bodyRatio + "; its output could not " + use);
                 }
                 if (bodyOut != channels) {
-                    throw new IrException(r.origin(), "the body of a residual block must keep the channels so its output can be added to its input, but it turns "
-                            + channels + " channels into " + bodyOut);
+                    throw new IrException(r.origin(), "the body of " + block + " must keep the channels so its output can "
+                            + use + ", but it turns " + channels + " channels into " + bodyOut);
                 }
             }
             channels = n.outChannels();

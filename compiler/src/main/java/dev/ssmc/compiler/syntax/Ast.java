@@ -180,8 +180,11 @@ public final class Ast {
         }
     }
 
-    /** {@code residual(norm batch, act relu) { ... }}: {@code postact(x + norm(body(x)))}. */
-    public record ResidualBlock(Pos pos, List<Option> options, Block body) implements Item {
+    /**
+     * {@code residual(norm batch, act relu) { ... }}: {@code postact(x + norm(body(x)))}; or, when
+     * {@code mask}, {@code mask(norm X) { ... }}: {@code x * sigmoid(norm(body(x)))}.
+     */
+    public record ResidualBlock(Pos pos, List<Option> options, Block body, boolean mask) implements Item {
         public ResidualBlock {
             options = List.copyOf(options);
         }

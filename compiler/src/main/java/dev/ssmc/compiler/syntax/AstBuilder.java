@@ -248,7 +248,8 @@ final class AstBuilder extends SsmBaseVisitor<Object> {
     @Override
     public ResidualBlock visitResidualBlock(SsmParser.ResidualBlockContext ctx) {
         return new ResidualBlock(pos(ctx), options(ctx.optionList()),
-                block(ctx.LBRACE().getSymbol(), ctx.RBRACE().getSymbol(), seqStmts(ctx.seqStmt())));
+                block(ctx.LBRACE().getSymbol(), ctx.RBRACE().getSymbol(), seqStmts(ctx.seqStmt())),
+                ctx.kind.getType() == SsmParser.MASK);
     }
 
     @Override

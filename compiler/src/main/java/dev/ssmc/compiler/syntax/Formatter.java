@@ -265,7 +265,7 @@ public final class Formatter {
                 current.append(" -> ");
             }
             if (item instanceof Ast.ResidualBlock rb) {
-                current.append("residual").append(optionList(rb.options(), false));
+                current.append(rb.mask() ? "mask" : "residual").append(optionList(rb.options(), false));
                 openBlock(current.toString(), rb.body());
                 current = new StringBuilder("}");
                 lastBlock = rb.body();

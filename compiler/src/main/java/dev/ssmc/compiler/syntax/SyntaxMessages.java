@@ -226,7 +226,7 @@ final class SyntaxMessages {
             case SsmParser.RULE_optionList, SsmParser.RULE_option, SsmParser.RULE_optionKey -> "in an option list";
             case SsmParser.RULE_resample -> "in a resampling step";
             case SsmParser.RULE_activation -> "in an activation";
-            case SsmParser.RULE_residualBlock -> "in a residual block";
+            case SsmParser.RULE_residualBlock -> "in a residual or mask block";
             case SsmParser.RULE_repeatNet, SsmParser.RULE_repeatSeq, SsmParser.RULE_range -> "in a repetition";
             case SsmParser.RULE_encoderDecoder -> "in an encoder/decoder";
             case SsmParser.RULE_outputBlock -> "in an output block";

@@ -93,4 +93,20 @@ class LoweringChecksTest {
         assertEquals(List.of("t.ssm:3:3: error: a residual block needs at least one layer in its body"),
                 diagnostics(HEADER + "  residual { }\n}\n"));
     }
+
+    @Test
+    void aMaskTakesANormOnlyAndKeepsTheChannelsAndRate() {
+        assertEquals(List.of("t.ssm:3:3: error: a mask needs at least one layer in its body"),
+                diagnostics(HEADER + "  mask { }\n}\n"));
+        assertEquals(List.of("t.ssm:3:8: error: a mask has no option `act` / hint: a mask takes norm"),
+                diagnostics(HEADER + "  mask(act relu) { s5(states 2) }\n}\n"));
+        assertEquals(List.of("t.ssm:3:3: error: the body of a mask must keep the channels so its output can scale its"
+                        + " input, but it turns 1 channels into 2"),
+                diagnostics(HEADER + "  mask { s5(states 2) to 2 }\n}\n"));
+        assertEquals(List.of("t.ssm:3:3: error: the body of a mask must keep the sample rate, but it changes it by 1/2;"
+                        + " its output could not scale its input"),
+                diagnostics(HEADER + "  mask { s5(states 2) -> downsample average 2 }\n}\n"));
+        assertEquals(List.of(), diagnostics(HEADER + "  mask(norm rms) { s5(states 2, dt band) -> downsample average 2 -> upsample"
+                + " repeat 2 }\n}\n"));
+    }
 }

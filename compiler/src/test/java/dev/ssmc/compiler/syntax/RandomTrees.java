@@ -158,7 +158,7 @@ final class RandomTrees {
             case 0 -> layer();
             case 1 -> resample();
             case 2 -> new Ast.Activation(P, options());
-            default -> new Ast.ResidualBlock(P, options(), new Block(P, seqStatements(depth - 1)));
+            default -> new Ast.ResidualBlock(P, options(), new Block(P, seqStatements(depth - 1)), chance(30));
         };
     }
 

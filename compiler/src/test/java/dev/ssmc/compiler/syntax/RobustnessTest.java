@@ -28,7 +28,7 @@ class RobustnessTest {
     private static final Duration BOUND = Duration.ofSeconds(5);
 
     private static final String[] VOCABULARY = {"network", "input", "channel", "channels", "norm", "act", "dropout",
-            "let", "stage", "residual", "activation", "to", "with", "bias", "downsample", "upsample", "repeat", "in",
+            "let", "stage", "residual", "mask", "activation", "to", "with", "bias", "downsample", "upsample", "repeat", "in",
             "encoder", "bottleneck", "decoder", "output", "head", "linear", "plan", "Hz", "kHz", "ms", "s", "samples",
             "->", "..", "{", "}", "(", ")", "[", "]", ",", ":", ";", "@", "=", "+", "-", "*", "/", "s5", "dws", "neck",
             "full", "states", "blocks", "batch", "layer-feature", "relu", "glu", "conv", "reshape", "mean", "training",

@@ -305,18 +305,22 @@ public final class RandomSources {
             return "activation(" + String.join(", ", opts) + ")";
         }
 
-        /** {@code residual(...) { body }}: the body returns to the block's width and rate. */
+        /**
+         * {@code residual(...) { body }} or, one time in two, {@code mask(...) { body }}: the body
+         * returns to the block's width and rate.
+         */
         private void residualBlock(String lead) {
             int w = width;
+            boolean mask = rnd.nextBoolean();
             String opts = "";
             if (rnd.nextBoolean()) {
                 String norm = norm();
                 if (!fits(norm, "relu", w)) {
                     norm = "layer-feature";
                 }
-                opts = "(norm " + norm + ", act " + pick(PLAIN_ACTS) + ")";
+                opts = mask ? "(norm " + norm + ")" : "(norm " + norm + ", act " + pick(PLAIN_ACTS) + ")";
             }
-            line(lead + "residual" + opts + " {");
+            line(lead + (mask ? "mask" : "residual") + opts + " {");
             indent++;
             int lines = 1 + rnd.nextInt(2);
             for (int i = 0; i < lines; i++) {

@@ -4,23 +4,40 @@ import java.util.List;
 
 /**
  * {@code post(x + norm(body(x)))}: a residual block, or with an identity norm and post, a skip
- * addition around a U-Net level. Streaming keeps the input samples whose body output has not
- * arrived yet (a body that pools emits later than it reads) and adds them as it catches up.
+ * addition around a U-Net level. A mask ({@link #mask(List, ActivationLayer, ActivationLayer)})
+ * multiplies instead: {@code x * post(norm(body(x)))}, its post the sigmoid. Streaming keeps the
+ * input samples whose body output has not arrived yet (a body that pools emits later than it
+ * reads) and combines them with it as it catches up.
  */
 public final class ResidualLayer implements Layer {
     private final List<Layer> body;
     private final ActivationLayer bodyNorm;
     private final ActivationLayer post;
+    private final boolean mask;
 
     public ResidualLayer(List<Layer> body, ActivationLayer bodyNorm, ActivationLayer post) {
+        this(body, bodyNorm, post, false);
+    }
+
+    private ResidualLayer(List<Layer> body, ActivationLayer bodyNorm, ActivationLayer post, boolean mask) {
         this.body = List.copyOf(body);
         this.bodyNorm = bodyNorm;
         this.post = post;
+        this.mask = mask;
+    }
+
+    /** {@code x * gain(norm(body(x)))}: a mask whose {@code gain} (a sigmoid) scales every sample of its input. */
+    public static ResidualLayer mask(List<Layer> body, ActivationLayer bodyNorm, ActivationLayer gain) {
+        return new ResidualLayer(body, bodyNorm, gain, true);
     }
 
     /** The layers of the body, in order. */
     public List<Layer> body() {
         return body;
+    }
+
+    public boolean isMask() {
+        return mask;
     }
 
     @Override
@@ -29,7 +46,12 @@ public final class ResidualLayer implements Layer {
         for (Layer l : body) {
             h = l.apply(h);
         }
-        return post.apply(x.plus(bodyNorm.apply(h)));
+        return combine(x, bodyNorm.apply(h));
+    }
+
+    /** The block's output from its input and its body's normalized output. */
+    private Signal combine(Signal x, Signal normed) {
+        return mask ? x.times(post.apply(normed)) : post.apply(x.plus(normed));
     }
 
     @Override
@@ -38,17 +60,34 @@ public final class ResidualLayer implements Layer {
         for (Layer l : body) {
             h = l.forward(h, tape);
         }
-        return post.forward(x.plus(bodyNorm.forward(h, tape)), tape);
+        Signal normed = bodyNorm.forward(h, tape);
+        if (!mask) {
+            return post.forward(x.plus(normed), tape);
+        }
+        Signal gain = post.forward(normed, tape);
+        tape.push(x);
+        tape.push(gain);
+        return x.times(gain);
     }
 
     @Override
     public Signal backward(Signal dy, Tape tape, Grads grads) {
-        Signal dSum = post.backward(dy, tape, grads);
-        Signal dh = bodyNorm.backward(dSum, tape, grads);
+        Signal dx; // the gradient that reaches the input directly
+        Signal dNormed;
+        if (mask) {
+            Signal gain = tape.pop();
+            Signal x = tape.pop();
+            dx = dy.times(gain);
+            dNormed = post.backward(dy.times(x), tape, grads);
+        } else {
+            dx = post.backward(dy, tape, grads);
+            dNormed = dx;
+        }
+        Signal dh = bodyNorm.backward(dNormed, tape, grads);
         for (int i = body.size() - 1; i >= 0; i--) {
             dh = body.get(i).backward(dh, tape, grads);
         }
-        return dSum.plus(dh);
+        return dx.plus(dh);
     }
 
     @Override
@@ -64,7 +103,7 @@ public final class ResidualLayer implements Layer {
                 for (Streamer s : streams) {
                     h = s.process(h);
                 }
-                Signal out = post.apply(waiting.slice(0, h.length()).plus(bodyNorm.apply(h)));
+                Signal out = combine(waiting.slice(0, h.length()), bodyNorm.apply(h));
                 waiting = waiting.slice(h.length(), waiting.length());
                 return out;
             }

@@ -57,6 +57,15 @@ public record Signal(int batch, int channels, int length, float[] x) {
         return this;
     }
 
+    /** Elementwise product with a signal of the same shape. */
+    public Signal times(Signal o) {
+        float[] y = new float[x.length];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = x[i] * o.x[i];
+        }
+        return new Signal(batch, channels, length, y);
+    }
+
     /** Elementwise sum with a signal of the same shape. */
     public Signal plus(Signal o) {
         float[] y = new float[x.length];

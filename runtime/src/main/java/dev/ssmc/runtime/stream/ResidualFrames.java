@@ -4,10 +4,11 @@ import java.util.List;
 
 /**
  * {@code post(x + norm(body(x)))} on frames: a residual block, or with an identity norm and post,
- * a skip addition around a U-Net level; the streaming twin of
- * {@link dev.ssmc.runtime.model.ResidualLayer}. A body that pools emits later than it reads, so
- * the input frames whose body output has not arrived wait in a preallocated ring (FIFO) and are
- * added as the body catches up; a call emits as many frames as the body did.
+ * a skip addition around a U-Net level; or a mask ({@link #mask}), {@code x * post(norm(body(x)))}
+ * with the sigmoid as its post; the streaming twin of {@link dev.ssmc.runtime.model.ResidualLayer}.
+ * A body that pools emits later than it reads, so the input frames whose body output has not
+ * arrived wait in a preallocated ring (FIFO) and are combined with it as the body catches up; a
+ * call emits as many frames as the body did.
  *
  * <p>The ring holds at most {@code max_m (m - body.emittedAfter(m))} waiting frames over one
  * period of the body (exact: the body's buffering repeats with its period) plus one call's input;
@@ -19,6 +20,7 @@ public final class ResidualFrames implements FrameNode {
     private final ActivationFrames bodyNorm;
     private final ActivationFrames post;
     private final int channels;
+    private final boolean mask;
     private final int maxWaiting;
     /** Waiting input frames, a ring of {@code capacity} frames starting at {@code head}. */
     private float[] ring = new float[0];
@@ -36,6 +38,11 @@ public final class ResidualFrames implements FrameNode {
      * @param post     the postact after the addition (its norm none, as the model builds it)
      */
     public ResidualFrames(FrameChain body, ActivationFrames bodyNorm, ActivationFrames post) {
+        this(body, bodyNorm, post, false);
+    }
+
+    private ResidualFrames(FrameChain body, ActivationFrames bodyNorm, ActivationFrames post, boolean mask) {
+        this.mask = mask;
         this.body = body;
         this.bodyNorm = bodyNorm;
         this.post = post;
@@ -61,6 +68,11 @@ public final class ResidualFrames implements FrameNode {
     /** A block around a body of the given nodes. */
     public ResidualFrames(List<? extends FrameNode> body, ActivationFrames bodyNorm, ActivationFrames post) {
         this(new FrameChain(body), bodyNorm, post);
+    }
+
+    /** {@code x * gain(norm(body(x)))}: a mask whose {@code gain} (a sigmoid) scales every input frame. */
+    public static ResidualFrames mask(FrameChain body, ActivationFrames bodyNorm, ActivationFrames gain) {
+        return new ResidualFrames(body, bodyNorm, gain, true);
     }
 
     @Override
@@ -139,7 +151,7 @@ public final class ResidualFrames implements FrameNode {
 
     @Override
     public String describe() {
-        return "residual " + body.describe() + " norm " + bodyNorm.describe() + " post " + post.describe();
+        return (mask ? "mask " : "residual ") + body.describe() + " norm " + bodyNorm.describe() + " post " + post.describe();
     }
 
     @Override
@@ -153,7 +165,12 @@ public final class ResidualFrames implements FrameNode {
             return 0;
         }
         bodyNorm.process(h, 0, m, sum, 0);
-        addWaiting(m);
+        if (mask) {
+            int n = post.process(sum, 0, m, out, outOff);
+            takeWaiting(m, out, outOff, true);
+            return n;
+        }
+        takeWaiting(m, sum, 0, false);
         return post.process(sum, 0, m, out, outOff);
     }
 
@@ -173,14 +190,17 @@ public final class ResidualFrames implements FrameNode {
         waiting += frames;
     }
 
-    /** {@code sum += } the oldest {@code m} waiting frames, which leave the ring. */
-    private void addWaiting(int m) {
+    /**
+     * {@code y[yo ..] += } (or, {@code times}, {@code *=}) the oldest {@code m} waiting frames,
+     * which leave the ring.
+     */
+    private void takeWaiting(int m, float[] y, int yo, boolean times) {
         if (m > waiting) {
             throw new IllegalStateException("the residual body emitted more frames than it consumed");
         }
         int first = Math.min(m, capacity - head);
-        add(ring, head * channels, sum, 0, first * channels);
-        add(ring, 0, sum, first * channels, (m - first) * channels);
+        combine(ring, head * channels, y, yo, first * channels, times);
+        combine(ring, 0, y, yo + first * channels, (m - first) * channels, times);
         head += m;
         if (head >= capacity) {
             head -= capacity;
@@ -188,9 +208,15 @@ public final class ResidualFrames implements FrameNode {
         waiting -= m;
     }
 
-    private static void add(float[] x, int xo, float[] y, int yo, int n) {
-        for (int i = 0; i < n; i++) {
-            y[yo + i] += x[xo + i];
+    private static void combine(float[] x, int xo, float[] y, int yo, int n, boolean times) {
+        if (times) {
+            for (int i = 0; i < n; i++) {
+                y[yo + i] *= x[xo + i];
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                y[yo + i] += x[xo + i];
+            }
         }
     }
 

@@ -82,9 +82,11 @@ public final class RuntimeModels {
                         r.key(), p));
             } else if (n instanceof Residual r) {
                 int c = r.inChannels();
-                out.add(new dev.ssmc.runtime.model.ResidualLayer(layers(r.body(), p, blocks),
-                        new ActivationLayer(norm(r.norm()), PostactKind.IDENTITY, r.normKey(), c, p),
-                        new ActivationLayer(dev.ssmc.runtime.nn.NormKind.NONE, postact(r.postact()), "", c, p)));
+                List<Layer> body = layers(r.body(), p, blocks);
+                ActivationLayer bodyNorm = new ActivationLayer(norm(r.norm()), PostactKind.IDENTITY, r.normKey(), c, p);
+                ActivationLayer post = new ActivationLayer(dev.ssmc.runtime.nn.NormKind.NONE, postact(r.postact()), "", c, p);
+                out.add(r.mask() ? dev.ssmc.runtime.model.ResidualLayer.mask(body, bodyNorm, post)
+                        : new dev.ssmc.runtime.model.ResidualLayer(body, bodyNorm, post));
             } else {
                 throw new IllegalStateException("no runtime layer for " + n);
             }

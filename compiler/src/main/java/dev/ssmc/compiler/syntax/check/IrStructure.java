@@ -45,6 +45,6 @@ public final class IrStructure {
             return new Resample(BLANK, r.key(), r.mode(), r.ratio(), r.inChannels(), r.outChannels());
         }
         Residual r = (Residual) n;
-        return new Residual(BLANK, strip(r.body()), r.norm(), r.normKey(), r.postact());
+        return new Residual(BLANK, strip(r.body()), r.norm(), r.normKey(), r.postact(), r.mask());
     }
 }

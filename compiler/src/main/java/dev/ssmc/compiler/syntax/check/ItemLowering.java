@@ -88,8 +88,12 @@ final class ItemLowering {
     }
 
     private boolean residualBlock(Ast.ResidualBlock rb, String key, Scope s, List<Node> into, String what) {
-        Map<String, Option> opts = options(rb.options(), "a residual block", "norm", "act");
-        Activation act = activationOf(opts, new Activation(net.defaults().norm(), net.defaults().postact(), 0), s);
+        String block = rb.mask() ? "a mask" : "a residual block";
+        // a mask's gain is a sigmoid, and its body's output is not normalized unless it says so
+        Map<String, Option> opts = rb.mask() ? options(rb.options(), block, "norm")
+                : options(rb.options(), block, "norm", "act");
+        Activation act = activationOf(opts, rb.mask() ? new Activation(NormKind.NONE, Postact.SIGMOID, 0)
+                : new Activation(net.defaults().norm(), net.defaults().postact(), 0), s);
         int width = net.flow();
         List<Node> inner = new ArrayList<>();
         boolean ok = true;
@@ -100,16 +104,16 @@ final class ItemLowering {
                 k++;
             }
         }
-        // The block's output is its input plus its body's, so the width after it is the width before.
+        // The block's output is its input plus (or times) its body's, so the width after it is the width before.
         net.flowTo(width);
         if (inner.isEmpty()) {
             if (ok) {
-                ctx.error(rb.pos(), "a residual block needs at least one layer in its body");
+                ctx.error(rb.pos(), block + " needs at least one layer in its body");
             }
             return false;
         }
-        Residual node = new Residual(ctx.origin(rb.pos(), what + " (residual block)"), inner, act.norm(), key + ".norm",
-                act.postact());
+        Residual node = new Residual(ctx.origin(rb.pos(), what + (rb.mask() ? " (mask)" : " (residual block)")), inner,
+                act.norm(), key + ".norm", act.postact(), rb.mask());
         return ok && add(node, into);
     }
 

@@ -46,7 +46,7 @@ public final class SsmWriter {
     private static final Pattern STAGE_LAYER = Pattern.compile("backbone\\.(\\d+)\\.0");
     private static final Pattern STAGE_RESIDUAL = Pattern.compile("backbone\\.(\\d+)\\.0\\.residual_connect\\.norm_drop\\.0");
     private static final Set<String> KEYWORDS = Set.of("network", "input", "channel", "channels", "norm", "act",
-            "dropout", "let", "stage", "skip", "residual", "activation", "to", "with", "bias", "downsample", "upsample", "repeat",
+            "dropout", "let", "stage", "skip", "residual", "mask", "activation", "to", "with", "bias", "downsample", "upsample", "repeat",
             "in", "encoder", "bottleneck", "decoder", "output", "head", "linear", "plan", "Hz", "kHz", "ms", "s", "samples");
     private static final Pattern NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*(-[a-zA-Z][a-zA-Z0-9_]*)*");
 
@@ -312,7 +312,7 @@ public final class SsmWriter {
         for (Node x : r.body()) {
             inner.add(new Chain(P, List.of(item(x, b))));
         }
-        return new Ast.ResidualBlock(P, opts, new Block(P, inner));
+        return new Ast.ResidualBlock(P, opts, new Block(P, inner), r.mask());
     }
 
     private Ast.Layer layer(SsmLayer l, Activation b, boolean activationsDefaultOn) {
