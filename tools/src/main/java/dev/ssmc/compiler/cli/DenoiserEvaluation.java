@@ -54,7 +54,7 @@ final class DenoiserEvaluation {
         MemoryNeeds.require(MemoryNeeds.forward(e.network(), 1, longest), "denoising with "
                 + MemoryNeeds.describe(e.network()) + " a file of " + longest + " samples", "use shorter test files");
         Trainable net = e.load();
-        List<float[]> denoised = EnhancementTask.denoise(net, pairs);
+        List<float[]> denoised = EnhancementTask.denoise(net, pairs, e.shapes().minimumLength());
         EnhancementScore score = EnhancementScore.of(pairs, denoised);
         if (plots != null) {
             UserFiles.outputDirectory(plots, "--plots");

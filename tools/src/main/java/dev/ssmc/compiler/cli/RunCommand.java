@@ -131,8 +131,10 @@ public final class RunCommand implements Callable<Integer> {
                 : recognizer ? new StreamOutput.Transcript(letters, decoding, audio.sampleRate(), samples, live)
                 : new StreamOutput.AudioFile(output, shapes, samples, audio.sampleRate());
         StreamingNetwork net = (StreamingNetwork) load(network);
-        // a network whose skip additions span resampling runs on whole windows: padded with silence, as forward does
-        float[] x = frameMajor(audio, shapes.paddedLength(samples));
+        // a network whose skip additions span resampling runs on whole windows: padded with silence, as forward
+        // does; so does one that writes audio at the input's rate (AudioFile.paddedInput)
+        float[] x = frameMajor(audio, output != null ? StreamOutput.AudioFile.paddedInput(shapes, samples)
+                : shapes.paddedLength(samples));
         int cin = network.inChannels();
         int frames = x.length / cin;
         // a chunk longer than the audio is the whole audio: no buffer is sized past what there is

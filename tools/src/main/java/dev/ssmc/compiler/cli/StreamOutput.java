@@ -182,10 +182,23 @@ sealed interface StreamOutput permits StreamOutput.TopClasses, StreamOutput.Tran
         AudioFile(Path output, NetworkShapes shapes, int samples, int inputRate) {
             this.output = output;
             this.width = shapes.featureChannels();
-            this.kept = shapes.outputLength(samples);
+            // audio at the input's rate (a denoiser's) is as long as the input: the stream is fed whole windows
+            this.kept = shapes.outputRate().isOne() ? samples : shapes.outputLength(samples);
             this.rate = (int) ((long) inputRate * shapes.outputRate().num() / shapes.outputRate().den());
             // what the stream gives for the input padded to whole windows: at least what is kept
-            this.y = new float[width * Math.max(1, shapes.outputLength(shapes.paddedLength(samples)))];
+            this.y = new float[width * Math.max(1, shapes.outputLength(paddedInput(shapes, samples)))];
+        }
+
+        /**
+         * The samples a stream writing audio is fed: a network whose output has the input's rate
+         * gets the input padded with silence to whole windows of its resampling (it gives audio only
+         * for those; its output is then cut to the input's length), any other the input as the
+         * full-sequence pass takes it.
+         */
+        static int paddedInput(NetworkShapes shapes, int samples) {
+            long window = shapes.minimumLength();
+            return shapes.outputRate().isOne() ? (int) ((samples + window - 1) / window * window)
+                    : shapes.paddedLength(samples);
         }
 
         @Override

@@ -284,7 +284,7 @@ sealed interface TrainingData permits TrainingData.Classification, TrainingData.
 
         @Override
         public TrainingTask<?> task(NetworkShapes shapes) {
-            return new EnhancementTask(set, EnhancementLoss.siSnr());
+            return new EnhancementTask(set, EnhancementLoss.siSnr(), shapes.minimumLength());
         }
 
         @Override

@@ -248,6 +248,64 @@ class TaskEvalRunTest {
         assertEquals("wrote " + out + " (4001 samples, 1 channel)", r.lastLine(), r::toString);
     }
 
+    /** A denoiser that masks learned features between a strided conv and its transposed conv: no skip pads for it. */
+    private static final String MASKING = """
+            network Masking {
+              input noisy: 1 channel @ 16 kHz
+              act silu
+              downsample conv 4 to 4
+              mask { s5(states 2) to 4 }
+              upsample conv 4 to 1
+            }
+            plan streaming { chunk 4 }
+            """;
+
+    @Test
+    void aDenoiserThatResamplesWithoutSkipsIsFedWholeWindowsAndCutBack() throws IOException {
+        Path masking = Files.writeString(dir.resolve("masking.ssm"), MASKING);
+        Path checkpoint = dir.resolve("masking.safetensors");
+        run("init", s(masking), "-o", s(checkpoint)).assertOk();
+        Trainable net = CliFixture.network(masking, checkpoint);
+        // eval: the pairs' 3001 and 4000 samples padded to 3004 and 4000, the output cut back
+        double improvement = 0;
+        for (String pair : PAIRS) {
+            float[] noisy = mono(enhancement.resolve("test/noisy/" + pair));
+            float[] clean = mono(enhancement.resolve("test/clean/" + pair));
+            float[] y = wholeWindows(net, noisy);
+            improvement += (siSnr(y, clean) - siSnr(noisy, clean)) / PAIRS.size();
+        }
+        CliFixture.Run r = run("eval", s(masking), "--checkpoint", s(checkpoint), "--data", s(enhancement)).assertOk();
+        Matcher last = Pattern.compile("si_snri=(-?\\d+\\.\\d\\d) dB over 2 items").matcher(r.lastLine());
+        assertTrue(last.matches(), r::toString);
+        assertEquals(improvement, Double.parseDouble(last.group(1)), 0.005, r::toString);
+
+        // run: as long as the input, and what the full pass gives the padded input
+        Path in = dir.resolve("masked-noisy.wav");
+        float[] samples = CliFixture.varied(4001, 10);
+        Wav.write(in, Audio.mono(16000, samples), WavEncoding.FLOAT32);
+        Path out = dir.resolve("masked.wav");
+        CliFixture.Run streamed = run("run", s(masking), "--checkpoint", s(checkpoint), "--input", s(in), "--output",
+                s(out)).assertOk();
+        assertEquals("wrote " + out + " (4001 samples, 1 channel)", streamed.lastLine(), streamed::toString);
+        float[] full = wholeWindows(net, mono(in));
+        float[] written = mono(out);
+        assertEquals(full.length, written.length);
+        double largest = 0;
+        for (float v : full) {
+            largest = Math.max(largest, Math.abs(v));
+        }
+        for (int t = 0; t < full.length; t++) {
+            assertEquals(full[t], written[t], 1e-4 * largest + 1e-6, "sample " + t);
+        }
+    }
+
+    /** The network's output for {@code x} padded with zeros to whole windows of 4, cut back to x's length. */
+    private static float[] wholeWindows(Trainable net, float[] x) {
+        Signal y = CliFixture.forward(net, Arrays.copyOf(x, (x.length + 3) / 4 * 4));
+        assertEquals((x.length + 3) / 4 * 4, y.length());
+        return Arrays.copyOf(y.x(), x.length);
+    }
+
     /** The timing line: its real-time factor is the calling thread's CPU time over the audio's duration. */
     private static void assertRealTimeFactor(CliFixture.Run r, Path in, double audioSeconds, int chunk, String warm) {
         Matcher m = Pattern.compile(Pattern.quote(in + ": ") + "\\d+ samples \\(" + String.format(Locale.ROOT, "%.2f",
