@@ -96,8 +96,8 @@ public final class RunCommand implements Callable<Integer> {
         String alphabet = metadata.metadata().get(TrainingData.Recognition.ALPHABET);
         boolean recognizer = shapes.classes() == 0 && alphabet != null;
         if ((beam != null || lexicon != null) && !recognizer) {
-            throw new UserError((beam != null ? "--beam" : "--lexicon") + " is for recognizers (a network without a classifier head whose checkpoint has 'alphabet'"
-                    + " metadata); network " + network.name() + " is not one");
+            throw new UserError((beam != null ? "--beam" : "--lexicon") + " is for recognizers (a network without a"
+                    + " classifier head whose checkpoint has 'alphabet' metadata); network " + network.name() + " is not one");
         }
         if (recognizer) {
             CtcDecoding.check(beam, lexicon); // before the audio is read
