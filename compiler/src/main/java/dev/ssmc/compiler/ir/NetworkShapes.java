@@ -65,8 +65,13 @@ public record NetworkShapes(Network network, List<Node> nodes, Map<Node, Rationa
 
     /** The length the body runs on for an input of {@code length} samples: padded to whole windows where it must be. */
     public int paddedLength(int length) {
+        return padsToWholeWindows() ? wholeWindows(length) : length;
+    }
+
+    /** {@code length} rounded up to whole windows of the network's resampling ({@link #minimumLength()}). */
+    public int wholeWindows(int length) {
         long window = requiredMultiple(network.body());
-        return padsToWholeWindows() ? (int) ((length + window - 1) / window * window) : length;
+        return (int) ((length + window - 1) / window * window);
     }
 
     /** Whether a skip addition spans resampling, so the body needs whole windows (see {@link #outputLength}). */

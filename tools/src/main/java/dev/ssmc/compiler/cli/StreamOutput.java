@@ -196,9 +196,7 @@ sealed interface StreamOutput permits StreamOutput.TopClasses, StreamOutput.Tran
          * full-sequence pass takes it.
          */
         static int paddedInput(NetworkShapes shapes, int samples) {
-            long window = shapes.minimumLength();
-            return shapes.outputRate().isOne() ? (int) ((samples + window - 1) / window * window)
-                    : shapes.paddedLength(samples);
+            return shapes.outputRate().isOne() ? shapes.wholeWindows(samples) : shapes.paddedLength(samples);
         }
 
         @Override
