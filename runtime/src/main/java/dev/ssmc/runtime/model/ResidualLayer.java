@@ -36,10 +36,6 @@ public final class ResidualLayer implements Layer {
         return body;
     }
 
-    public boolean isMask() {
-        return mask;
-    }
-
     @Override
     public Signal apply(Signal x) {
         Signal h = x;
