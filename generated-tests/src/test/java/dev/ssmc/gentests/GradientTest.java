@@ -1,6 +1,7 @@
 package dev.ssmc.gentests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -24,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.DoubleUnaryOperator;
+import org.junit.jupiter.api.Test;
 
 /**
  * The generated {@code backward} equals central finite differences of the oracle (double
@@ -32,7 +35,8 @@ import java.util.Set;
  * random ones. The step is small (1e-4) because norms over near-zero signals (rms, layer-feature)
  * are sharply curved; where backward disagrees, smaller steps are tried ({@link #STEPS}): a kink
  * (relu, relu6, lelu) within a step bends its difference, and backward must agree with the
- * difference of some step over which the loss is smooth (its one-sided differences agree). An
+ * difference of some step over which the loss is smooth (its one-sided differences agree, or
+ * differ by the same curvature at every step: {@link #evenlyCurved}). An
  * element no step finds smooth is skipped; a try that skips most of its elements fails, so the
  * property cannot pass vacuously.
  *
@@ -130,9 +134,11 @@ class GradientTest extends PropertyOverPools {
                 checked++;
                 Difference smooth = null; // the smallest step's difference over which the loss is smooth
                 boolean agrees = false;
+                List<Difference> tried = new ArrayList<>();
                 for (double step : STEPS) {
                     Difference d = difference(v, i, step, center, loss);
-                    if (d.smooth()) {
+                    tried.add(d);
+                    if (d.smooth() || evenlyCurved(tried)) {
                         smooth = d;
                         agrees = Math.abs(d.central() - grad[i]) <= tol;
                         if (agrees) {
@@ -152,6 +158,48 @@ class GradientTest extends PropertyOverPools {
         }
         assertTrue(skipped * 2 <= checked || checked < 4, "finite differences were unusable (kinks) at " + skipped
                 + " of " + checked + " elements\n" + ctx);
+    }
+
+    /**
+     * Whether the one-sided slopes of every step tried so far (at least three) differ by the same
+     * curvature, {@code (up - down) / step} within a factor of 2 from step to step: the loss bends
+     * smoothly over the largest step, however sharply (an rms norm over a near-zero vector bends it
+     * by a few percent of the slope even over 1e-6), so the smallest step's central difference holds
+     * (its error shrinks with the step squared). A kink within a step keeps the slopes apart by its
+     * jump however small the step, so the curvature it shows grows tenfold with each smaller step.
+     */
+    static boolean evenlyCurved(List<Difference> tried) {
+        if (tried.size() < 3) {
+            return false;
+        }
+        double low = Double.POSITIVE_INFINITY;
+        double high = 0;
+        for (Difference d : tried) {
+            double curvature = Math.abs(d.up() - d.down()) / d.step();
+            low = Math.min(low, curvature);
+            high = Math.max(high, curvature);
+        }
+        return low > 0 && high <= 2 * low;
+    }
+
+    /** The rule above on two exact functions: a sharp exponential bend passes, a kink 3e-7 away does not. */
+    @Test
+    void evenlyCurvedTellsSharpBendsFromKinks() {
+        assertTrue(evenlyCurved(differences(x -> Math.exp(300 * x))));
+        assertFalse(differences(x -> Math.exp(300 * x)).get(0).smooth(), "the bend is too sharp for one-sided slopes");
+        assertFalse(evenlyCurved(differences(x -> Math.abs(x - 3e-7) + x)));
+        assertFalse(evenlyCurved(differences(x -> Math.exp(300 * x)).subList(0, 2)), "two steps show no trend");
+    }
+
+    private static List<Difference> differences(DoubleUnaryOperator f) {
+        List<Difference> out = new ArrayList<>();
+        double center = f.applyAsDouble(0);
+        for (double h : STEPS) {
+            double up = f.applyAsDouble(h);
+            double down = f.applyAsDouble(-h);
+            out.add(new Difference(h, (center - down) / h, (up - center) / h, (up - down) / (2 * h)));
+        }
+        return out;
     }
 
     private static int largest(float[] g) {
