@@ -5,6 +5,7 @@ import dev.ssmc.compiler.exec.Execution;
 import dev.ssmc.compiler.exec.PlanEngine;
 import dev.ssmc.compiler.ir.Network;
 import dev.ssmc.compiler.ir.Weights;
+import dev.ssmc.compiler.oracle.NormJitter;
 import dev.ssmc.compiler.oracle.Oracle;
 import dev.ssmc.compiler.oracle.OracleEngine;
 import dev.ssmc.runtime.tensor.Tensor;
@@ -49,11 +50,13 @@ public final class References {
 
     /**
      * How far the exact (oracle) outputs move when every weight and input value moves by one float32
-     * ulp, in random directions: the largest change of the features and of the logits over a few
-     * such perturbations. Any float32 execution rounds at least that much, so this is the noise
-     * floor a comparison must allow beyond the golden tolerance. It is negligible for well-conditioned
-     * cases; norms dividing by a sigma near sqrt(eps) (rms over a near-zero vector, instance norm
-     * over few samples) or cancellations make it large.
+     * ulp, in random directions, and every norm's input by one float32 unit of its channel's scale
+     * ({@link NormJitter#float32}: what a float32 execution rounds the signals it computes by, which
+     * perturbing weights and input alone misses where a norm magnifies it): the largest change of the
+     * features and of the logits over a few such perturbations. Any float32 execution rounds at least
+     * that much, so this is the noise floor a comparison must allow beyond the golden tolerance. It
+     * is negligible for well-conditioned cases; norms dividing by a sigma near sqrt(eps) (rms over a
+     * near-zero vector, instance norm over few samples) or cancellations make it large.
      */
     public static Noise noise(Case c) {
         Network network = c.structure().network();
@@ -71,7 +74,7 @@ public final class References {
         for (int k = 0; k < NOISE_SAMPLES; k++) {
             Map<String, float[]> w = ulp(weights, rnd);
             float[] x = ulp(input, rnd);
-            Oracle.Result r = new Oracle(network, RandomValues.bind(network, w))
+            Oracle.Result r = new Oracle(network, RandomValues.bind(network, w), NormJitter.float32(rnd))
                     .forward(OracleEngine.toDouble(Tensor.of(x, batch, network.inChannels(), length)));
             double[] f = flat(r.features());
             for (int i = 0; i < f.length; i++) {

@@ -28,13 +28,20 @@ final class ActivationOp implements OracleOp {
     private final double[] bias;
     private final double[] runningMean;
     private final double[] runningVar;
+    /** Added to the norm's input in {@link #full}; none without a norm. */
+    private final NormJitter jitter;
 
-    ActivationOp(Activation act, String normKey, int features, Weights w) {
-        this(act.norm(), act.postact(), normKey, features, w);
+    ActivationOp(Activation act, String normKey, int features, Weights w, NormJitter jitter) {
+        this(act.norm(), act.postact(), normKey, features, w, jitter);
     }
 
     ActivationOp(NormKind norm, Postact postact, String normKey, int features, Weights w) {
+        this(norm, postact, normKey, features, w, NormJitter.NONE);
+    }
+
+    ActivationOp(NormKind norm, Postact postact, String normKey, int features, Weights w, NormJitter jitter) {
         this.norm = norm.isIdentityOn(features) ? NormKind.NONE : norm;
+        this.jitter = this.norm == NormKind.NONE ? NormJitter.NONE : jitter;
         this.postact = postact;
         this.normKey = normKey;
         this.features = features;
@@ -68,7 +75,7 @@ final class ActivationOp implements OracleOp {
 
     @Override
     public double[][][] full(double[][][] x) {
-        return postact(norm(x));
+        return postact(norm(jitter.apply(x)));
     }
 
     @Override

@@ -37,9 +37,14 @@ public final class Oracle {
     private final List<double[]> headBiases = new ArrayList<>();
 
     public Oracle(Network network, Weights weights) {
+        this(network, weights, NormJitter.NONE);
+    }
+
+    /** The oracle with {@code jitter} added to every norm's input in forward passes (see {@link NormJitter}). */
+    public Oracle(Network network, Weights weights, NormJitter jitter) {
         this.shapes = ShapeInference.infer(network);
         this.network = network;
-        this.body = ops(network.body(), weights);
+        this.body = ops(network.body(), weights, jitter);
         this.head = network.head();
         head.ifPresent(h -> {
             for (Dense d : h.layers()) {
@@ -295,17 +300,17 @@ public final class Oracle {
         return x;
     }
 
-    static List<OracleOp> ops(List<Node> nodes, Weights w) {
+    static List<OracleOp> ops(List<Node> nodes, Weights w, NormJitter jitter) {
         List<OracleOp> ops = new ArrayList<>();
         for (Node n : nodes) {
             if (n instanceof SsmLayer s) {
-                ops.add(new SsmOp(s, w));
+                ops.add(new SsmOp(s, w, jitter));
             } else if (n instanceof ActLayer a) {
-                ops.add(new ActivationOp(a.act(), a.normKey(), a.inChannels(), w));
+                ops.add(new ActivationOp(a.act(), a.normKey(), a.inChannels(), w, jitter));
             } else if (n instanceof Resample r) {
                 ops.add(new ResampleOp(r, w));
             } else if (n instanceof Residual r) {
-                ops.add(new ResidualOp(r, w));
+                ops.add(new ResidualOp(r, w, jitter));
             } else {
                 throw new IllegalStateException("no oracle for " + n);
             }

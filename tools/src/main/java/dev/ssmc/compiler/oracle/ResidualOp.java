@@ -15,10 +15,11 @@ final class ResidualOp implements OracleOp {
     private final ActivationOp post;
     private final boolean mask;
 
-    ResidualOp(Residual node, Weights w) {
-        this.body = Oracle.ops(node.body(), w);
+    ResidualOp(Residual node, Weights w, NormJitter jitter) {
+        this.body = Oracle.ops(node.body(), w, jitter);
         int channels = node.inChannels();
-        this.bodyNorm = new ActivationOp(node.norm(), dev.ssmc.compiler.ir.Postact.IDENTITY, node.normKey(), channels, w);
+        this.bodyNorm = new ActivationOp(node.norm(), dev.ssmc.compiler.ir.Postact.IDENTITY, node.normKey(), channels, w,
+                jitter);
         this.post = new ActivationOp(dev.ssmc.compiler.ir.NormKind.NONE, node.postact(), "", channels, w);
         this.mask = node.mask();
     }

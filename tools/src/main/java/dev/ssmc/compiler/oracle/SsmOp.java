@@ -42,7 +42,7 @@ final class SsmOp implements OracleOp {
     private record State(Complex dtA, double[] in, double[] out, int index, int dtIndex) {
     }
 
-    SsmOp(SsmLayer layer, Weights w) {
+    SsmOp(SsmLayer layer, Weights w, NormJitter jitter) {
         this.layer = layer;
         int cin = layer.inChannels();
         int cout = layer.ssmOutChannels();
@@ -114,7 +114,7 @@ final class SsmOp implements OracleOp {
             default -> throw new IllegalStateException("unknown mode " + layer.mode());
         }
         if (layer.mode() == SsmMode.DWS) {
-            inputAct = new ActivationOp(layer.act(), layer.inputNormKey(), cin, w);
+            inputAct = new ActivationOp(layer.act(), layer.inputNormKey(), cin, w, jitter);
             int mixIn = layer.mixerInChannels();
             double[] pw = w.doubles(layer.pointwiseKey());
             pointwise = new double[cout][mixIn];
@@ -125,7 +125,7 @@ final class SsmOp implements OracleOp {
             inputAct = null;
             pointwise = null;
         }
-        outputAct = layer.activations() ? new ActivationOp(layer.act(), layer.outputNormKey(), cout, w) : null;
+        outputAct = layer.activations() ? new ActivationOp(layer.act(), layer.outputNormKey(), cout, w, jitter) : null;
     }
 
     /** {@code dt * (-softplus(A[i,0]) + i*A[i,1])}. */
