@@ -123,6 +123,19 @@ public final class Postact {
     }
 
     /**
+     * {@code x[off + i] = f(x[off + i])} for {@code i < n}, in place, an elementwise kind (not GLU):
+     * a stream's frames in its output buffer.
+     *
+     * @throws IllegalArgumentException for {@link PostactKind#GLU}
+     */
+    public static void inPlace(PostactKind kind, float[] x, int off, int n) {
+        if (n < 0 || off < 0 || off + n > x.length) {
+            throw new IllegalArgumentException(n + " values from " + off + " do not fit an array of " + x.length);
+        }
+        elementwise(kind, n, x, x, off);
+    }
+
+    /**
      * {@code dx[i] = f'(x[i]) dy[i]} for {@code i < n}, an elementwise kind (not GLU).
      *
      * @throws IllegalArgumentException for {@link PostactKind#GLU}
@@ -227,45 +240,53 @@ public final class Postact {
 
     // One loop per kind, so each loop body is branch-free for the JIT.
     private static void elementwise(PostactKind kind, int n, float[] x, float[] y) {
+        elementwise(kind, n, x, y, 0);
+    }
+
+    /**
+     * {@code y[off + i] = f(x[off + i])}: one offset for both, so that with {@code y == x} every
+     * value is read and written at the same index and the JIT still vectorizes the loops.
+     */
+    private static void elementwise(PostactKind kind, int n, float[] x, float[] y, int off) {
         switch (kind) {
             case IDENTITY:
                 if (x != y) {
-                    System.arraycopy(x, 0, y, 0, n);
+                    System.arraycopy(x, off, y, off, n);
                 }
                 break;
             case RELU:
-                for (int i = 0; i < n; i++) {
+                for (int i = off; i < off + n; i++) {
                     y[i] = Math.max(x[i], 0f);
                 }
                 break;
             case RELU6:
-                for (int i = 0; i < n; i++) {
+                for (int i = off; i < off + n; i++) {
                     y[i] = Math.min(Math.max(x[i], 0f), 6f);
                 }
                 break;
             case LELU:
-                for (int i = 0; i < n; i++) {
+                for (int i = off; i < off + n; i++) {
                     float v = x[i];
                     y[i] = Math.max(v, LEAKY_SLOPE * v); // v for v > 0, 0.1 v otherwise
                 }
                 break;
             case SIGMOID:
-                for (int i = 0; i < n; i++) {
+                for (int i = off; i < off + n; i++) {
                     y[i] = (float) sigmoid(x[i]);
                 }
                 break;
             case TANH:
-                for (int i = 0; i < n; i++) {
+                for (int i = off; i < off + n; i++) {
                     y[i] = (float) tanh(x[i]);
                 }
                 break;
             case GELU:
-                for (int i = 0; i < n; i++) {
+                for (int i = off; i < off + n; i++) {
                     y[i] = (float) gelu(x[i]);
                 }
                 break;
             case SILU:
-                for (int i = 0; i < n; i++) {
+                for (int i = off; i < off + n; i++) {
                     double v = x[i];
                     y[i] = (float) (v * sigmoid(v));
                 }

@@ -43,9 +43,6 @@ public final class ActivationFrames implements FrameNode {
     private final boolean vector = VectorSupport.enabled();
     private final double[] groupMean;
     private final float[] groupR;
-    /** The normalized frames of the current call, before the postact. */
-    private float[] normed = new float[0];
-    private int reserved;
 
     /** @param key the norm's checkpoint prefix, as for {@link dev.ssmc.runtime.model.ActivationLayer} */
     public ActivationFrames(NormKind norm, PostactKind postact, String key, int channels, Params p) {
@@ -164,9 +161,11 @@ public final class ActivationFrames implements FrameNode {
 
     @Override
     public void reserve(int frames) {
-        if (frames > reserved) {
-            normed = Buffers.atLeast(normed, (long) frames * channels);
-            reserved = frames;
+        if (postact == PostactKind.GLU) { // as process takes it
+            Scratch scratch = Scratch.ofThread();
+            int mark = scratch.depth();
+            scratch.take((long) frames * channels);
+            scratch.release(mark);
         }
     }
 
@@ -201,18 +200,26 @@ public final class ActivationFrames implements FrameNode {
             throw new IllegalArgumentException("layer norm over time has " + scale.length + " weights, but a call brought "
                     + frames + " frames");
         }
-        if (postact == PostactKind.IDENTITY) {
-            normalize(in, inOff, frames, out, outOff); // straight to the output
+        if (norm == NormKind.BATCH && postact == PostactKind.RELU) {
+            batch(in, inOff, frames, out, outOff, true); // the relu in the same pass
             return frames;
         }
-        reserve(frames);
-        int n = frames * channels;
-        normalize(in, inOff, frames, normed, 0);
-        if (postact == PostactKind.GLU) {
-            glu(frames, out, outOff);
-        } else {
-            Postact.forward(postact, n, normed, normed); // elementwise kinds may work in place
-            System.arraycopy(normed, 0, out, outOff, n);
+        if (postact != PostactKind.GLU) {
+            normalize(in, inOff, frames, out, outOff); // straight to the output
+            if (postact != PostactKind.IDENTITY) {
+                Postact.inPlace(postact, out, outOff, frames * channels);
+            }
+            return frames;
+        }
+        // glu halves the channels: the normalized frames go to scratch first
+        Scratch scratch = Scratch.ofThread();
+        int mark = scratch.depth();
+        try {
+            float[] normed = scratch.take((long) frames * channels);
+            normalize(in, inOff, frames, normed, 0);
+            glu(normed, frames, out, outOff);
+        } finally {
+            scratch.release(mark);
         }
         return frames;
     }
@@ -221,7 +228,7 @@ public final class ActivationFrames implements FrameNode {
     private void normalize(float[] x, int xo, int frames, float[] y, int yo) {
         switch (norm) {
             case NONE -> System.arraycopy(x, xo, y, yo, frames * channels);
-            case BATCH -> batch(x, xo, frames, y, yo);
+            case BATCH -> batch(x, xo, frames, y, yo, false);
             case LAYER_FEATURE -> feature(false, x, xo, frames, y, yo);
             case RMS -> feature(true, x, xo, frames, y, yo);
             case LAYER, GROUP, INSTANCE -> overTime(x, xo, frames, y, yo);
@@ -229,14 +236,15 @@ public final class ActivationFrames implements FrameNode {
         }
     }
 
-    private void batch(float[] x, int xo, int frames, float[] y, int yo) {
+    private void batch(float[] x, int xo, int frames, float[] y, int yo, boolean relu) {
         int cs = channels;
-        int from = vector ? StreamVector.batchNorm(frames, cs, x, xo, mean, scale, shift, y, yo) : 0;
+        int from = vector ? StreamVector.batchNorm(frames, cs, x, xo, mean, scale, shift, relu, y, yo) : 0;
         for (int f = 0; f < frames; f++) {
             int i = xo + f * cs;
             int o = yo + f * cs;
             for (int c = from; c < cs; c++) {
-                y[o + c] = (x[i + c] - mean[c]) * scale[c] + shift[c];
+                float v = (x[i + c] - mean[c]) * scale[c] + shift[c];
+                y[o + c] = relu ? Math.max(v, 0f) : v;
             }
         }
     }
@@ -327,7 +335,7 @@ public final class ActivationFrames implements FrameNode {
     }
 
     /** {@code a * sigmoid(b)} of each normalized frame's halves {@code a | b}, in double as Postact does. */
-    private void glu(int frames, float[] out, int outOff) {
+    private void glu(float[] normed, int frames, float[] out, int outOff) {
         int half = outChannels;
         for (int f = 0; f < frames; f++) {
             int i = f * channels;

@@ -4,18 +4,19 @@ import java.util.List;
 
 /**
  * Nodes in order, each feeding the next: a network body on frames, or the body of a
- * {@link ResidualFrames}. The frames between nodes live in two preallocated buffers used in turn
- * (a node's input and output never share one), sized from the nodes' {@link FrameNode#maxOutFrames}
- * for the largest call seen so far and grown only when a larger call arrives; every node is told
- * the largest call it can then receive ({@link FrameNode#reserve}), so a node behind a pooling
- * node does not allocate when its call sizes vary.
+ * {@link ResidualFrames}. The frames between nodes live in two of the thread's {@link Scratch}
+ * arrays used in turn (a node's input and output never share one), sized from the nodes'
+ * {@link FrameNode#maxOutFrames}; every node is told the largest call it can then receive
+ * ({@link FrameNode#reserve}), so a node behind a pooling node does not allocate when its call
+ * sizes vary.
  */
 public final class FrameChain implements FrameNode {
     private final FrameNode[] nodes;
     private final int period;
-    private float[] even = new float[0];
-    private float[] odd = new float[0];
     private int reserved;
+    /** The floats of the two scratch arrays for a call of {@code reserved} frames (enough for any smaller call). */
+    private long evenSize;
+    private long oddSize;
 
     /** @param nodes at least one node; each one's input channels must be its predecessor's output channels */
     public FrameChain(List<? extends FrameNode> nodes) {
@@ -85,24 +86,36 @@ public final class FrameChain implements FrameNode {
         if (frames <= reserved) {
             return;
         }
-        long evenSize = 0;
-        long oddSize = 0;
+        // as process takes them: the chain's two arrays, then each node's own (deeper) ones
+        evenSize = bufferSize(frames, 0);
+        oddSize = bufferSize(frames, 1);
+        Scratch scratch = Scratch.ofThread();
+        int mark = scratch.depth();
+        scratch.take(evenSize);
+        scratch.take(oddSize);
         int f = frames;
-        for (int i = 0; i < nodes.length; i++) {
-            nodes[i].reserve(f);
+        for (FrameNode node : nodes) {
+            node.reserve(f);
+            f = node.maxOutFrames(f);
+        }
+        scratch.release(mark);
+        reserved = frames;
+    }
+
+    /**
+     * The floats of the scratch array {@code parity} (0: even, 1: odd) for a call of {@code frames}
+     * frames: node {@code i} writes array {@code i % 2}, the last node the caller's output.
+     */
+    private long bufferSize(int frames, int parity) {
+        long size = 0;
+        int f = frames;
+        for (int i = 0; i < nodes.length - 1; i++) {
             f = nodes[i].maxOutFrames(f);
-            if (i < nodes.length - 1) { // node i writes buffer i % 2; the last writes the caller's output
-                long size = (long) f * nodes[i].outChannels();
-                if (i % 2 == 0) {
-                    evenSize = Math.max(evenSize, size);
-                } else {
-                    oddSize = Math.max(oddSize, size);
-                }
+            if (i % 2 == parity) {
+                size = Math.max(size, (long) f * nodes[i].outChannels());
             }
         }
-        even = Buffers.atLeast(even, evenSize);
-        odd = Buffers.atLeast(odd, oddSize);
-        reserved = frames;
+        return size;
     }
 
     @Override
@@ -141,16 +154,24 @@ public final class FrameChain implements FrameNode {
         Buffers.checkFrames("in", in, inOff, frames, inChannels());
         Buffers.checkFrames("out", out, outOff, maxOutFrames(frames), outChannels());
         reserve(frames);
-        float[] src = in;
-        int srcOff = inOff;
-        int f = frames;
-        int last = nodes.length - 1;
-        for (int i = 0; i < last; i++) {
-            float[] dst = (i & 1) == 0 ? even : odd;
-            f = nodes[i].process(src, srcOff, f, dst, 0);
-            src = dst;
-            srcOff = 0;
+        Scratch scratch = Scratch.ofThread();
+        int mark = scratch.depth();
+        try {
+            float[] even = scratch.take(evenSize);
+            float[] odd = scratch.take(oddSize);
+            float[] src = in;
+            int srcOff = inOff;
+            int f = frames;
+            int last = nodes.length - 1;
+            for (int i = 0; i < last; i++) {
+                float[] dst = (i & 1) == 0 ? even : odd;
+                f = nodes[i].process(src, srcOff, f, dst, 0);
+                src = dst;
+                srcOff = 0;
+            }
+            return nodes[last].process(src, srcOff, f, out, outOff);
+        } finally {
+            scratch.release(mark);
         }
-        return nodes[last].process(src, srcOff, f, out, outOff);
     }
 }

@@ -19,11 +19,15 @@ import dev.ssmc.runtime.io.InvalidInputException;
  * produce fewer frames than it consumes, or none, and a later call catches up.
  *
  * <p><b>Allocation.</b> After the first call of a given {@code len} (or {@link #reserve}), calls
- * of at most that length allocate nothing, also after {@link #reset}. The Vector API path gets
- * there once the JIT has compiled it (the interpreter allocates a vector object per operation).
+ * of at most that length allocate nothing, also after {@link #reset}. The frames a call passes
+ * between its layers are scratch arrays of the calling thread, shared by every stream it runs, so
+ * a thread allocates them once, on its first call of that size (or reserve); a stream holds its
+ * state. The Vector API path gets there once the JIT has compiled it (the interpreter allocates a
+ * vector object per operation).
  *
- * <p><b>Threads.</b> A stream is single-threaded: one stream per thread (or per audio source). A
- * network object is shared freely: each thread makes its own stream from it.
+ * <p><b>Threads.</b> A stream is single-threaded: one call at a time, from any thread (a server's
+ * workers may take turns with it). A network object is shared freely: its streams share its
+ * weights.
  */
 public interface NetworkStream {
     /** Channels of each input frame: {@code len} must be a multiple of this. */

@@ -27,9 +27,6 @@ public final class ResidualFrames implements FrameNode {
     private int capacity;
     private int head;
     private int waiting;
-    /** The body's output frames of a call, then their norm plus the waiting input. */
-    private float[] h = new float[0];
-    private float[] sum = new float[0];
     private int reserved;
 
     /**
@@ -105,12 +102,16 @@ public final class ResidualFrames implements FrameNode {
         if (frames <= reserved) {
             return;
         }
-        body.reserve(frames);
+        // the thread's scratch arrays, as process takes them
         int most = body.maxOutFrames(frames);
+        Scratch scratch = Scratch.ofThread();
+        int mark = scratch.depth();
+        scratch.take((long) most * channels);
+        body.reserve(frames);
+        scratch.take((long) most * channels);
         bodyNorm.reserve(most);
         post.reserve(most);
-        h = Buffers.atLeast(h, (long) most * channels);
-        sum = Buffers.atLeast(sum, (long) most * channels);
+        scratch.release(mark);
         int need = Buffers.frames((long) maxWaiting + frames);
         if (need > capacity) {
             float[] grown = new float[Math.multiplyExact(need, channels)];
@@ -160,18 +161,27 @@ public final class ResidualFrames implements FrameNode {
         Buffers.checkFrames("out", out, outOff, maxOutFrames(frames), outChannels());
         reserve(frames);
         push(in, inOff, frames);
-        int m = body.process(in, inOff, frames, h, 0);
-        if (m == 0) {
-            return 0;
+        int most = body.maxOutFrames(frames);
+        Scratch scratch = Scratch.ofThread();
+        int mark = scratch.depth();
+        try {
+            float[] h = scratch.take((long) most * channels); // the body's output frames
+            int m = body.process(in, inOff, frames, h, 0);
+            if (m == 0) {
+                return 0;
+            }
+            float[] sum = scratch.take((long) most * channels); // their norm, then plus the waiting input
+            bodyNorm.process(h, 0, m, sum, 0);
+            if (mask) {
+                int n = post.process(sum, 0, m, out, outOff);
+                takeWaiting(m, out, outOff, true);
+                return n;
+            }
+            takeWaiting(m, sum, 0, false);
+            return post.process(sum, 0, m, out, outOff);
+        } finally {
+            scratch.release(mark);
         }
-        bodyNorm.process(h, 0, m, sum, 0);
-        if (mask) {
-            int n = post.process(sum, 0, m, out, outOff);
-            takeWaiting(m, out, outOff, true);
-            return n;
-        }
-        takeWaiting(m, sum, 0, false);
-        return post.process(sum, 0, m, out, outOff);
     }
 
     /** Appends frames to the ring (room is reserved: at most maxWaiting wait before a call). */

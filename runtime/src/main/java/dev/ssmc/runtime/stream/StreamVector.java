@@ -166,19 +166,21 @@ final class StreamVector {
 
     /**
      * Eval batch norm of {@code frames} frames, {@code (x - mean) * scale + shift} rounded after each
-     * operation as the scalar loop rounds it, over the whole vectors of each frame's {@code cs}
+     * operation as the scalar loop rounds it, then with {@code relu} the relu ({@code max(v, 0)}, as
+     * {@code Math.max}) in the same pass, over the whole vectors of each frame's {@code cs}
      * channels; returns the first channel left.
      */
     static int batchNorm(int frames, int cs, float[] x, int xo, float[] mean, float[] scale, float[] shift,
-                         float[] y, int yo) {
+                         boolean relu, float[] y, int yo) {
         int upper = covered(cs);
+        FloatVector zero = FloatVector.zero(S);
         for (int f = 0; f < frames; f++) {
             int i = xo + f * cs;
             int o = yo + f * cs;
             for (int c = 0; c < upper; c += W) {
-                FloatVector.fromArray(S, x, i + c).sub(FloatVector.fromArray(S, mean, c))
-                        .mul(FloatVector.fromArray(S, scale, c)).add(FloatVector.fromArray(S, shift, c))
-                        .intoArray(y, o + c);
+                FloatVector v = FloatVector.fromArray(S, x, i + c).sub(FloatVector.fromArray(S, mean, c))
+                        .mul(FloatVector.fromArray(S, scale, c)).add(FloatVector.fromArray(S, shift, c));
+                (relu ? v.max(zero) : v).intoArray(y, o + c);
             }
         }
         return upper;

@@ -36,8 +36,9 @@
  * <p>Conventions: audio is frame-major, {@code buf[off + frame * channels + c]}; a call consumes
  * all its input and returns the number of output frames it wrote; outputs must not overlap
  * inputs; after the first call of a given size (or {@link dev.ssmc.runtime.stream.FrameNode#reserve}),
- * calls of at most that size allocate nothing, also after {@code reset()}. Single-threaded: one
- * stream per thread. Parameters are read at construction; rebuild after a weight update.
+ * calls of at most that size allocate nothing, also after {@code reset()}; the frames passed
+ * within a call live in the calling thread's scratch arrays ({@code Scratch}), which a thread
+ * sizes once for all the streams it runs. Single-threaded: one call of a stream at a time. Parameters are read at construction; rebuild after a weight update.
  * Results equal the model package's streaming up to float32 rounding (the SSM state is float here,
  * double in {@link dev.ssmc.runtime.model.SsmCarry}).
  */
