@@ -158,10 +158,15 @@ public final class ResampleFrames implements FrameNode {
         }
         int emitted = 0;
         boolean conv = kind == ResampleKind.DOWNSAMPLING || kind == ResampleKind.DOWNSAMPLING_WITH_BIAS;
+        boolean reshape = kind == ResampleKind.DOWNSHAPING;
         for (int f = 0; f < frames; ) {
             int o = outOff + emitted * cout;
-            if (conv && phase == 0 && frames - f >= ratio) {
-                convolveWindow(in, inOff + f * cin, out, o);
+            if ((conv || reshape) && phase == 0 && frames - f >= ratio) {
+                if (conv) {
+                    convolveWindow(in, inOff + f * cin, out, o);
+                } else {
+                    reshapeWindow(in, inOff + f * cin, out, o);
+                }
                 f += ratio;
                 emitted++;
             } else {
@@ -195,6 +200,23 @@ public final class ResampleFrames implements FrameNode {
         if (bias != null) {
             for (int d = 0; d < cout; d++) {
                 y[yo + d] += bias[d];
+            }
+        }
+    }
+
+    /**
+     * Downshaping's output frame from a whole window at once: input frame {@code k}, channel
+     * {@code c} becomes output channel {@code c*r + k}, as {@link #shorten} places it frame by
+     * frame; one input channel needs a copy only (the keyword spotter's first node, every sample).
+     */
+    private void reshapeWindow(float[] x, int xo, float[] y, int yo) {
+        if (cin == 1) {
+            System.arraycopy(x, xo, y, yo, ratio);
+            return;
+        }
+        for (int k = 0; k < ratio; k++) {
+            for (int c = 0; c < cin; c++) {
+                y[yo + c * ratio + k] = x[xo + k * cin + c];
             }
         }
     }
