@@ -51,10 +51,11 @@ public interface FrameNode {
     int period();
 
     /**
-     * Sizes internal buffers, and the calling thread's scratch arrays ({@link Scratch}), for calls of
-     * up to {@code frames} input frames, so that such calls allocate nothing. Optional: {@link #process} reserves what it needs itself, but a chain
-     * reserves for all its nodes up front, because a node behind a pooling node sees varying
-     * call sizes even when the chain's input arrives in steady chunks.
+     * Sizes internal buffers, and the calling thread's scratch arrays ({@link Scratch}), for calls
+     * of up to {@code frames} input frames, so that such calls allocate nothing. Optional:
+     * {@link #process} reserves what it needs itself, but a chain reserves for all its nodes up
+     * front, because a node behind a pooling node sees varying call sizes even when the chain's
+     * input arrives in steady chunks.
      */
     default void reserve(int frames) {
     }

@@ -38,7 +38,8 @@
  * inputs; after the first call of a given size (or {@link dev.ssmc.runtime.stream.FrameNode#reserve}),
  * calls of at most that size allocate nothing, also after {@code reset()}; the frames passed
  * within a call live in the calling thread's scratch arrays ({@code Scratch}), which a thread
- * sizes once for all the streams it runs. Single-threaded: one call of a stream at a time. Parameters are read at construction; rebuild after a weight update.
+ * sizes once for all the streams it runs. Single-threaded: one call of a stream at a time.
+ * Parameters are read at construction; rebuild after a weight update.
  * Results equal the model package's streaming up to float32 rounding (the SSM state is float here,
  * double in {@link dev.ssmc.runtime.model.SsmCarry}).
  */
