@@ -28,6 +28,8 @@ public final class ResidualFrames implements FrameNode {
     private int head;
     private int waiting;
     private int reserved;
+    /** The body's most output frames for a call of {@code reserved} frames (enough for any smaller call). */
+    private int bodyFrames;
 
     /**
      * @param body     the body, input and output channels those of the block
@@ -112,6 +114,7 @@ public final class ResidualFrames implements FrameNode {
         bodyNorm.reserve(most);
         post.reserve(most);
         scratch.release(mark);
+        bodyFrames = most;
         int need = Buffers.frames((long) maxWaiting + frames);
         if (need > capacity) {
             float[] grown = new float[Math.multiplyExact(need, channels)];
@@ -161,16 +164,16 @@ public final class ResidualFrames implements FrameNode {
         Buffers.checkFrames("out", out, outOff, maxOutFrames(frames), outChannels());
         reserve(frames);
         push(in, inOff, frames);
-        int most = body.maxOutFrames(frames);
+        long size = (long) bodyFrames * channels;
         Scratch scratch = Scratch.ofThread();
         int mark = scratch.depth();
         try {
-            float[] h = scratch.take((long) most * channels); // the body's output frames
+            float[] h = scratch.take(size); // the body's output frames
             int m = body.process(in, inOff, frames, h, 0);
             if (m == 0) {
                 return 0;
             }
-            float[] sum = scratch.take((long) most * channels); // their norm, then plus the waiting input
+            float[] sum = scratch.take(size); // their norm, then plus the waiting input
             bodyNorm.process(h, 0, m, sum, 0);
             if (mask) {
                 int n = post.process(sum, 0, m, out, outOff);
