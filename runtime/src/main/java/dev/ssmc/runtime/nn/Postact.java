@@ -58,7 +58,7 @@ public final class Postact {
         Checks.size("x", x, n);
         if (kind != PostactKind.GLU) {
             Checks.size("y", y, n);
-            elementwise(kind, n, x, y);
+            elementwise(kind, n, x, y, 0);
             return;
         }
         int half = outChannels(kind, channels);
@@ -119,7 +119,7 @@ public final class Postact {
         }
         Checks.size("x", x, n);
         Checks.size("y", y, n);
-        elementwise(kind, n, x, y);
+        elementwise(kind, n, x, y, 0);
     }
 
     /**
@@ -238,14 +238,10 @@ public final class Postact {
 
     private static final int SIX_BITS = Float.floatToRawIntBits(6f);
 
-    // One loop per kind, so each loop body is branch-free for the JIT.
-    private static void elementwise(PostactKind kind, int n, float[] x, float[] y) {
-        elementwise(kind, n, x, y, 0);
-    }
-
     /**
-     * {@code y[off + i] = f(x[off + i])}: one offset for both, so that with {@code y == x} every
-     * value is read and written at the same index and the JIT still vectorizes the loops.
+     * {@code y[off + i] = f(x[off + i])}: one loop per kind, so each loop body is branch-free for the
+     * JIT, and one offset for both arrays, so that with {@code y == x} every value is read and written
+     * at the same index and the JIT still vectorizes the loops.
      */
     private static void elementwise(PostactKind kind, int n, float[] x, float[] y, int off) {
         switch (kind) {
